@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Membership
+
+from .models import User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "full_name", "is_active", "is_staff", "date_joined"]
+    search_fields = ["email", "display_name", "full_name", "full_name_kana"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "memberships__role"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("個人情報"), {"fields": ("display_name", "full_name", "full_name_kana", "phone")}),
+        (_("権限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("日時"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address.
+
+    The public display name is kept apart from the real name: only the display name is ever
+    shown to other residents; the real name and phone are personal data for staff use.
+    """
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(_("メールアドレス"), unique=True)
+    display_name = models.CharField(
+        _("表示名"),
+        max_length=50,
+        blank=True,
+        help_text=_("ほかの人に見える名前です。本名でなくてもかまいません。"),
+    )
+    full_name = models.CharField(_("氏名"), max_length=100, blank=True)
+    full_name_kana = models.CharField(_("ふりがな"), max_length=100, blank=True)
+    phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects = UserManager()  # type: ignore[misc, assignment]
+
+    class Meta:
+        verbose_name = _("利用者")
+        verbose_name_plural = _("利用者")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or str(_("匿名の市民"))
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.display_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.display_name or self.email

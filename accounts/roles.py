@@ -1,0 +1,71 @@
+"""Roles are derived from memberships (``directory.Membership``) and the superuser flag.
+
+Every signed-in person is a resident; memberships add organization roles. The set is read
+once per request and kept on the user object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from directory.models import Role
+
+STAFF_ROLES = frozenset(
+    {
+        Role.COORDINATOR,
+        Role.CONSULTATION_STAFF,
+        Role.WELFARE_COORDINATOR,
+        Role.CITY_STAFF,
+        Role.ADMIN,
+    }
+)
+
+
+def roles_of(user: Any) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        roles = {Role.RESIDENT.value}
+        roles.update(
+            user.memberships.filter(is_active=True).values_list("role", flat=True).distinct()
+        )
+        if user.is_superuser:
+            roles.add(Role.ADMIN.value)
+        cached = frozenset(roles)
+        user._portal_roles = cached
+    return cached
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(roles_of(user).intersection(roles))
+
+
+def is_staff_member(user: Any) -> bool:
+    return bool(roles_of(user) & STAFF_ROLES)
+
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
+def role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Anonymous visitors are sent to sign in; signed-in people without the role get 403."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

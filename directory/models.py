@@ -1,0 +1,147 @@
+"""Shared reference data: districts, organizations and who belongs to them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("市民")
+    MEMBER = "member", _("団体・企業の会員")
+    COORDINATOR = "coordinator", _("コーディネーター")
+    CONSULTATION_STAFF = "consultation_staff", _("相談支援機関の職員")
+    WELFARE_COORDINATOR = "welfare_coordinator", _("地域福祉コーディネーター")
+    CITY_STAFF = "city_staff", _("市職員")
+    ADMIN = "admin", _("管理者")
+
+
+class BilingualName(models.Model):
+    name_ja = models.CharField(_("名称（日本語）"), max_length=100)
+    name_en = models.CharField(_("名称（英語）"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "ja").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_ja
+
+
+class District(BilingualName):
+    """One of Machida's ten districts (地区), each with its district council."""
+
+    code = models.SlugField(_("コード"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("並び順"), default=0)
+    is_active = models.BooleanField(_("有効"), default=True)
+
+    class Meta:
+        verbose_name = _("地区")
+        verbose_name_plural = _("地区")
+        ordering = ["order", "id"]
+
+
+class Domain(BilingualName):
+    """A field of support a consultation agency covers (高齢, 障がい, 子ども・家庭 …)."""
+
+    code = models.SlugField(_("コード"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("並び順"), default=0)
+
+    class Meta:
+        verbose_name = _("支援分野")
+        verbose_name_plural = _("支援分野")
+        ordering = ["order", "id"]
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        CITY_DEPARTMENT = "city_department", _("市の部署")
+        SHAKYO = "shakyo", _("社会福祉協議会")
+        DISTRICT_COUNCIL = "district_council", _("地区協議会")
+        CONSULTATION_AGENCY = "consultation_agency", _("相談支援機関")
+        MEDICAL = "medical", _("医療機関")
+        NPO = "npo", _("NPO")
+        COMPANY = "company", _("企業")
+        UNIVERSITY = "university", _("大学")
+        COMMUNITY_GROUP = "community_group", _("地域活動団体")
+
+    name = models.CharField(_("名称"), max_length=200)
+    name_kana = models.CharField(_("名称（ふりがな）"), max_length=200, blank=True)
+    kind = models.CharField(_("種別"), max_length=30, choices=Kind.choices, db_index=True)
+    districts = models.ManyToManyField(
+        District, verbose_name=_("担当地区"), blank=True, related_name="organizations"
+    )
+    domains = models.ManyToManyField(
+        Domain,
+        verbose_name=_("支援分野"),
+        blank=True,
+        related_name="organizations",
+        help_text=_("相談支援機関の場合に選びます。"),
+    )
+    email = models.EmailField(_("連絡用メール"), blank=True)
+    phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+    address = models.CharField(_("所在地"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("有効"), default=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("団体・機関")
+        verbose_name_plural = _("団体・機関")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "kind"], name="organization_unique_name_kind")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_agency(self) -> bool:
+        return self.kind == self.Kind.CONSULTATION_AGENCY
+
+
+class Membership(models.Model):
+    """Ties a user to an organization in one role. Roles are enforced on the server."""
+
+    ROLE_CHOICES = [(r.value, r.label) for r in Role if r not in (Role.RESIDENT, Role.ADMIN)]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("利用者"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("団体・機関"),
+    )
+    role = models.CharField(_("役割"), max_length=30, choices=ROLE_CHOICES)
+    is_supervisor = models.BooleanField(
+        _("責任者"),
+        default=False,
+        help_text=_("相談記録の閲覧ログを確認できます。"),
+    )
+    is_active = models.BooleanField(_("有効"), default=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("所属")
+        verbose_name_plural = _("所属")
+        ordering = ["organization__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.email} @ {self.organization} ({self.get_role_display()})"

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.roles import roles_of
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"roles": roles_of(request.user)})
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponseBase:
+    path = finders.find("img/favicon.ico")
+    if not path:
+        raise Http404
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")
+
+
+def _check_database() -> dict[str, Any]:
+    started = time.monotonic()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        return {"ok": False, "error": str(exc).splitlines()[0] if str(exc) else repr(exc)}
+    return {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+def _check_broker() -> dict[str, Any]:
+    if not settings.REDIS_URL:
+        return {"ok": True, "mode": "eager"}
+    import redis
+
+    started = time.monotonic()
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5
+        )
+        client.ping()
+    except Exception as exc:
+        return {"ok": False, "mode": "redis", "error": str(exc)[:200]}
+    return {"ok": True, "mode": "redis", "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+def _check_reminders() -> dict[str, Any]:
+    from reminders.selectors import reminder_backlog
+
+    try:
+        backlog = reminder_backlog()
+        oldest = backlog.order_by("due_at").values_list("due_at", flat=True).first()
+        return {
+            "due": backlog.count(),
+            "oldest_due_seconds": (int((timezone.now() - oldest).total_seconds()) if oldest else 0),
+        }
+    except Exception as exc:
+        return {"error": str(exc).splitlines()[0] if str(exc) else repr(exc)}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 while the database answers (the portal can serve and store); 503 when it cannot.
+
+    A broker outage is reported but is not fatal: submissions are stored and reminders wait.
+    """
+    database = _check_database()
+    broker = _check_broker()
+    body: dict[str, Any] = {
+        "status": "ok" if database["ok"] else "unavailable",
+        "database": database,
+        "broker": broker,
+        "reminders": _check_reminders() if database["ok"] else None,
+    }
+    if database["ok"] and not broker["ok"]:
+        body["status"] = "degraded"
+    return JsonResponse(body, status=200 if database["ok"] else 503)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors here: the database may be the reason we are in this view.
+    from django.template.loader import render_to_string
+
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -1,0 +1,124 @@
+"""One reminders mechanism for every app.
+
+A reminder is a row written in the same transaction as the thing it is about. A beat task
+sends the due ones in small transactions that lock each row (``skip_locked``), so two
+workers never send the same row and a crashed worker leaves its row to be sent again.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Reminder(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("送信待ち")
+        SENT = "sent", _("送信済み")
+        CANCELLED = "cancelled", _("取り消し")
+        FAILED = "failed", _("送信失敗")
+
+    kind = models.CharField(_("種類"), max_length=60)
+    idempotency_key = models.CharField(_("重複防止キー"), max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("宛先"),
+    )
+    recipient_email = models.EmailField(
+        _("宛先メール"),
+        blank=True,
+        help_text=_("アカウントのない相手（招待者など）に送るときのメールアドレス"),
+    )
+    due_at = models.DateTimeField(_("送信予定日時"))
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    subject = models.CharField(_("件名"), max_length=200)
+    body = models.TextField(_("本文"))
+    url = models.CharField(_("リンク"), max_length=500, blank=True)
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("対象の種類"),
+    )
+    object_id = models.CharField(_("対象のID"), max_length=64, blank=True)
+    about = GenericForeignKey("content_type", "object_id")
+    send_email = models.BooleanField(_("メールで送る"), default=True)
+    attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
+    last_error = models.TextField(_("最後のエラー"), blank=True)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("リマインダー")
+        verbose_name_plural = _("リマインダー")
+        ordering = ["due_at", "id"]
+        indexes = [
+            # The sender's only query: pending rows by due time.
+            models.Index(
+                fields=["due_at", "id"],
+                name="reminder_pending_due",
+                condition=Q(status="pending"),
+            ),
+            models.Index(fields=["content_type", "object_id"], name="reminder_about"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(recipient_email=""),
+                name="reminder_has_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        whom = self.recipient_id or self.recipient_email
+        return f"{self.kind} → {whom} @ {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """What a signed-in person sees on their notifications page."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("宛先"),
+    )
+    reminder = models.OneToOneField(
+        Reminder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notification",
+        verbose_name=_("リマインダー"),
+    )
+    subject = models.CharField(_("件名"), max_length=200)
+    body = models.TextField(_("本文"), blank=True)
+    url = models.CharField(_("リンク"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    read_at = models.DateTimeField(_("既読日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("お知らせ")
+        verbose_name_plural = _("お知らせ")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"],
+                name="notification_unread",
+                condition=Q(read_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

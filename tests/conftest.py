@@ -1,0 +1,96 @@
+"""Shared fixtures: the demo users, service checks, and the REQUIRE_SERVICES switch."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") in {"1", "true", "yes"}
+
+
+def service_missing(reason: str) -> None:
+    """Skip a test whose service is missing — or fail it, when CI says every service is up."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def port_open(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 1
+        ):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        service_missing("REDIS_URL is not set")
+    if not port_open(url, 6379):
+        service_missing(f"Redis at {url} does not answer")
+    return url
+
+
+@pytest.fixture
+def postgres(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        service_missing("this test needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def demo(db):  # type: ignore[no-untyped-def]
+    """The demo organizations and one user per role, as ``seed_demo`` makes them."""
+    from directory.demo import DemoContext, seed
+
+    ctx = DemoContext(scale="small", seed=2026, out=io.StringIO())
+    seed(ctx)
+    return ctx
+
+
+@pytest.fixture
+def role_users(demo):  # type: ignore[no-untyped-def]
+    """Users by role name, plus staff of an agency that is party to nothing."""
+    from directory.models import Membership, Organization, Role
+    from tests.factories import UserFactory
+
+    other_agency = Organization.objects.create(
+        name="無関係の相談機関", kind=Organization.Kind.CONSULTATION_AGENCY
+    )
+    other = UserFactory(email="staff.other@example.jp")
+    Membership.objects.create(user=other, organization=other_agency, role=Role.CONSULTATION_STAFF)
+    users = {
+        "resident": demo.users["resident@example.jp"],
+        "member": demo.users["member@example.jp"],
+        "coordinator": demo.users["coordinator@example.jp"],
+        "staff_elderly": demo.users["staff.elderly@example.jp"],
+        "staff_disability": demo.users["staff.disability@example.jp"],
+        "staff_other": other,
+        "cwc": demo.users["cwc@example.jp"],
+        "city": demo.users["city@example.jp"],
+        "admin": demo.users["admin@example.jp"],
+    }
+    return users
+
+
+@pytest.fixture
+def mailoutbox_clear() -> Iterator[None]:
+    from django.core import mail
+
+    mail.outbox = []
+    yield
+    mail.outbox = []
