@@ -74,8 +74,8 @@ messages: $(STAMP)
 ## Re-lock dependencies after editing pyproject.toml
 lock:
 	$(PY) -m pip install --quiet pip-tools
-	$(VENV)/bin/pip-compile -q --strip-extras --generate-hashes --extra dev -o requirements/dev.lock pyproject.toml
-	$(VENV)/bin/pip-compile -q --strip-extras --generate-hashes -o requirements/prod.lock pyproject.toml
+	$(VENV)/bin/pip-compile -q --allow-unsafe --strip-extras --generate-hashes --extra dev -o requirements/dev.lock pyproject.toml
+	$(VENV)/bin/pip-compile -q --allow-unsafe --strip-extras --generate-hashes -o requirements/prod.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3* test-artifacts

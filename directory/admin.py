@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import District, Domain, Membership, Organization
+from .models import District, Domain, Membership, Organization, Place, Resource, Theme
 
 
 @admin.register(District)
@@ -31,3 +31,35 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "organization__name"]
     autocomplete_fields = ["user", "organization"]
     list_select_related = ["user", "organization"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name_ja", "name_en", "code", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["name_ja", "name_en", "code"]
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "mode", "district", "organization", "is_drop_in", "is_active"]
+    list_filter = ["mode", "is_drop_in", "is_active", "district"]
+    search_fields = ["name", "address"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["district", "organization"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "organization", "last_verified_on", "is_active"]
+    list_filter = ["kind", "is_active", "domains", "districts"]
+    search_fields = ["name", "organization__name"]
+    autocomplete_fields = ["organization", "place"]
+    filter_horizontal = ["districts", "domains", "themes"]
+    list_select_related = ["organization"]
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        resource = form.instance
+        resource.search_document = resource.build_search_document()
+        resource.save(update_fields=["search_document"])

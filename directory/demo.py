@@ -11,7 +11,9 @@ from django.contrib.auth.hashers import make_password
 
 from accounts.models import User
 
-from .models import District, Domain, Membership, Organization, Role
+from .models import District, Domain, Membership, Mode, Organization, Place, Resource, Role, Theme
+from .reference import load_reference_data
+from .search import search_document
 
 DEMO_PASSWORD = "machida-demo-2026"  # noqa: S105 — documented in the README; demo only
 
@@ -219,6 +221,7 @@ def _user(
 
 
 def seed(ctx: DemoContext) -> None:
+    load_reference_data()
     for key, org_spec in ORGANIZATIONS.items():
         ctx.orgs[key] = _organization(key, org_spec)
     for district in District.objects.all():
@@ -234,6 +237,7 @@ def seed(ctx: DemoContext) -> None:
         )
     for email, user_spec in USERS.items():
         ctx.users[email] = _user(email, user_spec, ctx)
+    _seed_places_and_resources(ctx)
     if ctx.large:
         _seed_large(ctx)
     ctx.out.write(f"    {Organization.objects.count()} organizations, {User.objects.count()} users")
@@ -273,3 +277,131 @@ def _seed_large(ctx: DemoContext) -> None:
         [through(organization_id=g.id, district_id=rng.choice(districts).id) for g in groups],
         batch_size=1000,
     )
+
+
+# name → (district code, mode, organization key, drop-in, capacity, address)
+PLACES: dict[str, tuple[str | None, str, str, bool, int | None, str]] = {
+    "町田市民フォーラム（フューチャーセンター）": (
+        "machida-1",
+        Mode.HYBRID,
+        "city",
+        False,
+        80,
+        "原町田4-9-8",
+    ),
+    "鶴川市民センター": ("tsurukawa", Mode.PHYSICAL, "city", False, 60, "能ヶ谷1-2-1"),
+    "忠生市民センター": ("tadao", Mode.PHYSICAL, "city", False, 50, "忠生3-14-2"),
+    "なるせ駅前ひろば": ("kogasaka-naruse", Mode.PHYSICAL, "shakyo", True, 20, "南成瀬1-2-5"),
+    "みなみ子ども食堂": ("minami", Mode.PHYSICAL, "npo", True, 30, "鶴間3-4-1"),
+    "オンライン居場所「まちだの縁側」": (None, Mode.ONLINE, "shakyo", True, None, ""),
+}
+
+# name → (kind, organization key, domains, themes, description)
+RESOURCES: dict[str, tuple[str, str, list[str], list[str], str]] = {
+    "介護保険の相談": (
+        Resource.Kind.SUPPORT_MENU,
+        "elderly",
+        ["elderly"],
+        ["elderly"],
+        "介護保険の申請や、介護サービスの使い方について相談できます。",
+    ),
+    "認知症カフェ": (
+        Resource.Kind.DROP_IN,
+        "elderly",
+        ["elderly", "health"],
+        ["elderly", "ibasho"],
+        "認知症の方やご家族が気軽に集える場です。",
+    ),
+    "障がい福祉サービスの相談": (
+        Resource.Kind.SUPPORT_MENU,
+        "disability",
+        ["disability"],
+        ["disability"],
+        "障がい福祉サービスの利用や、就労の相談に応じます。",
+    ),
+    "ひきこもり相談": (
+        Resource.Kind.SUPPORT_MENU,
+        "health",
+        ["health", "disability"],
+        ["mutual-support"],
+        "ご本人やご家族からの、ひきこもりに関する相談を受けます。",
+    ),
+    "子育て相談": (
+        Resource.Kind.SUPPORT_MENU,
+        "children",
+        ["children"],
+        ["childcare"],
+        "子育ての悩みや、子どもの発達について相談できます。",
+    ),
+    "くらしと仕事の相談": (
+        Resource.Kind.SUPPORT_MENU,
+        "livelihood",
+        ["livelihood", "employment", "housing"],
+        [],
+        "生活費や家賃、仕事探しなどの困りごとを一緒に考えます。",
+    ),
+    "フードパントリー": (
+        Resource.Kind.SOCIAL_RESOURCE,
+        "npo",
+        ["livelihood", "children"],
+        ["food"],
+        "食べるものに困っているご家庭に食品をお渡しします。",
+    ),
+    "子ども食堂": (
+        Resource.Kind.DROP_IN,
+        "npo",
+        ["children"],
+        ["food", "ibasho"],
+        "子どもも大人も、誰でも一緒にごはんを食べられます。",
+    ),
+    "買い物支援の送迎": (
+        Resource.Kind.SOCIAL_RESOURCE,
+        "company",
+        ["elderly"],
+        ["elderly"],
+        "買い物に行きにくい方を、週に一度スーパーまで送迎します。",
+    ),
+    "オンラインおしゃべり会": (
+        Resource.Kind.DROP_IN,
+        "shakyo",
+        ["other"],
+        ["ibasho"],
+        "外出が難しい方も、自宅から参加できるおしゃべりの場です。",
+    ),
+}
+
+
+def _seed_places_and_resources(ctx: DemoContext) -> None:
+    from datetime import date
+
+    districts = {d.code: d for d in District.objects.all()}
+    for name, (code, mode, org_key, drop_in, capacity, address) in PLACES.items():
+        Place.objects.update_or_create(
+            name=name,
+            defaults={
+                "district": districts.get(code) if code else None,
+                "mode": mode,
+                "organization": ctx.orgs[org_key],
+                "is_drop_in": drop_in,
+                "capacity": capacity,
+                "address": address,
+            },
+        )
+    domains = {d.code: d for d in Domain.objects.all()}
+    themes = {t.code: t for t in Theme.objects.all()}
+    for name, (kind, org_key, domain_codes, theme_codes, text) in RESOURCES.items():
+        org = ctx.orgs[org_key]
+        resource, _ = Resource.objects.update_or_create(
+            name=name,
+            organization=org,
+            defaults={
+                "kind": kind,
+                "description": text,
+                "last_verified_on": date(2026, 4, 1),
+                "contact": org.phone or org.email,
+                "mode": Mode.ONLINE if "オンライン" in name else Mode.PHYSICAL,
+                "search_document": search_document(name, text, org.name),
+            },
+        )
+        resource.domains.set([domains[c] for c in domain_codes])
+        resource.themes.set([themes[c] for c in theme_codes])

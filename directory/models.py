@@ -145,3 +145,134 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.email} @ {self.organization} ({self.get_role_display()})"
+
+
+class Theme(BilingualName):
+    """A theme from the managed list (子育て, 高齢者, 防災 …) that ideas, projects, sessions,
+    visions and resources share."""
+
+    code = models.SlugField(_("コード"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("並び順"), default=0)
+    is_active = models.BooleanField(_("有効"), default=True)
+
+    class Meta:
+        verbose_name = _("テーマ")
+        verbose_name_plural = _("テーマ")
+        ordering = ["order", "id"]
+
+
+class Mode(models.TextChoices):
+    PHYSICAL = "physical", _("会場")
+    ONLINE = "online", _("オンライン")
+    HYBRID = "hybrid", _("ハイブリッド")
+
+
+class Place(models.Model):
+    """A place people can go to: a venue for sessions, a drop-in place (居場所), an office."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="places",
+        verbose_name=_("運営団体"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="places",
+        verbose_name=_("地区"),
+    )
+    mode = models.CharField(_("形態"), max_length=10, choices=Mode.choices, default=Mode.PHYSICAL)
+    address = models.CharField(_("所在地"), max_length=200, blank=True)
+    url = models.URLField(_("ウェブサイト・オンラインの入口"), blank=True)
+    capacity = models.PositiveIntegerField(_("定員"), null=True, blank=True)
+    accessibility = models.TextField(
+        _("バリアフリー情報"),
+        blank=True,
+        help_text=_("段差、車いす用トイレ、駐車場、最寄り駅からの道のりなど"),
+    )
+    is_drop_in = models.BooleanField(
+        _("居場所"), default=False, help_text=_("予約なしで気軽に立ち寄れる場所です。")
+    )
+    is_active = models.BooleanField(_("有効"), default=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("場所")
+        verbose_name_plural = _("場所")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Resource(models.Model):
+    """A social resource, a support menu or a drop-in place in the public directory."""
+
+    class Kind(models.TextChoices):
+        SOCIAL_RESOURCE = "social_resource", _("社会資源")
+        SUPPORT_MENU = "support_menu", _("支援メニュー")
+        DROP_IN = "drop_in", _("居場所")
+
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices, db_index=True)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="resources",
+        verbose_name=_("提供団体"),
+    )
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("場所"),
+    )
+    mode = models.CharField(_("形態"), max_length=10, choices=Mode.choices, default=Mode.PHYSICAL)
+    description = models.TextField(_("内容"), blank=True)
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("対象地区"),
+        help_text=_("選ばなければ市内全域です。"),
+    )
+    domains = models.ManyToManyField(
+        Domain, blank=True, related_name="resources", verbose_name=_("分野")
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="resources", verbose_name=_("テーマ")
+    )
+    eligibility = models.TextField(_("対象となる方"), blank=True)
+    hours = models.CharField(_("開いている日時"), max_length=200, blank=True)
+    contact = models.CharField(_("問い合わせ先"), max_length=200, blank=True)
+    fees = models.CharField(_("費用"), max_length=200, blank=True)
+    url = models.URLField(_("ウェブサイト"), blank=True)
+    last_verified_on = models.DateField(_("情報の確認日"), null=True, blank=True)
+    is_active = models.BooleanField(_("有効"), default=True)
+    search_document = models.TextField(editable=False, blank=True, default="")
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("地域資源")
+        verbose_name_plural = _("地域資源")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["kind", "is_active"], name="resource_kind_active")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def build_search_document(self) -> str:
+        from .search import search_document
+
+        return search_document(
+            self.name, self.description, self.eligibility, self.organization.name
+        )

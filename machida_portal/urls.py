@@ -15,6 +15,10 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("notifications/", include("reminders.urls")),
     path("directory/", include("directory.urls")),
+    path("ideas/", include("projects.urls")),
+    path("sessions/", include("sessions.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("indicators/", include("indicators.urls")),
     path("admin/", admin.site.urls),
 ]
 

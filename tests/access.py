@@ -69,11 +69,24 @@ def only(
     return table
 
 
-def all_rows() -> list[Row]:
+def _modules() -> list[Any]:
     import tests.access_rows as package
 
+    return [
+        importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
+
+
+def all_rows() -> list[Row]:
     rows: list[Row] = []
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
+    for module in _modules():
         rows.extend(module.ROWS)
     return rows
+
+
+def all_query_budgets() -> dict[str, int]:
+    budgets: dict[str, int] = {}
+    for module in _modules():
+        budgets.update(getattr(module, "QUERY_BUDGETS", {}))
+    return budgets
