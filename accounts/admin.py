@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Membership
 
-from .models import User
+from .models import PersonalDataView, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -27,3 +27,17 @@ class UserAdmin(BaseUserAdmin):
         (_("日時"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(PersonalDataView)
+class PersonalDataViewAdmin(admin.ModelAdmin):
+    list_display = ["viewed_at", "viewer", "subject", "context", "path"]
+    search_fields = ["viewer__email", "subject__email", "context"]
+    list_select_related = ["viewer", "subject"]
+    date_hierarchy = "viewed_at"
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

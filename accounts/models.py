@@ -72,3 +72,35 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name or self.email
+
+
+class PersonalDataView(models.Model):
+    """A staff member looked at a resident's personal data (real name, contact details).
+
+    Written by ``accounts.services.personal_data_viewed`` from every view that shows them to
+    someone other than the person themself. Case records keep their own, stricter log in
+    ``consultations``.
+    """
+
+    viewer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("閲覧した人")
+    )
+    subject = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("閲覧された人"),
+    )
+    context = models.CharField(_("対象"), max_length=100, help_text=_("例: idea:123"))
+    path = models.CharField(_("ページ"), max_length=300, blank=True)
+    viewed_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("個人情報の閲覧記録")
+        verbose_name_plural = _("個人情報の閲覧記録")
+        ordering = ["-viewed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} → {self.subject_id} ({self.context})"
