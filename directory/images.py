@@ -54,8 +54,8 @@ def clean_photo(upload: Any) -> ContentFile[bytes]:
     if width * height > MAX_PIXELS:
         raise ValidationError(_("写真の画素数が大きすぎます。"), code="too_many_pixels")
     upload.seek(0)
-    with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)
+    with Image.open(upload) as opened:
+        image: Image.Image = ImageOps.exif_transpose(opened)
         image.thumbnail((MAX_EDGE, MAX_EDGE))
         keeps_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
         out = io.BytesIO()
