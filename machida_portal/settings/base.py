@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
     "machida_portal.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -207,6 +208,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Machida Welfare Portal"
 # Every staff role must have TOTP before it can work (the demo turns this off).
 REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", True)
+# Staff sessions (case records on screen) end after this long without a request.
+STAFF_IDLE_TIMEOUT_SECONDS = env_int("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60)
 
 # --- I18N -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
