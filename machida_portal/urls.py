@@ -22,6 +22,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if settings.BENCH_VIEWS:
+    urlpatterns += [
+        path("bench/bare/", views.bench_bare, name="bench_bare"),
+        path("bench/bare-auth/", views.bench_bare_auth, name="bench_bare_auth"),
+    ]
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -148,6 +148,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if database["ok"] else 503)
 
 
+def bench_bare(request: HttpRequest) -> HttpResponse:
+    """The benchmark's anonymous baseline: no session, no query, a tiny response."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def bench_bare_auth(request: HttpRequest) -> HttpResponse:
+    """The benchmark's signed-in baseline: the session and the user are loaded, nothing else."""
+    return HttpResponse(f"ok {request.user.pk}", content_type="text/plain")
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 
