@@ -155,6 +155,8 @@ def bench_bare(request: HttpRequest) -> HttpResponse:
 
 def bench_bare_auth(request: HttpRequest) -> HttpResponse:
     """The benchmark's signed-in baseline: the session and the user are loaded, nothing else."""
+    if not request.user.is_authenticated:
+        return HttpResponse("not signed in", status=401, content_type="text/plain")
     return HttpResponse(f"ok {request.user.pk}", content_type="text/plain")
 
 
