@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import User
+from accounts.roles import roles_changed
 
 from .models import District, Domain, Membership, Mode, Organization, Place, Resource, Role, Theme
 from .reference import load_reference_data
@@ -217,6 +218,7 @@ def _user(
             role=role,
             defaults={"is_supervisor": supervisor, "is_active": True},
         )
+    roles_changed(user.pk)
     return user
 
 

@@ -168,10 +168,9 @@ def test_notification_list_query_count_does_not_grow(
     user = UserFactory()
     client.force_login(user)
     Notification.objects.create(recipient=user, subject="one")
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from django.core.cache import cache
 
     cache.clear()
     with CaptureQueriesContext(connection) as small:
