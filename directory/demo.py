@@ -16,7 +16,7 @@ from .models import District, Domain, Membership, Mode, Organization, Place, Res
 from .reference import load_reference_data
 from .search import search_document
 
-DEMO_PASSWORD = "machida-demo-2026"  # noqa: S105 — documented in the README; demo only
+DEMO_PASSWORD = "machida-demo-2026"  # noqa: S105  # nosec B105 — documented demo password
 
 
 @dataclass
@@ -33,7 +33,7 @@ class DemoContext:
 
     def rng(self, salt: str) -> random.Random:
         # One generator per app, so adding data to one app does not change another's.
-        return random.Random(f"{self.seed}:{salt}")  # noqa: S311 — demo data, not security
+        return random.Random(f"{self.seed}:{salt}")  # noqa: S311  # nosec B311 — demo data
 
 
 # key → (name, kana, kind, districts (codes, or "*" for all), domains)
