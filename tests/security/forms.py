@@ -91,7 +91,7 @@ def model_counts() -> dict[str, int]:
         "indicators",
     }
     return {
-        m._meta.label: m.objects.count()
+        m._meta.label: m._default_manager.count()
         for m in apps.get_models()
         if m._meta.app_label in ours
         and not m._meta.label.endswith(("AccessLog", "PersonalDataView"))
