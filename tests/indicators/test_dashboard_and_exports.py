@@ -176,5 +176,5 @@ def test_csv_export_defuses_formulas(client: Any, city: Any) -> None:
     m.status = "published"
     m.save()
     text = client.get(reverse("indicators:export_csv")).content.decode("utf-8-sig")
-    row = list(csv.DictReader(io.StringIO(text)))[0]
+    row = next(iter(csv.DictReader(io.StringIO(text))))
     assert row["name_ja"].startswith("'=") and row["name_en"].startswith("'@")

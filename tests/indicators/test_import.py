@@ -22,7 +22,10 @@ def _district_code() -> str:
 
 def test_preview_changes_nothing_and_lists_rows(demo: Any) -> None:
     code = _district_code()
-    text = f"code,fiscal_year,district,value,sample_size,numerator\nI-2,2024,,41.2,1500,618\nI-2,2024,{code},39,120,47\n"
+    text = (
+        "code,fiscal_year,district,value,sample_size,numerator\n"
+        f"I-2,2024,,41.2,1500,618\nI-2,2024,{code},39,120,47\n"
+    )
     preview = survey_import_preview(text)
     assert preview.ok
     assert [r.line for r in preview.rows] == [2, 3]
@@ -76,7 +79,10 @@ def test_reimport_corrects_with_history(demo: Any) -> None:
 def test_city_staff_upload_preview_then_confirm(client: Any, role_users: dict[str, Any]) -> None:
     client.force_login(role_users["city"])
     url = reverse("indicators:import")
-    body = "\ufeffcode,fiscal_year,district,value,sample_size,numerator\r\nIII-1-consult,2025,,55.5,1200,666\r\n"
+    body = (
+        "\ufeffcode,fiscal_year,district,value,sample_size,numerator\r\n"
+        "III-1-consult,2025,,55.5,1200,666\r\n"
+    )
     upload = SimpleUploadedFile("survey.csv", body.encode("utf-8"), content_type="text/csv")
     response = client.post(url, {"file": upload})
     assert response.status_code == 200
