@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import F
+
 from .models import Measurement, Target
 from .selectors import is_suppressed
 
@@ -42,7 +44,13 @@ def export_rows() -> ExportTable:
     published = (
         Measurement.objects.filter(status=Measurement.Status.PUBLISHED)
         .select_related("indicator", "district")
-        .order_by("indicator__order", "indicator__code", "fiscal_year", "district__order")
+        .order_by(
+            "indicator__order",
+            "indicator__code",
+            "fiscal_year",
+            # City-wide first on every database (PostgreSQL sorts NULL last by default).
+            F("district__order").asc(nulls_first=True),
+        )
     )
     for m in published:
         if is_suppressed(m):

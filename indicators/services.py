@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,8 +101,9 @@ def _locked(
     indicator: Indicator, fiscal_year: int, district: District | None
 ) -> Measurement | None:
     return (
-        Measurement.objects.select_for_update()
+        Measurement.objects.select_for_update(of=("self",))
         .filter(indicator=indicator, fiscal_year=fiscal_year, district=district)
+        .order_by()
         .first()
     )
 
@@ -141,17 +142,26 @@ def measurement_record(
                 is_demo=is_demo,
                 updated_by=by,
             )
-            measurement.full_clean()
-            measurement.save()
-            MeasurementChange.objects.create(
-                measurement=measurement,
-                old_value=None,
-                new_value=new_value,
-                new_status=measurement.status,
-                reason=reason or _("登録"),
-                by=by,
-            )
-            return measurement
+            measurement.full_clean(validate_constraints=False)
+            try:
+                with transaction.atomic():
+                    measurement.save()
+            except IntegrityError:
+                # Someone stored the same cell between our read and our insert (two staff,
+                # or the nightly task and an on-demand run): theirs is corrected instead.
+                measurement = _locked(indicator, fiscal_year, district)
+                if measurement is None:
+                    raise
+            else:
+                MeasurementChange.objects.create(
+                    measurement=measurement,
+                    old_value=None,
+                    new_value=new_value,
+                    new_status=measurement.status,
+                    reason=reason or _("登録"),
+                    by=by,
+                )
+                return measurement
         old_value = measurement.value
         changed = (old_value, measurement.sample_size, measurement.numerator) != (
             new_value,
