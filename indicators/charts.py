@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .selectors import IndicatorView
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 36
+LEFT, RIGHT, TOP, BOTTOM = 60, 24, 16, 36
 
 
 @dataclass

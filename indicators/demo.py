@@ -18,6 +18,7 @@ from directory.fiscal import fiscal_year_of
 from directory.models import District
 
 from .conf import PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR
+from .definitions import ensure_definitions
 from .models import Indicator, Measurement, MeasurementChange, Target
 from .services import indicators_compute
 
@@ -127,6 +128,7 @@ def _computed_values() -> int:
 
 
 def seed(ctx: Any) -> None:
+    ensure_definitions()
     _demo_definitions()
     surveyed = _survey_values(ctx)
     computed = _computed_values()

@@ -178,3 +178,20 @@ def test_csv_export_defuses_formulas(client: Any, city: Any) -> None:
     text = client.get(reverse("indicators:export_csv")).content.decode("utf-8-sig")
     row = next(iter(csv.DictReader(io.StringIO(text))))
     assert row["name_ja"].startswith("'=") and row["name_en"].startswith("'@")
+
+
+def test_indicator_page_query_count_does_not_grow_with_values_or_history(
+    client: Any, city: Any
+) -> None:
+    client.force_login(city)
+    url = reverse("indicators:indicator_detail", kwargs={"code": "I-2"})
+    ind = Indicator.objects.get(code="I-2")
+    measurement_record(indicator=ind, fiscal_year=2022, district=None, value=30, by=city)
+    few = _queries(client, url)
+    _fill(city, range(2022, 2032), 4)
+    for year in range(2023, 2027):
+        measurement_record(
+            indicator=ind, fiscal_year=year, district=None, value=20, by=city, reason="訂正"
+        )
+    many = _queries(client, url)
+    assert many == few, (few, many)

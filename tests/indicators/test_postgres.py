@@ -6,12 +6,14 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from indicators.definitions import ensure_definitions
 from indicators.models import Indicator, Measurement
 from indicators.services import indicators_compute, measurement_record
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_of_one_cell_leave_one_row(postgres: Any, demo: Any) -> None:
+    ensure_definitions()
     city = demo.users["city@example.jp"]
     ind = Indicator.objects.get(code="I-2")
     barrier = threading.Barrier(4)
