@@ -434,8 +434,107 @@ class ComputeResult:
     skipped: list[str] = field(default_factory=list)  # codes that raised
 
 
-def _value_for(item: ComputedIndicator, fiscal_year: int, district: District | None) -> Any:
-    return item.compute(fiscal_year, district)
+def _computed_values(
+    item: ComputedIndicator, indicator: Indicator, fiscal_year: int, districts: list[Any]
+) -> dict[int | None, Decimal] | None:
+    """All cells of one indicator, or None when its computation fails or gives a value out
+    of range (then nothing of it is stored: no half-updated year)."""
+    values: dict[int | None, Decimal] = {}
+    try:
+        for district in districts:
+            raw = item.compute(fiscal_year, district)
+            if raw is None:
+                continue
+            value = _quantize(raw)
+            if value_error(indicator.unit, value):
+                return None
+            values[district.pk if district else None] = value
+    except Exception:
+        return None
+    return values
+
+
+def _store_computed(
+    *,
+    indicator: Indicator,
+    fiscal_year: int,
+    values: dict[int | None, Decimal],
+    as_of: datetime,
+    by: Any,
+    is_demo: bool,
+) -> None:
+    """A constant number of queries per indicator, whatever the number of districts."""
+    reason = _("自動集計")
+    with transaction.atomic():
+        existing = {
+            m.district_id: m
+            for m in Measurement.objects.select_for_update(of=("self",))
+            .filter(indicator=indicator, fiscal_year=fiscal_year)
+            .order_by()
+        }
+        new = [
+            Measurement(
+                indicator=indicator,
+                fiscal_year=fiscal_year,
+                district_id=key,
+                value=value,
+                source=Indicator.Source.COMPUTED,
+                as_of=as_of,
+                is_demo=is_demo,
+                updated_by=by,
+            )
+            for key, value in values.items()
+            if key not in existing
+        ]
+        try:
+            with transaction.atomic():
+                Measurement.objects.bulk_create(new)
+        except IntegrityError:
+            # A concurrent run stored some of these cells first: go one by one, correcting.
+            for key, value in values.items():
+                measurement_record(
+                    indicator=indicator,
+                    fiscal_year=fiscal_year,
+                    district=District.objects.get(pk=key) if key else None,
+                    value=value,
+                    source=Indicator.Source.COMPUTED,
+                    as_of=as_of,
+                    by=by,
+                    reason=reason,
+                    is_demo=is_demo,
+                )
+            return
+        changes = [
+            MeasurementChange(
+                measurement=m,
+                old_value=None,
+                new_value=m.value,
+                new_status=m.status,
+                reason=reason,
+                by=by,
+            )
+            for m in new
+        ]
+        touched = []
+        for key, m in existing.items():
+            if key not in values:
+                continue
+            if m.value != values[key]:
+                changes.append(
+                    MeasurementChange(
+                        measurement=m,
+                        old_value=m.value,
+                        new_value=values[key],
+                        old_status=m.status,
+                        new_status=m.status,
+                        reason=reason,
+                        by=by,
+                    )
+                )
+            m.value, m.as_of, m.is_demo, m.updated_by = values[key], as_of, is_demo, by
+            touched.append(m)
+        Measurement.objects.bulk_update(touched, ["value", "as_of", "is_demo", "updated_by"])
+        MeasurementChange.objects.bulk_create(changes)
 
 
 def indicators_compute(
@@ -451,30 +550,19 @@ def indicators_compute(
     result = ComputeResult(fiscal_year)
     districts: list[District | None] = [None, *District.objects.filter(is_active=True)]
     for indicator in indicators_sync_registry():
-        item = computed[indicator.code]
-        for district in districts:
-            try:
-                value = _value_for(item, fiscal_year, district)
-            except Exception:
-                result.skipped.append(indicator.code)
-                break
-            if value is None:
-                continue
-            if value_error(indicator.unit, _quantize(value)):
-                result.skipped.append(indicator.code)
-                continue
-            measurement_record(
-                indicator=indicator,
-                fiscal_year=fiscal_year,
-                district=district,
-                value=value,
-                source=Indicator.Source.COMPUTED,
-                as_of=as_of,
-                by=by,
-                reason=_("自動集計"),
-                is_demo=is_demo,
-            )
-            result.stored += 1
+        values = _computed_values(computed[indicator.code], indicator, fiscal_year, districts)
+        if values is None:
+            result.skipped.append(indicator.code)
+            continue
+        _store_computed(
+            indicator=indicator,
+            fiscal_year=fiscal_year,
+            values=values,
+            as_of=as_of,
+            by=by,
+            is_demo=is_demo,
+        )
+        result.stored += len(values)
     return result
 
 
