@@ -66,7 +66,9 @@ def export_rows() -> ExportTable:
                 "value": _number(m.value),
                 "unit": m.indicator.unit,
                 "target": _number(targets.get((m.indicator_id, m.fiscal_year))) if city else "",
-                "status": m.status,
+                # Demo values are published demo data: marked in the one column that says
+                # what a row is, so the fixed column set stays as the issue lists it.
+                "status": "demo" if m.is_demo else m.status,
             }
         )
     return ExportTable(COLUMNS, rows)

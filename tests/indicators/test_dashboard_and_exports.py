@@ -195,3 +195,12 @@ def test_indicator_page_query_count_does_not_grow_with_values_or_history(
         )
     many = _queries(client, url)
     assert many == few, (few, many)
+
+
+def test_demo_values_are_marked_demo_in_the_exports(client: Any, demo: Any) -> None:
+    from indicators.demo import seed
+
+    seed(demo)
+    rows = json.loads(client.get(reverse("indicators:export_json")).content)["rows"]
+    assert rows and {r["status"] for r in rows} == {"demo"}
+    assert "デモ" in client.get(reverse("indicators:open_data")).content.decode()
