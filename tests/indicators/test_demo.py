@@ -49,3 +49,14 @@ def test_demo_seed_keeps_real_values_and_baselines(demo: Any) -> None:
     assert Target.objects.get(indicator=ind, fiscal_year=2031).value == Decimal("40.00")
     real = Measurement.objects.get(indicator=ind, fiscal_year=2024, district=None)
     assert real.value == Decimal("31.00") and not real.is_demo
+
+
+def test_benchmark_command_runs_and_cleans_up(demo: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("indicators_benchmark", fake=1, repeat=1, stdout=out)
+    assert "compute FY" in out.getvalue() and "/indicators/open/" in out.getvalue()
+    assert not Indicator.objects.filter(code__startswith="BENCH-").exists()
