@@ -204,3 +204,11 @@ def test_demo_values_are_marked_demo_in_the_exports(client: Any, demo: Any) -> N
     rows = json.loads(client.get(reverse("indicators:export_json")).content)["rows"]
     assert rows and {r["status"] for r in rows} == {"demo"}
     assert "デモ" in client.get(reverse("indicators:open_data")).content.decode()
+
+
+def test_dashboard_in_english_shows_english_names(client: Any, city: Any) -> None:
+    client.force_login(city)
+    html = client.get(reverse("indicators:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Indicator dashboard" in html
+    assert "Share of residents taking part in community activities" in html
+    assert "Not yet available" in html
