@@ -82,6 +82,8 @@ class IndicatorView:
     needed_per_year: Decimal | None = None
     on_track: bool | None = None
     years: list[int] = field(default_factory=list)
+    # district pk → fiscal year → cell, for the district-by-year table of the indicator page
+    by_district: dict[int, dict[int, Cell]] = field(default_factory=dict)
 
     @property
     def latest(self) -> Cell | None:
@@ -90,6 +92,17 @@ class IndicatorView:
     @property
     def final_target(self) -> Target | None:
         return self.targets[-1] if self.targets else None
+
+    @property
+    def district_years(self) -> list[int]:
+        return sorted({y for cells in self.by_district.values() for y in cells})
+
+    @property
+    def district_matrix(self) -> list[tuple[District, list[Cell | None]]]:
+        years = self.district_years
+        return [
+            (d, [self.by_district.get(d.pk, {}).get(y) for y in years]) for d, _ in self.districts
+        ]
 
     @property
     def table_rows(self) -> list[tuple[int, Cell | None, Target | None]]:
@@ -198,6 +211,7 @@ def indicator_views(
         rows = by_indicator[indicator.pk]
         city: list[Cell] = []
         per_district: dict[int, dict[int, Cell]] = {}
+        by_district: dict[int, dict[int, Cell]] = {}
         for m in rows:
             m.indicator = indicator  # already loaded: no query per row
             if m.district_id is not None:
@@ -212,6 +226,7 @@ def indicator_views(
                 city.append(cell)
             else:
                 per_district.setdefault(m.fiscal_year, {})[m.district_id] = cell
+                by_district.setdefault(m.district_id, {})[m.fiscal_year] = cell
         district_year = max(per_district) if per_district else None
         district_cells = per_district.get(district_year, {}) if district_year else {}
         view = IndicatorView(
@@ -223,6 +238,7 @@ def indicator_views(
             available=indicator.source == Indicator.Source.SURVEY or reg is not None,
             list_url_name=list_name,
             years=sorted({m.fiscal_year for m in rows}),
+            by_district=by_district,
         )
         _progress(view)
         if with_charts:

@@ -33,6 +33,8 @@ def test_city_staff_import_publish_and_see_the_value_on_dashboard_and_in_csv(
     page.get_by_role("button", name="確認する").click()
     page.wait_for_load_state()
     assert "新規" in page.locator("main table").inner_text()
+    violations = run_axe(page, axe_source, "indicators-import-preview")
+    assert not violations, describe(violations)
     page.get_by_role("button", name="2行を取り込む").click()
     page.wait_for_load_state()
     assert "2行を取り込みました" in page.locator(".messages").inner_text()
@@ -41,6 +43,8 @@ def test_city_staff_import_publish_and_see_the_value_on_dashboard_and_in_csv(
     assert "47.3" not in page.request.get("/indicators/export.csv").text()
 
     page.goto("/indicators/i/I-2/")
+    violations = run_axe(page, axe_source, "indicators-detail")
+    assert not violations, describe(violations)
     page.get_by_role("button", name="下書き2件をすべて公開する").click()
     page.wait_for_load_state()
     assert "2件の値を公開しました" in page.locator(".messages").inner_text()

@@ -212,3 +212,21 @@ def test_dashboard_in_english_shows_english_names(client: Any, city: Any) -> Non
     assert "Indicator dashboard" in html
     assert "Share of residents taking part in community activities" in html
     assert "Not yet available" in html
+
+
+def test_indicator_page_shows_districts_by_year_with_suppression(client: Any, city: Any) -> None:
+    ind = Indicator.objects.get(code="I-2")
+    district = District.objects.first()
+    assert district is not None
+    measurement_record(
+        indicator=ind, fiscal_year=2023, district=district, value=21.5, sample_size=90, by=city
+    )
+    measurement_record(
+        indicator=ind, fiscal_year=2024, district=district, value=88.8, sample_size=12, by=city
+    )
+    client.force_login(city)
+    html = client.get(reverse("indicators:indicator_detail", kwargs={"code": "I-2"})).content
+    text = html.decode()
+    assert "地区別の推移" in text and "21.5%" in text
+    matrix = text[text.index("地区別の推移") : text.index("すべての値と変更履歴")]
+    assert "88.8" not in matrix and "非表示" in matrix
