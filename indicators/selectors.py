@@ -82,6 +82,7 @@ class IndicatorView:
     needed_per_year: Decimal | None = None
     on_track: bool | None = None
     years: list[int] = field(default_factory=list)
+    focus: District | None = None
     # district pk → fiscal year → cell, for the district-by-year table of the indicator page
     by_district: dict[int, dict[int, Cell]] = field(default_factory=dict)
 
@@ -186,7 +187,11 @@ def indicator_views(
     indicators: QuerySet[Indicator] | None = None,
     published_only: bool = False,
     with_charts: bool = True,
+    focus: District | None = None,
 ) -> list[IndicatorView]:
+    """``focus``: a district whose series replaces the city-wide one on the cards (latest
+    value, chart, progress against the plan's city-wide path); its suppressed cells are left
+    out of the series."""
     measurements = (
         Measurement.objects.filter(status=Measurement.Status.PUBLISHED)
         if published_only
@@ -222,8 +227,11 @@ def indicator_views(
                 confidence_interval(m),
                 _list_url(list_name, m.fiscal_year, m.district),
             )
-            if m.district_id is None:
+            if focus is not None and m.district_id == focus.pk and not cell.suppressed:
                 city.append(cell)
+            if m.district_id is None:
+                if focus is None:
+                    city.append(cell)
             else:
                 per_district.setdefault(m.fiscal_year, {})[m.district_id] = cell
                 by_district.setdefault(m.district_id, {})[m.fiscal_year] = cell
@@ -239,6 +247,7 @@ def indicator_views(
             list_url_name=list_name,
             years=sorted({m.fiscal_year for m in rows}),
             by_district=by_district,
+            focus=focus,
         )
         _progress(view)
         if with_charts:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from directory.fiscal import fiscal_year_of
+from directory.models import District
 
 from .conf import PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR
 from .exports import export_rows
@@ -43,7 +44,10 @@ def _current_plan_year() -> int:
 
 @editor_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    views = indicator_views(request.user)
+    districts = list(District.objects.filter(is_active=True))
+    code = request.GET.get("district", "")
+    focus = next((d for d in districts if d.code == code), None)
+    views = indicator_views(request.user, focus=focus)
     return render(
         request,
         "indicators/dashboard.html",
@@ -54,6 +58,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             ],
             "compute_form": ComputeForm(initial={"fiscal_year": _current_plan_year()}),
             "any_demo": any(v.has_demo for v in views),
+            "districts": districts,
+            "focus": focus,
         },
     )
 

@@ -61,6 +61,14 @@ def test_city_staff_import_publish_and_see_the_value_on_dashboard_and_in_csv(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "indicators-dashboard-phone.png"), full_page=False)
 
+    # The same dashboard, focused on the district.
+    page.select_option("#focus-district", district.code)
+    page.get_by_role("button", name="表示", exact=True).click()
+    page.wait_for_load_state()
+    assert "44.1%" in page.locator("[data-code='I-2'] .figure-latest").inner_text()
+    violations = run_axe(page, axe_source, "indicators-dashboard-district")
+    assert not violations, describe(violations)
+
     exported = page.request.get("/indicators/export.csv").text()
     assert "I-2,地域活動に参加している市民の割合" in exported
     assert ",2025,,47.3,%," in exported

@@ -230,3 +230,29 @@ def test_indicator_page_shows_districts_by_year_with_suppression(client: Any, ci
     assert "地区別の推移" in text and "21.5%" in text
     matrix = text[text.index("地区別の推移") : text.index("すべての値と変更履歴")]
     assert "88.8" not in matrix and "非表示" in matrix
+
+
+def test_dashboard_focused_on_a_district_shows_its_series(client: Any, city: Any) -> None:
+    ind = Indicator.objects.get(code="I-2")
+    district = District.objects.first()
+    assert district is not None
+    measurement_record(indicator=ind, fiscal_year=2024, district=None, value=40, by=city)
+    measurement_record(
+        indicator=ind, fiscal_year=2024, district=district, value=33.3, sample_size=90, by=city
+    )
+    measurement_record(
+        indicator=ind, fiscal_year=2025, district=district, value=99, sample_size=10, by=city
+    )
+    client.force_login(city)
+    url = reverse("indicators:dashboard")
+    response = client.get(url, {"district": district.code})
+    assert response.context["focus"] == district
+    (view,) = [v for v in response.context["plan_views"] if v.indicator.code == "I-2"]
+    # The district's own latest value; the suppressed FY2025 cell is left out.
+    assert view.latest is not None and view.latest.measurement.value == Decimal("33.30")
+    assert "の値を表示しています" in response.content.decode()
+    with CaptureQueriesContext(connection) as plain:
+        client.get(url)
+    with CaptureQueriesContext(connection) as focused:
+        client.get(url, {"district": district.code})
+    assert len(plain) == len(focused)
