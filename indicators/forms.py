@@ -112,7 +112,10 @@ class ImportForm(forms.Form):
         help_text=_("UTF-8のCSV。1行目は code,fiscal_year,district,value,sample_size,numerator"),
     )
     text = forms.CharField(
-        label=_("またはCSVを貼り付け"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("またはCSVを貼り付け"),
+        required=False,
+        max_length=MAX_IMPORT_BYTES,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
 
     def clean(self) -> dict[str, Any]:

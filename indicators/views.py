@@ -290,12 +290,16 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow([_safe_cell(row[c]) for c in rows.columns])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="machida-indicators.csv"'
+    # Open data: published figures only, so any site may fetch them.
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 def export_json(request: HttpRequest) -> HttpResponse:
     rows = export_rows()
-    return JsonResponse(
+    response = JsonResponse(
         {"columns": rows.columns, "rows": rows.rows},
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
