@@ -19,7 +19,6 @@ import contextlib
 import email
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
