@@ -1,4 +1,24 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "projects"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.idea_board, name="idea_board"),
+    path("new/", views.idea_create, name="idea_create"),
+    path("mine/", views.idea_mine, name="idea_mine"),
+    path("similar/", views.idea_similar, name="idea_similar"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("<int:pk>/", views.idea_detail, name="idea_detail"),
+    path("<int:pk>/react/", views.idea_react, name="idea_react"),
+    path("<int:pk>/assign/", views.idea_assign, name="idea_assign"),
+    path("<int:pk>/note/", views.idea_note, name="idea_note"),
+    path("<int:pk>/reply/", views.idea_reply, name="idea_reply"),
+    path("<int:pk>/transition/", views.idea_transition, name="idea_transition"),
+    path("<int:pk>/merge/", views.idea_merge, name="idea_merge"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/join/", views.project_join, name="project_join"),
+    path("projects/<int:pk>/activity/", views.project_activity, name="project_activity"),
+]

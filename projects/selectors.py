@@ -1,0 +1,191 @@
+"""Reads for ideas and projects, scoped to who asks, and the indicator definitions.
+
+Indicator definitions (the indicators app calls these through ``projects/kpis.py``):
+
+- **Project carried out in fiscal year N** (II-2): a project that is not a draft in
+  planning, i.e. its status is 活動中, 完了 or 休止中, and whose period overlaps the fiscal
+  year (start date on or before 31 March N+1 and end date, if any, on or after 1 April N);
+  a project with an activity log entry dated in fiscal year N also counts, whatever its
+  dates say.
+- **Participant in fiscal year N** (II-1): a distinct person who is a member (any role:
+  運営, メンバー, サポーター) of a project carried out in fiscal year N and who joined on or
+  before its last day; plus, for past projects imported from paper records (no member rows),
+  their recorded participant counts.
+- **Ideas received in fiscal year N**: ideas whose receipt date (Tokyo time) falls in it,
+  merged duplicates included (each was a submission).
+- **Median days to first response**: over the ideas received in fiscal year N that have had
+  a first response (a status change or a reply by a coordinator), the median of the days
+  between receipt and that response.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from directory.fiscal import fiscal_year_bounds, fiscal_year_datetimes
+from directory.models import District
+from directory.search import bigrams, search_filter
+
+from . import conf
+from .models import Idea, IdeaReaction, Project, ProjectMember
+
+
+def _with_counts(qs: QuerySet[Idea]) -> QuerySet[Idea]:
+    return qs.annotate(
+        join_count=Count("reactions", filter=Q(reactions__kind=IdeaReaction.Kind.JOIN)),
+        support_count=Count("reactions", filter=Q(reactions__kind=IdeaReaction.Kind.SUPPORT)),
+    )
+
+
+@dataclass
+class IdeaFilters:
+    q: str = ""
+    district: int | None = None
+    city_wide: bool = False
+    theme: int | None = None
+    kind: str = ""
+    status: str = ""
+    older_than_days: int | None = None
+    assigned: str = ""  # "", "me", "none"
+    overdue: bool = False
+
+
+def _apply_filters(qs: QuerySet[Idea], f: IdeaFilters, user: Any = None) -> QuerySet[Idea]:
+    if f.q:
+        qs = search_filter(qs, f.q)
+    if f.city_wide:
+        qs = qs.filter(district__isnull=True)
+    elif f.district:
+        qs = qs.filter(district_id=f.district)
+    if f.theme:
+        qs = qs.filter(themes__id=f.theme)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.older_than_days:
+        qs = qs.filter(created_at__lt=timezone.now() - timedelta(days=f.older_than_days))
+    if f.assigned == "me" and user is not None:
+        qs = qs.filter(assigned_to=user)
+    elif f.assigned == "none":
+        qs = qs.filter(assigned_to__isnull=True)
+    if f.overdue:
+        qs = qs.filter(pk__in=overdue_ideas().values("pk"))
+    return qs
+
+
+def board_ideas(filters: IdeaFilters) -> QuerySet[Idea]:
+    """The public board: published ideas, newest first, with their reaction counts."""
+    qs = _apply_filters(Idea.objects.public(), filters)
+    qs = qs.select_related("district").prefetch_related("themes")
+    # Aggregating drops Meta.ordering, and pagination needs a stable order.
+    return _with_counts(qs).order_by("-created_at", "-id")
+
+
+def inbox_ideas(*, user: Any, filters: IdeaFilters) -> QuerySet[Idea]:
+    qs = _apply_filters(Idea.objects.visible_to(user), filters, user)
+    return qs.select_related("district", "assigned_to", "author").prefetch_related("themes")
+
+
+def my_ideas(*, user: Any) -> QuerySet[Idea]:
+    return Idea.objects.filter(author=user).select_related("district", "merged_into")
+
+
+def overdue_ideas() -> QuerySet[Idea]:
+    """New ideas nobody has answered within the acknowledgement time."""
+    limit = timezone.now() - timedelta(days=conf.ack_days())
+    return Idea.objects.filter(
+        status=Idea.Status.RECEIVED, first_response_at__isnull=True, created_at__lt=limit
+    )
+
+
+def similar_ideas(*, user: Any, text: str, limit: int = 5) -> list[Idea]:
+    """Ideas that share the most character bigrams with ``text`` (a title being typed).
+
+    Uses the same bigram documents as the search, but ranks by how many of the first bigrams
+    are shared instead of requiring all of them, so a longer title still finds its cousins.
+    Works the same on SQLite and PostgreSQL (``LIKE`` on the document).
+    """
+    grams = [g for g in bigrams(text) if len(g) == 2][:8]
+    if not grams:
+        return []
+    score = sum(
+        (Count("pk", filter=Q(search_document__contains=f" {g} ")) for g in grams[1:]),
+        Count("pk", filter=Q(search_document__contains=f" {grams[0]} ")),
+    )
+    needed = 1 if len(grams) == 1 else 2
+    condition = Q()
+    for g in grams:
+        condition |= Q(search_document__contains=f" {g} ")
+    qs = (
+        Idea.objects.visible_to(user)
+        .filter(condition, merged_into__isnull=True)
+        .annotate(score=score)
+        .filter(score__gte=needed)
+        .order_by("-score", "-created_at")
+        .only("pk", "title", "kind", "status")
+    )
+    return list(qs[:limit])
+
+
+# --- indicators -----------------------------------------------------------------------
+
+
+def projects_carried_out(fiscal_year: int, district: District | None = None) -> QuerySet[Project]:
+    start, end = fiscal_year_bounds(fiscal_year)
+    by_period = (
+        Q(status__in=[Project.Status.ACTIVE, Project.Status.COMPLETED, Project.Status.PAUSED])
+        & Q(start_date__isnull=False, start_date__lte=end)
+        & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    )
+    by_activity = Q(activities__date__gte=start, activities__date__lte=end)
+    qs = Project.objects.filter(
+        pk__in=Project.objects.filter(by_period | by_activity).values("pk")
+    )
+    if district is not None:
+        qs = qs.filter(districts=district)
+    return qs
+
+
+def participants(fiscal_year: int, district: District | None = None) -> int:
+    """II-1: distinct people in projects carried out in the year, plus imported counts."""
+    carried = projects_carried_out(fiscal_year, district)
+    _start, end = fiscal_year_bounds(fiscal_year)
+    people = (
+        ProjectMember.objects.filter(project__in=carried.values("pk"), joined_on__lte=end)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+    imported = carried.filter(memberships__isnull=True).aggregate(n=Sum("imported_participants"))
+    return people + int(imported["n"] or 0)
+
+
+def ideas_received(fiscal_year: int, district: District | None = None) -> QuerySet[Idea]:
+    start, end = fiscal_year_datetimes(fiscal_year)
+    qs = Idea.objects.filter(created_at__gte=start, created_at__lt=end)
+    if district is not None:
+        qs = qs.filter(district=district)
+    return qs
+
+
+def median_days_to_first_response(fiscal_year: int, district: District | None = None) -> float | None:
+    """The median, found by the database: count the answered ideas, then read the middle
+    one(s) of the list ordered by response time."""
+    answered = (
+        ideas_received(fiscal_year, district)
+        .filter(first_response_at__isnull=False)
+        .annotate(wait=F("first_response_at") - F("created_at"))
+        .order_by("wait")
+    )
+    n = answered.count()
+    if n == 0:
+        return None
+    middle = list(answered.values_list("wait", flat=True)[(n - 1) // 2 : n // 2 + 1])
+    days = [w.total_seconds() / 86400 for w in middle]
+    return round(sum(days) / len(days), 1)
