@@ -313,6 +313,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         Project.objects.visible_to(request.user)
         .prefetch_related("districts", "themes")
         .annotate(member_count=Count("memberships"))
+        .order_by("-created_at", "-id")
     )
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "projects/project_list.html", {"page_obj": page})
