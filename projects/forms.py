@@ -8,9 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from directory.images import PhotoField
-from directory.models import District, Membership, Theme
+from directory.models import District, Membership, Organization, Theme
 
-from .models import COORDINATOR_ROLES, HelpType, Idea, IdeaReaction, Project
+from .models import (
+    COORDINATOR_ROLES,
+    Availability,
+    HelpType,
+    Idea,
+    IdeaReaction,
+    Need,
+    OfferType,
+    Project,
+)
 from .selectors import IdeaFilters
 
 _SCRIPT = ("<script", "javascript:")
@@ -269,3 +278,109 @@ class ActivityForm(forms.Form):
 
     def clean_text(self) -> str:
         return _no_script(self.cleaned_data["text"])
+
+
+class OfferForm(forms.Form):
+    title = forms.CharField(label=_("タイトル"), max_length=100)
+    description = forms.CharField(
+        label=_("内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    offer_types = forms.MultipleChoiceField(
+        label=_("出せるもの"), choices=OfferType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    skills = forms.CharField(
+        label=_("技能のキーワード"),
+        max_length=200,
+        required=False,
+        help_text=_("例：料理、パソコン、手話（読点で区切ります）"),
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("都合のよい時間"),
+        choices=Availability.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("テーマ"),
+        queryset=Theme.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label=_("活動できる地区（選ばないときは市全域）"),
+        queryset=District.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organization = forms.ModelChoiceField(
+        label=_("団体・企業として登録する"), queryset=Organization.objects.none(), required=False
+    )
+    contact = forms.CharField(
+        label=_("連絡先"),
+        max_length=200,
+        help_text=_("双方が承諾したときだけ相手に伝わります。"),
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["organization"].queryset = Organization.objects.filter(
+                memberships__user=user, memberships__is_active=True
+            ).distinct()
+
+    def clean_title(self) -> str:
+        return _no_script(self.cleaned_data["title"])
+
+    def clean_description(self) -> str:
+        return _no_script(self.cleaned_data["description"])
+
+
+class NeedForm(forms.Form):
+    title = forms.CharField(label=_("タイトル"), max_length=100)
+    description = forms.CharField(
+        label=_("内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    source = forms.ChoiceField(
+        label=_("種類"),
+        choices=[(Need.Source.RECRUITMENT, Need.Source.RECRUITMENT.label)],
+        initial=Need.Source.RECRUITMENT,
+    )
+    need_types = forms.MultipleChoiceField(
+        label=_("求めるもの"), choices=OfferType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    skills = forms.CharField(label=_("求める技能のキーワード"), max_length=200, required=False)
+    availability = forms.MultipleChoiceField(
+        label=_("活動する時間"),
+        choices=Availability.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("テーマ"),
+        queryset=Theme.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    district = forms.ModelChoiceField(
+        label=_("地区"),
+        queryset=District.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("市全域"),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("募集する団体"), queryset=Organization.objects.none(), required=False
+    )
+    contact = forms.CharField(label=_("連絡先"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["organization"].queryset = Organization.objects.filter(
+                memberships__user=user, memberships__is_active=True
+            ).distinct()
+
+    def clean_title(self) -> str:
+        return _no_script(self.cleaned_data["title"])
+
+    def clean_description(self) -> str:
+        return _no_script(self.cleaned_data["description"])

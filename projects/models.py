@@ -347,3 +347,190 @@ class ProjectActivity(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
+
+
+# --- offers, needs and matching ---------------------------------------------------------
+
+
+def pack_codes(codes: Any) -> str:
+    """Choice codes kept as ``,a,b,`` so ``__contains=",a,"`` finds them on every database
+    (SQLite has no JSON containment lookup)."""
+    codes = sorted(set(codes))
+    return f",{','.join(codes)}," if codes else ""
+
+
+def unpack_codes(value: str) -> set[str]:
+    return {c for c in value.split(",") if c}
+
+
+class OfferType(models.TextChoices):
+    SKILL = "skill", _("技能・経験")
+    TIME = "time", _("時間（ボランティア）")
+    VENUE = "venue", _("会場・場所")
+    EQUIPMENT = "equipment", _("機材・道具")
+    VEHICLE = "vehicle", _("車両・送迎")
+    FUNDS = "funds", _("資金")
+    STAFF = "staff", _("職員の時間")
+
+
+class Availability(models.TextChoices):
+    WEEKDAY_DAY = "weekday_day", _("平日の昼")
+    WEEKDAY_EVENING = "weekday_evening", _("平日の夜")
+    WEEKEND = "weekend", _("土日・祝日")
+
+
+class OfferQuerySet(models.QuerySet["Offer"]):
+    def visible_to(self, user: Any) -> OfferQuerySet:
+        if is_coordinator(user):
+            return self.all()
+        if getattr(user, "is_authenticated", False):
+            return self.filter(Q(is_active=True) | Q(owner=user))
+        return self.filter(is_active=True)
+
+
+class Offer(models.Model):
+    """What an individual, company, NPO or group can offer (できる)."""
+
+    title = models.CharField(_("タイトル"), max_length=100)
+    description = models.TextField(_("内容"), max_length=4000)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name=_("登録者"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("団体・企業"),
+    )
+    offer_types = models.CharField(_("出せるもの"), max_length=200, default="")
+    skills = models.CharField(
+        _("技能のキーワード"), max_length=200, blank=True, help_text=_("読点や空白で区切ります。")
+    )
+    availability = models.CharField(_("都合のよい時間"), max_length=100, blank=True, default="")
+    # Normalised skill words, " w1 w2 ", written by the service for matching.
+    skill_document = models.CharField(max_length=300, blank=True, default="", editable=False)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="offers", verbose_name=_("テーマ"))
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("活動できる地区"),
+        help_text=_("選ばないときは市全域です。"),
+    )
+    contact = models.CharField(
+        _("連絡先"), max_length=200, help_text=_("双方が承諾したときだけ相手に伝わります。")
+    )
+    is_active = models.BooleanField(_("受付中"), default=True)
+    search_document = models.TextField(blank=True, default="", editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("できること（提供）")
+        verbose_name_plural = _("できること（提供）")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NeedQuerySet(models.QuerySet["Need"]):
+    def visible_to(self, user: Any) -> NeedQuerySet:
+        if is_coordinator(user):
+            return self.all()
+        if getattr(user, "is_authenticated", False):
+            return self.filter(Q(is_public=True) | Q(owner=user))
+        return self.filter(is_public=True)
+
+
+class Need(models.Model):
+    """What an idea, a project's open role or an organization's recruitment (担い手募集)
+    is looking for."""
+
+    class Source(models.TextChoices):
+        IDEA = "idea", _("アイデア")
+        PROJECT = "project", _("プロジェクトの募集")
+        RECRUITMENT = "recruitment", _("担い手募集")
+
+    title = models.CharField(_("タイトル"), max_length=100)
+    description = models.TextField(_("内容"), max_length=4000)
+    source = models.CharField(_("種類"), max_length=12, choices=Source.choices)
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="needs"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="needs"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=_("募集する団体"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=_("募集者"),
+    )
+    need_types = models.CharField(_("求めるもの"), max_length=200, default="")
+    skills = models.CharField(_("求める技能のキーワード"), max_length=200, blank=True)
+    availability = models.CharField(_("活動する時間"), max_length=100, blank=True, default="")
+    skill_document = models.CharField(max_length=300, blank=True, default="", editable=False)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="needs", verbose_name=_("テーマ"))
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=_("地区"),
+    )
+    contact = models.CharField(_("連絡先"), max_length=200, blank=True)
+    is_public = models.BooleanField(_("公開する"), default=True)
+    is_open = models.BooleanField(_("募集中"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("求めること（ニーズ）")
+        verbose_name_plural = _("求めること（ニーズ）")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Match(models.Model):
+    """A proposed connection between a need and an offer. Contact details are exchanged
+    only once both sides have accepted."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="matches")
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="matches")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reasons = models.JSONField(default=list)
+    need_accepted_at = models.DateTimeField(null=True, blank=True)
+    offer_accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["need", "offer"], name="match_once")]
+
+    @property
+    def both_accepted(self) -> bool:
+        return bool(self.need_accepted_at and self.offer_accepted_at and not self.declined_at)

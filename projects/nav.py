@@ -23,6 +23,12 @@ NAV = [
         order=12,
     ),
     NavItem(
+        _("できること・募集"),
+        "projects:offer_list",
+        description=_("持っている技能や場所を登録し、地域の募集とつながれます。"),
+        order=14,
+    ),
+    NavItem(
         _("アイデア受付箱"),
         "projects:inbox",
         roles=frozenset({"coordinator", "welfare_coordinator", "admin"}),

@@ -32,7 +32,7 @@ from directory.models import District
 from directory.search import bigrams, search_filter
 
 from . import conf
-from .models import Idea, IdeaReaction, Project, ProjectMember
+from .models import Idea, IdeaReaction, Match, Project, ProjectMember, is_coordinator
 
 
 def _with_counts(qs: QuerySet[Idea]) -> QuerySet[Idea]:
@@ -189,3 +189,23 @@ def median_days_to_first_response(fiscal_year: int, district: District | None = 
     middle = list(answered.values_list("wait", flat=True)[(n - 1) // 2 : n // 2 + 1])
     days = [w.total_seconds() / 86400 for w in middle]
     return round(sum(days) / len(days), 1)
+
+
+def matches_visible_to(user: Any) -> QuerySet[Match]:
+    """Coordinators see every match; others the ones where they speak for a side."""
+    qs = Match.objects.select_related("need", "offer", "need__owner", "offer__owner")
+    if is_coordinator(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    orgs = user.memberships.filter(is_active=True).values("organization_id")
+    return qs.filter(
+        Q(need__owner=user)
+        | Q(offer__owner=user)
+        | Q(need__organization__in=orgs)
+        | Q(offer__organization__in=orgs)
+        | Q(
+            need__project__memberships__user=user,
+            need__project__memberships__role=ProjectMember.Role.ORGANIZER,
+        )
+    ).distinct()

@@ -28,18 +28,25 @@ from reminders.models import Reminder
 from reminders.services import notify, reminder_cancel, reminder_schedule
 
 from . import conf
+from .matching import score, skill_document
 from .models import (
     IDEA_TRANSITIONS,
+    Availability,
     HelpType,
     Idea,
     IdeaEvent,
     IdeaNote,
     IdeaPhoto,
     IdeaReaction,
+    Match,
+    Need,
+    Offer,
+    OfferType,
     Project,
     ProjectActivity,
     ProjectMember,
     is_coordinator,
+    pack_codes,
 )
 
 
@@ -383,3 +390,222 @@ def can_edit_project(*, project: Project, user: Any) -> bool:
             project=project, user=user, role=ProjectMember.Role.ORGANIZER
         ).exists()
     )
+
+
+# --- offers, needs and matching ---------------------------------------------------------
+
+
+def _check_codes(values: Iterable[str], allowed: list[str], field: str) -> None:
+    if set(values) - set(allowed):
+        raise ValidationError({field: _("選択肢が正しくありません。")})
+
+
+def offer_create(
+    *,
+    owner: User,
+    title: str,
+    description: str,
+    offer_types: Sequence[str],
+    contact: str,
+    skills: str = "",
+    availability: Sequence[str] = (),
+    themes: Iterable[Theme] = (),
+    districts: Iterable[District] = (),
+    organization: Organization | None = None,
+) -> Offer:
+    _check_codes(offer_types, OfferType.values, "offer_types")
+    _check_codes(availability, Availability.values, "availability")
+    if not offer_types:
+        raise ValidationError({"offer_types": _("出せるものを一つ以上選んでください。")})
+    if organization is not None and not owner.memberships.filter(
+        organization=organization, is_active=True
+    ).exists():
+        raise ValidationError(_("所属していない団体としては登録できません。"))
+    offer = Offer(
+        owner=owner,
+        organization=organization,
+        title=title.strip(),
+        description=description.strip(),
+        offer_types=pack_codes(offer_types),
+        skills=skills.strip(),
+        skill_document=skill_document(skills),
+        availability=pack_codes(availability),
+        contact=contact.strip(),
+        search_document=search_document(title, description, skills),
+    )
+    offer.full_clean()
+    with transaction.atomic():
+        offer.save()
+        offer.themes.set(list(themes))
+        offer.districts.set(list(districts))
+    return offer
+
+
+def need_create(
+    *,
+    by: User,
+    title: str,
+    description: str,
+    source: str,
+    need_types: Sequence[str],
+    skills: str = "",
+    availability: Sequence[str] = (),
+    themes: Iterable[Theme] = (),
+    district: District | None = None,
+    contact: str = "",
+    idea: Idea | None = None,
+    project: Project | None = None,
+    organization: Organization | None = None,
+    owner: User | None = None,
+    is_public: bool = True,
+) -> Need:
+    """A need from an idea, a project's open role, or an organization's recruitment."""
+    _check_codes(need_types, OfferType.values, "need_types")
+    _check_codes(availability, Availability.values, "availability")
+    if not need_types:
+        raise ValidationError({"need_types": _("求めるものを一つ以上選んでください。")})
+    need = Need(
+        title=title.strip(),
+        description=description.strip(),
+        source=source,
+        idea=idea,
+        project=project,
+        organization=organization,
+        owner=owner if owner is not None else by,
+        need_types=pack_codes(need_types),
+        skills=skills.strip(),
+        skill_document=skill_document(skills),
+        availability=pack_codes(availability),
+        district=district,
+        contact=contact.strip(),
+        # A need behind a trouble stays between its author and the coordinators.
+        is_public=is_public and not (idea is not None and idea.is_trouble),
+    )
+    need.full_clean()
+    with transaction.atomic():
+        need.save()
+        need.themes.set(list(themes))
+    return need
+
+
+HELP_TO_OFFER = {
+    HelpType.PEOPLE: OfferType.TIME,
+    HelpType.PLACE: OfferType.VENUE,
+    HelpType.MONEY: OfferType.FUNDS,
+    HelpType.KNOWHOW: OfferType.SKILL,
+    HelpType.PUBLICITY: OfferType.SKILL,
+}
+
+
+def need_from_idea(*, idea: Idea, by: User) -> Need:
+    """Turn what an idea asks for into a need that feeds matching."""
+    types = sorted({HELP_TO_OFFER[HelpType(h)] for h in idea.help_types}) or [OfferType.TIME]
+    return need_create(
+        by=by,
+        owner=idea.author,
+        title=idea.title,
+        description=idea.description,
+        source=Need.Source.IDEA,
+        need_types=types,
+        themes=idea.themes.all(),
+        district=idea.district,
+        contact=idea.contact_detail,
+        idea=idea,
+        is_public=idea.is_public,
+    )
+
+
+def _need_side(need: Need, user: Any) -> bool:
+    if need.owner_id is not None and need.owner_id == getattr(user, "pk", None):
+        return True
+    if need.organization_id and user.memberships.filter(
+        organization_id=need.organization_id, is_active=True
+    ).exists():
+        return True
+    return bool(
+        need.project_id
+        and ProjectMember.objects.filter(
+            project_id=need.project_id, user=user, role=ProjectMember.Role.ORGANIZER
+        ).exists()
+    )
+
+
+def _offer_side(offer: Offer, user: Any) -> bool:
+    if offer.owner_id == getattr(user, "pk", None):
+        return True
+    return bool(
+        offer.organization_id
+        and user.memberships.filter(organization_id=offer.organization_id, is_active=True).exists()
+    )
+
+
+def match_sides(*, match: Match, user: Any) -> tuple[bool, bool]:
+    """(speaks for the need, speaks for the offer)."""
+    if not getattr(user, "is_authenticated", False):
+        return False, False
+    return _need_side(match.need, user), _offer_side(match.offer, user)
+
+
+def match_propose(*, need: Need, offer: Offer, by: User) -> Match:
+    """Propose a connection (once per pair). Both sides are told; the proposer's own side
+    counts as accepted."""
+    from .matching import _need_facts, _offer_facts
+
+    result = score(**_need_facts(need), **_offer_facts(offer))
+    reasons = result.reasons if result else []
+    with transaction.atomic():
+        match, created = Match.objects.get_or_create(
+            need=need, offer=offer, defaults={"proposed_by": by, "reasons": reasons}
+        )
+        if created:
+            need_side, offer_side = match_sides(match=match, user=by)
+            now = timezone.now()
+            if need_side:
+                match.need_accepted_at = now
+            if offer_side:
+                match.offer_accepted_at = now
+            match.save()
+            url = reverse("projects:match_detail", kwargs={"pk": match.pk})
+            for recipient in {need.owner, offer.owner} - {None, by}:
+                notify(
+                    recipient=recipient,
+                    key=f"match:{match.pk}:proposed:{recipient.pk}",
+                    subject=_("「%(n)s」と「%(o)s」をつなぐ提案があります")
+                    % {"n": need.title, "o": offer.title},
+                    body=_("内容を見て、承諾するかどうかを選んでください。"),
+                    url=url,
+                    about=match,
+                )
+    return match
+
+
+def match_respond(*, match: Match, user: User, accept: bool) -> Match:
+    """Accept or decline for the side(s) ``user`` speaks for. When both have accepted, each
+    side is told and the contact details appear on the match page."""
+    with transaction.atomic():
+        locked = Match.objects.select_for_update().select_related("need", "offer").get(pk=match.pk)
+        need_side, offer_side = match_sides(match=locked, user=user)
+        if not (need_side or offer_side):
+            raise ValidationError(_("この提案に答えられるのは当事者だけです。"))
+        now = timezone.now()
+        if not accept:
+            locked.declined_at = now
+        else:
+            if need_side and locked.need_accepted_at is None:
+                locked.need_accepted_at = now
+            if offer_side and locked.offer_accepted_at is None:
+                locked.offer_accepted_at = now
+        locked.save()
+        if locked.both_accepted:
+            url = reverse("projects:match_detail", kwargs={"pk": locked.pk})
+            for recipient in {locked.need.owner, locked.offer.owner} - {None}:
+                notify(
+                    recipient=recipient,
+                    key=f"match:{locked.pk}:accepted:{recipient.pk}",
+                    subject=_("つながりました：%(n)s × %(o)s")
+                    % {"n": locked.need.title, "o": locked.offer.title},
+                    body=_("双方が承諾しました。連絡先を確認できます。"),
+                    url=url,
+                    about=locked,
+                )
+    return locked

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.services import personal_data_viewed_from_request
+from directory.models import Role
 
 from . import conf, services
 from .forms import (
@@ -25,7 +26,9 @@ from .forms import (
     IdeaForm,
     InboxFilterForm,
     MergeForm,
+    NeedForm,
     NoteForm,
+    OfferForm,
     ProjectForm,
     ReactForm,
     ReplyForm,
@@ -36,11 +39,21 @@ from .models import (
     IDEA_TRANSITIONS,
     Idea,
     IdeaReaction,
+    Need,
+    Offer,
     Project,
     ProjectMember,
     is_coordinator,
 )
-from .selectors import board_ideas, inbox_ideas, my_ideas, overdue_ideas, similar_ideas
+from .matching import needs_for_offer, offers_for_need
+from .selectors import (
+    board_ideas,
+    inbox_ideas,
+    matches_visible_to,
+    my_ideas,
+    overdue_ideas,
+    similar_ideas,
+)
 
 coordinator_required = role_required(*COORDINATOR_ROLES)
 
@@ -419,3 +432,165 @@ def project_activity(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             " ".join(str(e) for errors in form.errors.values() for e in errors),
         )
     return redirect("projects:project_detail", pk=project.pk)
+
+
+# --- offers, needs and matching -----------------------------------------------------------
+
+
+def offer_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        Offer.objects.filter(is_active=True)
+        .select_related("organization")
+        .prefetch_related("themes", "districts")
+    )
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "projects/offer_list.html", {"page_obj": page})
+
+
+@login_required
+def offer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = OfferForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            offer = services.offer_create(owner=request.user, **d)
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("「できること」を登録しました。"))
+            return redirect("projects:offer_detail", pk=offer.pk)
+    return render(request, "projects/offer_form.html", {"form": form})
+
+
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(
+        Offer.objects.visible_to(request.user).select_related("organization"), pk=pk
+    )
+    own = request.user.is_authenticated and (
+        offer.owner_id == request.user.pk or is_coordinator(request.user)
+    )
+    return render(
+        request,
+        "projects/offer_detail.html",
+        {
+            "offer": offer,
+            "own": own,
+            "ranked": needs_for_offer(offer) if own else [],
+            "themes": offer.themes.all(),
+            "districts": offer.districts.all(),
+        },
+    )
+
+
+def need_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        Need.objects.visible_to(request.user)
+        .filter(is_open=True)
+        .select_related("district", "organization")
+        .prefetch_related("themes")
+    )
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "projects/need_list.html", {"page_obj": page})
+
+
+@role_required(Role.MEMBER, *COORDINATOR_ROLES)
+def need_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = NeedForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            need = services.need_create(by=request.user, **d)
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("募集を登録しました。"))
+            return redirect("projects:need_detail", pk=need.pk)
+    return render(request, "projects/need_form.html", {"form": form})
+
+
+def _speaks_for_need(need: Need, user: Any) -> bool:
+    if is_coordinator(user):
+        return True
+    return bool(user.is_authenticated and services._need_side(need, user))
+
+
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(
+        Need.objects.visible_to(request.user).select_related("district", "organization", "idea"),
+        pk=pk,
+    )
+    own = _speaks_for_need(need, request.user)
+    return render(
+        request,
+        "projects/need_detail.html",
+        {
+            "need": need,
+            "own": own,
+            "ranked": offers_for_need(need) if own else [],
+            "themes": need.themes.all(),
+        },
+    )
+
+
+@coordinator_required
+@require_POST
+def idea_need(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    idea = _staff_idea(request, pk)
+    need = services.need_from_idea(idea=idea, by=request.user)
+    messages.success(request, _("このアイデアの募集を作りました。合う「できること」を選べます。"))
+    return redirect("projects:need_detail", pk=need.pk)
+
+
+@login_required
+@require_POST
+def need_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(Need.objects.visible_to(request.user), pk=pk)
+    if not _speaks_for_need(need, request.user):
+        raise PermissionDenied
+    offer_id = request.POST.get("offer", "")
+    offer = Offer.objects.filter(is_active=True, pk=int(offer_id) if offer_id.isdigit() else 0).first()
+    if offer is None:
+        messages.error(request, _("選んだ「できること」が見つかりません。"))
+        return redirect("projects:need_detail", pk=need.pk)
+    match = services.match_propose(need=need, offer=offer, by=request.user)
+    messages.success(request, _("つなぐ提案を送りました。双方が承諾すると連絡先が伝わります。"))
+    return redirect("projects:match_detail", pk=match.pk)
+
+
+@login_required
+def match_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = Paginator(matches_visible_to(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "projects/match_list.html", {"page_obj": page})
+
+
+@login_required
+def match_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    match = get_object_or_404(matches_visible_to(request.user), pk=pk)
+    need_side, offer_side = services.match_sides(match=match, user=request.user)
+    show_contacts = match.both_accepted and (need_side or offer_side or is_coordinator(request.user))
+    return render(
+        request,
+        "projects/match_detail.html",
+        {
+            "match": match,
+            "need_side": need_side,
+            "offer_side": offer_side,
+            "can_answer": (need_side and not match.need_accepted_at)
+            or (offer_side and not match.offer_accepted_at),
+            "show_contacts": show_contacts,
+        },
+    )
+
+
+@login_required
+@require_POST
+def match_respond(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    match = get_object_or_404(matches_visible_to(request.user), pk=pk)
+    try:
+        services.match_respond(
+            match=match, user=request.user, accept=request.POST.get("answer") == "accept"
+        )
+    except ValidationError as exc:
+        raise PermissionDenied(_error_text(exc)) from exc
+    messages.success(request, _("回答しました。"))
+    return redirect("projects:match_detail", pk=match.pk)

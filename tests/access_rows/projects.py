@@ -94,3 +94,72 @@ ROWS = [
         data=lambda u: {"date": "2026-05-01", "text": "活動"},
     ),
 ]
+
+
+def _offer(users: dict[str, Any]) -> dict[str, Any]:
+    from projects.services import offer_create
+
+    o = offer_create(
+        owner=users["member"], title="送迎できます", description="d", offer_types=["vehicle"],
+        contact="member@example.jp",
+    )
+    return {"pk": o.pk}
+
+
+def _need(users: dict[str, Any], public: bool = True) -> Any:
+    from projects.services import need_create
+
+    return need_create(
+        by=users["coordinator"], owner=users["member"], title="送迎募集", description="d",
+        source="recruitment", need_types=["vehicle"], is_public=public,
+    )
+
+
+def _match(users: dict[str, Any]) -> dict[str, Any]:
+    from projects.models import Offer
+    from projects.services import match_propose
+
+    need = _need(users)
+    offer = Offer.objects.get(pk=_offer(users)["pk"])
+    return {"pk": match_propose(need=need, offer=offer, by=users["coordinator"]).pk}
+
+
+def _match_parties(ok: int) -> dict[str, int | str]:
+    # The member speaks for both sides here; coordinators see every match.
+    table: dict[str, int | str] = {**signed_in(404), "member": ok}
+    for role in COORDINATORS:
+        table[role] = ok if ok == 200 else 403
+    return table
+
+
+ROWS += [
+    Row("projects:idea_need", _coordinator_post(), method="post", kwargs=_public_idea),
+    Row("projects:offer_list", everyone(200)),
+    Row("projects:offer_create", signed_in(200)),
+    Row("projects:offer_detail", everyone(200), kwargs=_offer),
+    Row("projects:need_list", everyone(200)),
+    Row("projects:need_create", only(["member", *COORDINATORS])),
+    Row("projects:need_detail", everyone(200), kwargs=lambda u: {"pk": _need(u).pk}),
+    Row(
+        "projects:need_detail",
+        {**dict.fromkeys(ROLES, 404), "member": 200, **dict.fromkeys(COORDINATORS, 200)},
+        kwargs=lambda u: {"pk": _need(u, public=False).pk},
+        id="private-need",
+    ),
+    Row(
+        "projects:need_propose",
+        {**signed_in(403), "member": 302, **dict.fromkeys(COORDINATORS, 302)},
+        method="post",
+        kwargs=lambda u: {"pk": _need(u).pk},
+        data=lambda u: {"offer": _offer(u)["pk"]},
+    ),
+    Row("projects:match_list", signed_in(200)),
+    Row("projects:match_detail", _match_parties(200), kwargs=_match),
+    Row(
+        "projects:match_respond",
+        {**signed_in(404), "member": 302, **dict.fromkeys(COORDINATORS, 403)},
+        method="post",
+        kwargs=_match,
+        data=lambda u: {"answer": "accept"},
+    ),
+]
