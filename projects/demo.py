@@ -19,11 +19,16 @@ from accounts.models import User
 from directory.models import District, Theme
 from directory.search import search_document
 
+from .matching import skill_document
 from .models import (
+    Availability,
     HelpType,
     Idea,
     IdeaEvent,
     IdeaReaction,
+    Need,
+    Offer,
+    OfferType,
     Project,
     ProjectActivity,
     ProjectMember,
@@ -78,6 +83,8 @@ def _token(scale: str, n: int) -> uuid.UUID:
 
 
 def _clear() -> None:
+    Offer.objects.filter(title__startswith=PROJECT_PREFIX).delete()
+    Need.objects.filter(title__startswith=PROJECT_PREFIX).delete()
     Project.objects.filter(title__startswith=PROJECT_PREFIX).delete()
     tokens = [_token("small", n) for n in range(200)]
     Idea.objects.filter(submission_token__in=tokens).delete()
@@ -198,11 +205,65 @@ def seed(ctx: Any) -> None:
                 for j in range(3)
             ]
         )
+    _seed_offers_and_needs(ctx, districts, themes, project_ideas)
     if ctx.large:
         _seed_large(ctx, districts, themes)
     ctx.out.write(f"    {Idea.objects.count()} ideas, {Project.objects.count()} projects")
 
 
+# title, types, skills, availability, org key
+OFFERS = [
+    ("週末の送迎ボランティア", ["vehicle", "time"], "運転", ["weekend"], None),
+    ("集会室を貸し出せます", ["venue"], "", ["weekday_day"], "npo"),
+    ("子ども食堂の調理をお手伝い", ["skill", "time"], "料理、調理", ["weekend"], None),
+    ("スマホ講座の講師", ["skill"], "スマホ、パソコン", ["weekday_evening"], "company"),
+    ("学生ボランティアの派遣", ["time"], "学習支援", ["weekday_evening", "weekend"], "university"),
+    ("防災用テントと発電機", ["equipment"], "テント、発電機", [], "group"),
+    ("地域活動への助成", ["funds"], "", [], "company"),
+    ("チラシのデザイン", ["skill"], "デザイン、チラシ", ["weekday_evening"], None),
+]
+
+
+def _seed_offers_and_needs(
+    ctx: Any, districts: list[District], themes: list[Theme], project_ideas: list[Idea]
+) -> None:
+    rng = ctx.rng("projects-offers")
+    owners = [ctx.users["member@example.jp"], ctx.users["resident@example.jp"]]
+    for i, (title, types, skills, slots, org) in enumerate(OFFERS):
+        offer = Offer.objects.create(
+            title=f"{PROJECT_PREFIX}{title}",
+            description=f"{title}。お気軽にご相談ください。",
+            owner=owners[i % 2],
+            organization=ctx.orgs[org] if org else None,
+            offer_types=",".join(["", *sorted(types), ""]),
+            skills=skills,
+            skill_document=skill_document(skills),
+            availability=",".join(["", *sorted(slots), ""]) if slots else "",
+            contact=f"{owners[i % 2].email}",
+            search_document=search_document(title, skills),
+        )
+        offer.themes.set(rng.sample(themes, k=2))
+        if i % 3:
+            offer.districts.set(rng.sample(districts, k=2))
+    for i, idea in enumerate(project_ideas[:4]):
+        need = Need.objects.create(
+            title=f"{PROJECT_PREFIX}{idea.title}の担い手募集",
+            description=idea.description,
+            source=Need.Source.RECRUITMENT if i % 2 else Need.Source.IDEA,
+            idea=idea if i % 2 == 0 else None,
+            organization=ctx.orgs["npo"] if i % 2 else None,
+            owner=idea.author,
+            need_types=",".join(["", *sorted({OfferType.TIME, rng.choice(OfferType.values)}), ""]),
+            skills=rng.choice(["料理", "運転", "スマホ", ""]),
+            availability=f",{rng.choice(Availability.values)},",
+            district=idea.district,
+        )
+        need.skill_document = skill_document(need.skills)
+        need.save(update_fields=["skill_document"])
+        need.themes.set(idea.themes.all())
+
+
+LARGE_OFFERS = 5_000
 LARGE_IDEAS = 20_000
 LARGE_PROJECTS = 2_000
 MEMBERS_PER_PROJECT = 20
@@ -287,3 +348,18 @@ def _seed_large(ctx: Any, districts: list[District], themes: list[Theme]) -> Non
                 )
             )
     ProjectMember.objects.bulk_create(members, batch_size=5000)
+    offers = [
+        Offer(
+            title=f"{PROJECT_PREFIX}［大量］できること {n:04d}",
+            description=f"{words[n % len(words)]}でお手伝いできます",
+            owner_id=residents[n % len(residents)],
+            offer_types=f",{OfferType.values[n % len(OfferType.values)]},",
+            skills=words[n % len(words)],
+            skill_document=skill_document(words[n % len(words)]),
+            availability=f",{Availability.values[n % 3]},",
+            contact="demo@example.jp",
+            search_document=search_document(words[n % len(words)]),
+        )
+        for n in range(LARGE_OFFERS)
+    ]
+    Offer.objects.bulk_create(offers, batch_size=2000)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/merge/", views.idea_merge, name="idea_merge"),
     path("projects/", views.project_list, name="project_list"),
     path("projects/new/", views.project_create, name="project_create"),
+    path("projects/import/", views.project_import, name="project_import"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:pk>/join/", views.project_join, name="project_join"),
     path("projects/<int:pk>/activity/", views.project_activity, name="project_activity"),

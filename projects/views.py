@@ -18,7 +18,7 @@ from accounts.roles import role_required
 from accounts.services import personal_data_viewed_from_request
 from directory.models import Role
 
-from . import conf, services
+from . import conf, importer, services
 from .forms import (
     ActivityForm,
     AssignForm,
@@ -329,7 +329,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "projects/project_list.html", {"page_obj": page})
+    return render(
+        request,
+        "projects/project_list.html",
+        {"page_obj": page, "staff": is_coordinator(request.user)},
+    )
 
 
 @coordinator_required
@@ -594,3 +598,48 @@ def match_respond(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_error_text(exc)) from exc
     messages.success(request, _("回答しました。"))
     return redirect("projects:match_detail", pk=match.pk)
+
+
+# --- CSV import of past projects ----------------------------------------------------------
+
+IMPORT_SESSION_KEY = "projects_import_csv"
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+@coordinator_required
+def project_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Upload → preview with every row's errors → confirm. The file's text waits in the
+    session between preview and confirmation, so the confirmed data is the previewed data."""
+    ctx: dict[str, Any] = {"columns": importer.COLUMNS}
+    if request.method == "POST" and request.POST.get("confirm"):
+        text = request.session.get(IMPORT_SESSION_KEY)
+        if not text:
+            messages.error(request, _("取り込むファイルが見つかりません。もう一度選んでください。"))
+            return redirect("projects:project_import")
+        rows, problems = importer.parse(text)
+        if problems or any(r.errors for r in rows):
+            ctx.update(rows=rows, problems=problems)
+            return render(request, "projects/project_import.html", ctx)
+        count = importer.import_rows(rows=rows, by=request.user)
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(request, _("%(n)d 件のプロジェクトを取り込みました。") % {"n": count})
+        return redirect("projects:project_list")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            ctx["problems"] = [_("CSV ファイルを選んでください。")]
+        elif upload.size is not None and upload.size > MAX_IMPORT_BYTES:
+            ctx["problems"] = [_("ファイルが大きすぎます（2 MB まで）。")]
+        else:
+            try:
+                text = importer.decode(upload.read())
+            except ValueError as exc:
+                ctx["problems"] = [str(exc)]
+            else:
+                rows, problems = importer.parse(text)
+                ctx.update(rows=rows, problems=problems)
+                ctx["ok"] = not problems and not any(r.errors for r in rows)
+                ctx["error_rows"] = sum(1 for r in rows if r.errors)
+                if ctx["ok"]:
+                    request.session[IMPORT_SESSION_KEY] = text
+    return render(request, "projects/project_import.html", ctx)

@@ -163,3 +163,5 @@ ROWS += [
         data=lambda u: {"answer": "accept"},
     ),
 ]
+
+ROWS += [Row("projects:project_import", only(COORDINATORS))]
