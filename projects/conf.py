@@ -25,4 +25,3 @@ def ack_reminder_days_before() -> int:
 
 BOARD_PAGE_SIZE = 20
 INBOX_PAGE_SIZE = 25
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -139,7 +139,9 @@ def seed(ctx: Any) -> None:
     )
     events: list[IdeaEvent] = []
     for idea in ideas:
-        events.append(IdeaEvent(idea=idea, to_status=Idea.Status.RECEIVED, message="受け付けました。"))
+        events.append(
+            IdeaEvent(idea=idea, to_status=Idea.Status.RECEIVED, message="受け付けました。")
+        )
         if idea.status != Idea.Status.RECEIVED:
             events.append(
                 IdeaEvent(
@@ -170,7 +172,9 @@ def seed(ctx: Any) -> None:
         project = Project.objects.create(
             title=f"{PROJECT_PREFIX}{idea.title}",
             purpose=idea.description,
-            status=[Project.Status.ACTIVE, Project.Status.COMPLETED, Project.Status.PLANNING][k % 3],
+            status=[Project.Status.ACTIVE, Project.Status.COMPLETED, Project.Status.PLANNING][
+                k % 3
+            ],
             start_date=start,
             end_date=start + timedelta(days=180) if k % 3 == 1 else None,
             lead_user=idea.author,
@@ -187,7 +191,9 @@ def seed(ctx: Any) -> None:
                 ProjectMember(
                     project=project,
                     user=u,
-                    role=ProjectMember.Role.ORGANIZER if u == idea.author else ProjectMember.Role.MEMBER,
+                    role=ProjectMember.Role.ORGANIZER
+                    if u == idea.author
+                    else ProjectMember.Role.MEMBER,
                     joined_on=start,
                 )
                 for u in {idea.author, *rng.sample(members_pool, k=3)}
@@ -344,7 +350,7 @@ def _seed_large(ctx: Any, districts: list[District], themes: list[Theme]) -> Non
                     project_id=pk,
                     user_id=user_id,
                     role=ProjectMember.Role.MEMBER,
-                    joined_on=start,
+                    joined_on=cast(date, start),
                 )
             )
     ProjectMember.objects.bulk_create(members, batch_size=5000)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -105,16 +105,19 @@ class IdeaForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("contact_method") in (Idea.Contact.EMAIL, Idea.Contact.PHONE) and not (
-            data.get("contact_detail") or ""
-        ).strip():
+        if (
+            data.get("contact_method") in (Idea.Contact.EMAIL, Idea.Contact.PHONE)
+            and not (data.get("contact_detail") or "").strip()
+        ):
             self.add_error("contact_detail", _("電話番号またはメールアドレスを入力してください。"))
         if data.get("on_behalf") and not (data.get("on_behalf_name") or "").strip():
             self.add_error("on_behalf_name", _("提案者の氏名を入力してください。"))
         return data
 
     def photos(self) -> list[Any]:
-        return [self.cleaned_data[f] for f in ("photo1", "photo2", "photo3") if self.cleaned_data.get(f)]
+        return [
+            self.cleaned_data[f] for f in ("photo1", "photo2", "photo3") if self.cleaned_data.get(f)
+        ]
 
 
 class IdeaFilterForm(forms.Form):
@@ -127,12 +130,15 @@ class IdeaFilterForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[tuple[str, Any]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [
+        cast(forms.ChoiceField, self.fields["district"]).choices = [
             ("", _("すべて")),
             ("city", _("市全域")),
             *[(str(d.pk), d.name) for d in District.objects.filter(is_active=True)],
         ]
-        self.fields["kind"].choices = [("", _("すべて")), *(kinds or Idea.Kind.choices)]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", _("すべて")),
+            *(kinds or Idea.Kind.choices),
+        ]
 
     def filters(self) -> IdeaFilters:
         if not self.is_valid():
@@ -153,7 +159,12 @@ class InboxFilterForm(IdeaFilterForm):
     age = forms.ChoiceField(
         label=_("経過日数"),
         required=False,
-        choices=[("", _("すべて")), ("3", _("3日以上")), ("7", _("7日以上")), ("30", _("30日以上"))],
+        choices=[
+            ("", _("すべて")),
+            ("3", _("3日以上")),
+            ("7", _("7日以上")),
+            ("30", _("30日以上")),
+        ],
     )
     assigned = forms.ChoiceField(
         label=_("担当"),
@@ -164,7 +175,10 @@ class InboxFilterForm(IdeaFilterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("すべて")), *Idea.Status.choices]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("すべて")),
+            *Idea.Status.choices,
+        ]
 
     def filters(self) -> IdeaFilters:
         f = super().filters()
@@ -192,8 +206,10 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = coordinator_users().distinct()
-        self.fields["assigned_to"].label_from_instance = lambda u: u.get_full_name()
+        cast(
+            forms.ModelChoiceField, self.fields["assigned_to"]
+        ).queryset = coordinator_users().distinct()
+        cast(Any, self.fields["assigned_to"]).label_from_instance = lambda u: u.get_full_name()
 
 
 class NoteForm(forms.Form):
@@ -215,7 +231,7 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, allowed: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [
+        cast(forms.ChoiceField, self.fields["to"]).choices = [
             (s, Idea.Status(s).label) for s in Idea.Status.values if s in allowed and s != "merged"
         ]
 
@@ -324,7 +340,9 @@ class OfferForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["organization"].queryset = Organization.objects.filter(
+            cast(
+                forms.ModelChoiceField, self.fields["organization"]
+            ).queryset = Organization.objects.filter(
                 memberships__user=user, memberships__is_active=True
             ).distinct()
 
@@ -375,7 +393,9 @@ class NeedForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["organization"].queryset = Organization.objects.filter(
+            cast(
+                forms.ModelChoiceField, self.fields["organization"]
+            ).queryset = Organization.objects.filter(
                 memberships__user=user, memberships__is_active=True
             ).distinct()
 

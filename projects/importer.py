@@ -95,8 +95,13 @@ def parse(text: str) -> tuple[list[ImportRow], list[str]]:
             return cells[i].strip() if i is not None and i < len(cells) else ""
 
         row = ImportRow(
-            line=n, title=cell("title"), district=None, start_date=None, end_date=None,
-            participants=0, purpose=cell("purpose"),
+            line=n,
+            title=cell("title"),
+            district=None,
+            start_date=None,
+            end_date=None,
+            participants=0,
+            purpose=cell("purpose"),
         )
         if not row.title:
             row.errors.append(_("タイトルが空です。"))
@@ -129,7 +134,9 @@ def parse(text: str) -> tuple[list[ImportRow], list[str]]:
                 if row.participants < 0:
                     raise ValueError
             except ValueError:
-                row.errors.append(_("参加者数「%(v)s」は0以上の整数にしてください。") % {"v": value})
+                row.errors.append(
+                    _("参加者数「%(v)s」は0以上の整数にしてください。") % {"v": value}
+                )
         key_ = (row.title, row.start_date)
         if key_ in existing:
             row.errors.append(_("同じタイトルと開始日のプロジェクトがすでにあります。"))

@@ -71,7 +71,8 @@ def score(
     if shared_types:
         points += 3 * len(shared_types)
         reasons.append(
-            _("求めるもの：%(x)s") % {"x": "、".join(str(type_labels[t]) for t in sorted(shared_types))}
+            _("求めるもの：%(x)s")
+            % {"x": "、".join(str(type_labels[t]) for t in sorted(shared_types))}
         )
     shared_themes = set(need_themes) & set(offer_themes)
     if shared_themes:
@@ -93,7 +94,8 @@ def score(
         points += len(shared_slots)
         slot_labels = dict(Availability.choices)
         reasons.append(
-            _("都合の合う時間：%(x)s") % {"x": "、".join(str(slot_labels[s]) for s in sorted(shared_slots))}
+            _("都合の合う時間：%(x)s")
+            % {"x": "、".join(str(slot_labels[s]) for s in sorted(shared_slots))}
         )
     return Ranked(score=points, reasons=reasons)
 

@@ -37,9 +37,7 @@ class HelpType(models.TextChoices):
 class IdeaQuerySet(models.QuerySet["Idea"]):
     def public(self) -> IdeaQuerySet:
         # Troubles are never on the board, even when someone ticked "public".
-        return self.filter(is_public=True, merged_into__isnull=True).exclude(
-            kind=Idea.Kind.TROUBLE
-        )
+        return self.filter(is_public=True, merged_into__isnull=True).exclude(kind=Idea.Kind.TROUBLE)
 
     def visible_to(self, user: Any) -> IdeaQuerySet:
         if is_coordinator(user):
@@ -85,7 +83,9 @@ class Idea(models.Model):
         verbose_name=_("地区"),
         help_text=_("選ばないときは「市全域」になります。"),
     )
-    themes = models.ManyToManyField(Theme, blank=True, related_name="ideas", verbose_name=_("テーマ"))
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="ideas", verbose_name=_("テーマ")
+    )
     help_types = models.JSONField(_("求める・出せる協力"), default=list, blank=True)
     contact_method = models.CharField(
         _("連絡方法"), max_length=10, choices=Contact.choices, default=Contact.PORTAL
@@ -193,6 +193,9 @@ class IdeaEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.to_status or 'message'}"
+
 
 class IdeaNote(models.Model):
     """An internal note between coordinators. Never shown to the author."""
@@ -207,6 +210,9 @@ class IdeaNote(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"note on {self.idea_id}"
+
 
 class IdeaPhoto(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="photos")
@@ -215,6 +221,9 @@ class IdeaPhoto(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.image.name or ""
 
 
 class IdeaReaction(models.Model):
@@ -235,6 +244,9 @@ class IdeaReaction(models.Model):
                 fields=["idea", "user", "kind"], name="idea_reaction_once_per_user"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.idea_id}"
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -332,6 +344,9 @@ class ProjectMember(models.Model):
             models.UniqueConstraint(fields=["project", "user"], name="project_member_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.project_id}"
+
 
 class ProjectActivity(models.Model):
     """One dated entry of a project's activity log."""
@@ -347,6 +362,9 @@ class ProjectActivity(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.date}"
 
 
 # --- offers, needs and matching ---------------------------------------------------------
@@ -414,7 +432,9 @@ class Offer(models.Model):
     availability = models.CharField(_("都合のよい時間"), max_length=100, blank=True, default="")
     # Normalised skill words, " w1 w2 ", written by the service for matching.
     skill_document = models.CharField(max_length=300, blank=True, default="", editable=False)
-    themes = models.ManyToManyField(Theme, blank=True, related_name="offers", verbose_name=_("テーマ"))
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="offers", verbose_name=_("テーマ")
+    )
     districts = models.ManyToManyField(
         District,
         blank=True,
@@ -487,7 +507,9 @@ class Need(models.Model):
     skills = models.CharField(_("求める技能のキーワード"), max_length=200, blank=True)
     availability = models.CharField(_("活動する時間"), max_length=100, blank=True, default="")
     skill_document = models.CharField(max_length=300, blank=True, default="", editable=False)
-    themes = models.ManyToManyField(Theme, blank=True, related_name="needs", verbose_name=_("テーマ"))
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="needs", verbose_name=_("テーマ")
+    )
     district = models.ForeignKey(
         District,
         on_delete=models.PROTECT,
@@ -530,6 +552,9 @@ class Match(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["need", "offer"], name="match_once")]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} × {self.offer_id}"
 
     @property
     def both_accepted(self) -> bool:

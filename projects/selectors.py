@@ -144,9 +144,7 @@ def projects_carried_out(fiscal_year: int, district: District | None = None) -> 
         & (Q(end_date__isnull=True) | Q(end_date__gte=start))
     )
     by_activity = Q(activities__date__gte=start, activities__date__lte=end)
-    qs = Project.objects.filter(
-        pk__in=Project.objects.filter(by_period | by_activity).values("pk")
-    )
+    qs = Project.objects.filter(pk__in=Project.objects.filter(by_period | by_activity).values("pk"))
     if district is not None:
         qs = qs.filter(districts=district)
     return qs
@@ -174,7 +172,9 @@ def ideas_received(fiscal_year: int, district: District | None = None) -> QueryS
     return qs
 
 
-def median_days_to_first_response(fiscal_year: int, district: District | None = None) -> float | None:
+def median_days_to_first_response(
+    fiscal_year: int, district: District | None = None
+) -> float | None:
     """The median, found by the database: count the answered ideas, then read the middle
     one(s) of the list ordered by response time."""
     answered = (

@@ -96,8 +96,10 @@ def _schedule_ack_reminders(idea: Idea) -> None:
             kind="idea_ack",
             key=f"idea:{idea.pk}:ack:{user_id}",
             due_at=due,
-            subject=_("新しいアイデアへの受付の連絡が期限間近です：%(title)s") % {"title": idea.title},
-            body=_("%(days)d 日以内に提案者へ最初の連絡をしてください。") % {"days": conf.ack_days()},
+            subject=_("新しいアイデアへの受付の連絡が期限間近です：%(title)s")
+            % {"title": idea.title},
+            body=_("%(days)d 日以内に提案者へ最初の連絡をしてください。")
+            % {"days": conf.ack_days()},
             recipient=User(pk=user_id),
             url=_idea_url(idea),
             about=idea,
@@ -276,12 +278,12 @@ def idea_merge(*, source: Idea, target: Idea, by: User, message: str = "") -> Id
     if target.status == Idea.Status.MERGED:
         raise ValidationError(_("まとめ先のアイデアはすでにほかにまとめられています。"))
     with transaction.atomic():
-        existing = set(
-            IdeaReaction.objects.filter(idea=target).values_list("user_id", "kind")
-        )
+        existing = set(IdeaReaction.objects.filter(idea=target).values_list("user_id", "kind"))
         for reaction in IdeaReaction.objects.filter(idea=source):
             if (reaction.user_id, reaction.kind) not in existing:
-                IdeaReaction.objects.create(idea=target, user_id=reaction.user_id, kind=reaction.kind)
+                IdeaReaction.objects.create(
+                    idea=target, user_id=reaction.user_id, kind=reaction.kind
+                )
         IdeaReaction.objects.filter(idea=source).delete()
         IdeaEvent.objects.create(
             idea=target,
@@ -417,9 +419,10 @@ def offer_create(
     _check_codes(availability, Availability.values, "availability")
     if not offer_types:
         raise ValidationError({"offer_types": _("出せるものを一つ以上選んでください。")})
-    if organization is not None and not owner.memberships.filter(
-        organization=organization, is_active=True
-    ).exists():
+    if (
+        organization is not None
+        and not owner.memberships.filter(organization=organization, is_active=True).exists()
+    ):
         raise ValidationError(_("所属していない団体としては登録できません。"))
     offer = Offer(
         owner=owner,
@@ -518,9 +521,10 @@ def need_from_idea(*, idea: Idea, by: User) -> Need:
 def _need_side(need: Need, user: Any) -> bool:
     if need.owner_id is not None and need.owner_id == getattr(user, "pk", None):
         return True
-    if need.organization_id and user.memberships.filter(
-        organization_id=need.organization_id, is_active=True
-    ).exists():
+    if (
+        need.organization_id
+        and user.memberships.filter(organization_id=need.organization_id, is_active=True).exists()
+    ):
         return True
     return bool(
         need.project_id
@@ -566,7 +570,7 @@ def match_propose(*, need: Need, offer: Offer, by: User) -> Match:
                 match.offer_accepted_at = now
             match.save()
             url = reverse("projects:match_detail", kwargs={"pk": match.pk})
-            for recipient in {need.owner, offer.owner} - {None, by}:
+            for recipient in [u for u in {need.owner, offer.owner} if u is not None and u != by]:
                 notify(
                     recipient=recipient,
                     key=f"match:{match.pk}:proposed:{recipient.pk}",
@@ -598,7 +602,7 @@ def match_respond(*, match: Match, user: User, accept: bool) -> Match:
         locked.save()
         if locked.both_accepted:
             url = reverse("projects:match_detail", kwargs={"pk": locked.pk})
-            for recipient in {locked.need.owner, locked.offer.owner} - {None}:
+            for recipient in [u for u in {locked.need.owner, locked.offer.owner} if u is not None]:
                 notify(
                     recipient=recipient,
                     key=f"match:{locked.pk}:accepted:{recipient.pk}",

@@ -34,6 +34,7 @@ from .forms import (
     ReplyForm,
     TransitionForm,
 )
+from .matching import needs_for_offer, offers_for_need
 from .models import (
     COORDINATOR_ROLES,
     IDEA_TRANSITIONS,
@@ -45,7 +46,6 @@ from .models import (
     ProjectMember,
     is_coordinator,
 )
-from .matching import needs_for_offer, offers_for_need
 from .selectors import (
     board_ideas,
     inbox_ideas,
@@ -384,9 +384,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     members = project.memberships.select_related("user").order_by("role", "joined_on", "id")
-    is_member = request.user.is_authenticated and any(
-        m.user_id == request.user.pk for m in members
-    )
+    is_member = request.user.is_authenticated and any(m.user_id == request.user.pk for m in members)
     return render(
         request,
         "projects/project_detail.html",
@@ -552,7 +550,9 @@ def need_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not _speaks_for_need(need, request.user):
         raise PermissionDenied
     offer_id = request.POST.get("offer", "")
-    offer = Offer.objects.filter(is_active=True, pk=int(offer_id) if offer_id.isdigit() else 0).first()
+    offer = Offer.objects.filter(
+        is_active=True, pk=int(offer_id) if offer_id.isdigit() else 0
+    ).first()
     if offer is None:
         messages.error(request, _("選んだ「できること」が見つかりません。"))
         return redirect("projects:need_detail", pk=need.pk)
@@ -571,7 +571,9 @@ def match_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def match_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(matches_visible_to(request.user), pk=pk)
     need_side, offer_side = services.match_sides(match=match, user=request.user)
-    show_contacts = match.both_accepted and (need_side or offer_side or is_coordinator(request.user))
+    show_contacts = match.both_accepted and (
+        need_side or offer_side or is_coordinator(request.user)
+    )
     return render(
         request,
         "projects/match_detail.html",

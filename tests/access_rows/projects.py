@@ -13,7 +13,10 @@ def _idea(users: dict[str, Any], **kw: Any) -> Any:
 
     kw.setdefault("is_public", True)
     return idea_create(
-        by=users["resident"], kind=kw.pop("kind", "want"), title="公園で体操", description="朝",
+        by=users["resident"],
+        kind=kw.pop("kind", "want"),
+        title="公園で体操",
+        description="朝",
         **kw,
     )
 
@@ -30,13 +33,18 @@ def _project(users: dict[str, Any], public: bool = True) -> dict[str, Any]:
     from projects.services import project_create
 
     p = project_create(
-        title="川をきれいに", purpose="清掃", by=users["coordinator"], is_public=public,
+        title="川をきれいに",
+        purpose="清掃",
+        by=users["coordinator"],
+        is_public=public,
         lead_user=users["member"],
     )
     return {"pk": p.pk}
 
 
-def _author_and_coordinators(ok: int, other: int = 404, anonymous: int | str = 404) -> dict[str, int | str]:
+def _author_and_coordinators(
+    ok: int, other: int = 404, anonymous: int | str = 404
+) -> dict[str, int | str]:
     table: dict[str, int | str] = dict.fromkeys(ROLES, other)
     table["anonymous"] = anonymous
     table["resident"] = ok
@@ -62,7 +70,13 @@ ROWS = [
         kwargs=_trouble,
         id="trouble-is-private",
     ),
-    Row("projects:idea_react", signed_in(302), method="post", kwargs=_public_idea, data=lambda u: {"kind": "join"}),
+    Row(
+        "projects:idea_react",
+        signed_in(302),
+        method="post",
+        kwargs=_public_idea,
+        data=lambda u: {"kind": "join"},
+    ),
     Row(
         "projects:idea_react",
         {**signed_in(404), "anonymous": LOGIN},
@@ -72,10 +86,34 @@ ROWS = [
         id="react-to-trouble",
     ),
     Row("projects:idea_assign", _coordinator_post(), method="post", kwargs=_public_idea),
-    Row("projects:idea_note", _coordinator_post(), method="post", kwargs=_trouble, data=lambda u: {"text": "メモ"}),
-    Row("projects:idea_reply", _coordinator_post(), method="post", kwargs=_trouble, data=lambda u: {"message": "返信"}),
-    Row("projects:idea_transition", _coordinator_post(), method="post", kwargs=_public_idea, data=lambda u: {"to": "coordinating"}),
-    Row("projects:idea_merge", _coordinator_post(), method="post", kwargs=_public_idea, data=lambda u: {"target": 999999}),
+    Row(
+        "projects:idea_note",
+        _coordinator_post(),
+        method="post",
+        kwargs=_trouble,
+        data=lambda u: {"text": "メモ"},
+    ),
+    Row(
+        "projects:idea_reply",
+        _coordinator_post(),
+        method="post",
+        kwargs=_trouble,
+        data=lambda u: {"message": "返信"},
+    ),
+    Row(
+        "projects:idea_transition",
+        _coordinator_post(),
+        method="post",
+        kwargs=_public_idea,
+        data=lambda u: {"to": "coordinating"},
+    ),
+    Row(
+        "projects:idea_merge",
+        _coordinator_post(),
+        method="post",
+        kwargs=_public_idea,
+        data=lambda u: {"target": 999999},
+    ),
     Row("projects:project_list", everyone(200)),
     Row("projects:project_create", only(COORDINATORS)),
     Row("projects:project_detail", everyone(200), kwargs=_project, id="public-project"),
@@ -100,7 +138,10 @@ def _offer(users: dict[str, Any]) -> dict[str, Any]:
     from projects.services import offer_create
 
     o = offer_create(
-        owner=users["member"], title="送迎できます", description="d", offer_types=["vehicle"],
+        owner=users["member"],
+        title="送迎できます",
+        description="d",
+        offer_types=["vehicle"],
         contact="member@example.jp",
     )
     return {"pk": o.pk}
@@ -110,8 +151,13 @@ def _need(users: dict[str, Any], public: bool = True) -> Any:
     from projects.services import need_create
 
     return need_create(
-        by=users["coordinator"], owner=users["member"], title="送迎募集", description="d",
-        source="recruitment", need_types=["vehicle"], is_public=public,
+        by=users["coordinator"],
+        owner=users["member"],
+        title="送迎募集",
+        description="d",
+        source="recruitment",
+        need_types=["vehicle"],
+        is_public=public,
     )
 
 

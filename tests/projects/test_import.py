@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 GOOD = (
     "タイトル,地区,開始日,終了日,参加者数,目的\n"
     "鶴川の川をきれいに大作戦,鶴川,2019/05/01,2019/05/01,35,清掃\n"
-    "忠生の昔あそび,tadao,2020-10-10,2020-10-10,\"1,200\",多世代\n"
+    '忠生の昔あそび,tadao,2020-10-10,2020-10-10,"1,200",多世代\n'
     "市全域の防災ウォーク,市全域,2021-04-03,,20,防災\n"
 )
 
@@ -42,9 +42,7 @@ def test_shift_jis_files_are_read(client: Any, role_users: Any) -> None:
     assert "3 行を取り込めます" in _upload(client, GOOD, "cp932").content.decode()
 
 
-def test_one_bad_row_imports_nothing_and_says_why_in_japanese(
-    client: Any, role_users: Any
-) -> None:
+def test_one_bad_row_imports_nothing_and_says_why_in_japanese(client: Any, role_users: Any) -> None:
     client.force_login(role_users["coordinator"])
     bad = GOOD + "日付の誤り,鶴川,2021-13-40,,5,x\n不明な地区,どこか,2021-04-01,,x,\n"
     page = _upload(client, bad).content.decode()

@@ -31,9 +31,19 @@ def _project(by: Any, **kw: Any) -> Project:
 def test_projects_carried_out_in_a_fiscal_year(role_users: Any, district: Any) -> None:
     c = role_users["coordinator"]
     # FY2025 = 2025-04-01 … 2026-03-31
-    _project(c, title="期間が重なる", status="active", start_date=date(2025, 1, 1), districts=[district])
-    _project(c, title="完了", status="completed", start_date=date(2025, 4, 1), end_date=date(2025, 6, 1))
-    _project(c, title="前年度に終了", status="completed", start_date=date(2024, 4, 1), end_date=date(2025, 3, 31))
+    _project(
+        c, title="期間が重なる", status="active", start_date=date(2025, 1, 1), districts=[district]
+    )
+    _project(
+        c, title="完了", status="completed", start_date=date(2025, 4, 1), end_date=date(2025, 6, 1)
+    )
+    _project(
+        c,
+        title="前年度に終了",
+        status="completed",
+        start_date=date(2024, 4, 1),
+        end_date=date(2025, 3, 31),
+    )
     _project(c, title="準備中", status="planning", start_date=date(2025, 5, 1))
     logged = _project(c, title="記録のみ", status="planning")
     ProjectActivity.objects.create(project=logged, date=date(2026, 3, 31), text="t")
@@ -48,8 +58,12 @@ def test_participants_are_distinct_people_plus_imported_counts(role_users: Any) 
     a = _project(c, title="A", status="active", start_date=date(2025, 4, 1))
     b = _project(c, title="B", status="active", start_date=date(2025, 4, 1))
     _project(
-        c, title="過去", status="completed", start_date=date(2025, 5, 1),
-        end_date=date(2025, 5, 2), imported_participants=40,
+        c,
+        title="過去",
+        status="completed",
+        start_date=date(2025, 5, 1),
+        end_date=date(2025, 5, 2),
+        imported_participants=40,
     )
     for user in (role_users["resident"], role_users["member"]):
         project_join(project=a, user=user)
@@ -118,7 +132,13 @@ def _more_ideas(n: int, author: Any, theme: Any, district: Any) -> None:
     ],
 )
 def test_list_query_count_does_not_grow_with_rows(
-    client: Any, role_users: Any, make_idea: Any, theme: Any, district: Any, role: str, url_name: str
+    client: Any,
+    role_users: Any,
+    make_idea: Any,
+    theme: Any,
+    district: Any,
+    role: str,
+    url_name: str,
 ) -> None:
     if role != "anonymous":
         client.force_login(role_users[role])
@@ -138,8 +158,12 @@ def test_project_page_query_count_does_not_grow_with_members_and_activities(
     client: Any, role_users: Any, make_idea: Any, theme: Any, district: Any
 ) -> None:
     project = _project(
-        role_users["coordinator"], title="P", districts=[district], themes=[theme],
-        ideas=[make_idea()], lead_user=role_users["member"],
+        role_users["coordinator"],
+        title="P",
+        districts=[district],
+        themes=[theme],
+        ideas=[make_idea()],
+        lead_user=role_users["member"],
     )
     url = reverse("projects:project_detail", kwargs={"pk": project.pk})
     client.force_login(role_users["resident"])

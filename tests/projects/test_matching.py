@@ -11,7 +11,13 @@ from django.urls import reverse
 from directory.models import District, Theme
 from projects.matching import needs_for_offer, offers_for_need
 from projects.models import Match
-from projects.services import match_propose, match_respond, need_create, need_from_idea, offer_create
+from projects.services import (
+    match_propose,
+    match_respond,
+    need_create,
+    need_from_idea,
+    offer_create,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,12 +113,20 @@ def test_an_offer_finds_the_needs_it_fits(offers: Any, role_users: Any) -> None:
 
 def test_katakana_and_hiragana_skills_meet(role_users: Any, demo: Any) -> None:
     offer_create(
-        owner=role_users["member"], title="ぱそこん", description="d", offer_types=["time"],
-        skills="パソコン", contact="x",
+        owner=role_users["member"],
+        title="ぱそこん",
+        description="d",
+        offer_types=["time"],
+        skills="パソコン",
+        contact="x",
     )
     need = need_create(
-        by=role_users["coordinator"], title="n", description="d", source="recruitment",
-        need_types=["skill"], skills="ぱそこん",
+        by=role_users["coordinator"],
+        title="n",
+        description="d",
+        source="recruitment",
+        need_types=["skill"],
+        skills="ぱそこん",
     )
     assert [r.offer.title for r in offers_for_need(need) if r.offer] == ["ぱそこん"]
 
@@ -142,14 +156,14 @@ def test_a_declined_match_never_shows_contacts(offers: Any, role_users: Any) -> 
     assert not match.both_accepted
 
 
-def test_strangers_cannot_see_or_answer_a_match(
-    client: Any, offers: Any, role_users: Any
-) -> None:
+def test_strangers_cannot_see_or_answer_a_match(client: Any, offers: Any, role_users: Any) -> None:
     need = _need(role_users["member"], 0, NEEDS[0])
     match = match_propose(need=need, offer=offers["driver"], by=role_users["coordinator"])
     client.force_login(role_users["resident"])
     assert client.get(reverse("projects:match_detail", kwargs={"pk": match.pk})).status_code == 404
-    r = client.post(reverse("projects:match_respond", kwargs={"pk": match.pk}), {"answer": "accept"})
+    r = client.post(
+        reverse("projects:match_respond", kwargs={"pk": match.pk}), {"answer": "accept"}
+    )
     assert r.status_code == 404
     assert Match.objects.get().offer_accepted_at is None
 
