@@ -35,13 +35,6 @@ from . import conf
 from .models import Idea, IdeaReaction, Match, Project, ProjectMember, is_coordinator
 
 
-def _with_counts(qs: QuerySet[Idea]) -> QuerySet[Idea]:
-    return qs.annotate(
-        join_count=Count("reactions", filter=Q(reactions__kind=IdeaReaction.Kind.JOIN)),
-        support_count=Count("reactions", filter=Q(reactions__kind=IdeaReaction.Kind.SUPPORT)),
-    )
-
-
 @dataclass
 class IdeaFilters:
     q: str = ""
@@ -82,9 +75,26 @@ def _apply_filters(qs: QuerySet[Idea], f: IdeaFilters, user: Any = None) -> Quer
 def board_ideas(filters: IdeaFilters) -> QuerySet[Idea]:
     """The public board: published ideas, newest first, with their reaction counts."""
     qs = _apply_filters(Idea.objects.public(), filters)
-    qs = qs.select_related("district").prefetch_related("themes")
-    # Aggregating drops Meta.ordering, and pagination needs a stable order.
-    return _with_counts(qs).order_by("-created_at", "-id")
+    # Reaction counts are added per page (``with_reaction_counts``): aggregating over the
+    # whole board before paginating cost ~200 ms at 20,000 ideas.
+    return qs.select_related("district").prefetch_related("themes").order_by("-created_at", "-id")
+
+
+def with_reaction_counts(ideas: list[Idea]) -> list[Idea]:
+    """Set ``join_count`` and ``support_count`` on each idea of a page, in one query."""
+    counts: dict[tuple[int, str], int] = {}
+    rows = (
+        IdeaReaction.objects.filter(idea__in=[i.pk for i in ideas])
+        .values("idea_id", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[(row["idea_id"], row["kind"])] = row["n"]
+    for idea in ideas:
+        idea.join_count = counts.get((idea.pk, IdeaReaction.Kind.JOIN), 0)  # type: ignore[attr-defined]
+        idea.support_count = counts.get((idea.pk, IdeaReaction.Kind.SUPPORT), 0)  # type: ignore[attr-defined]
+    return ideas
 
 
 def inbox_ideas(*, user: Any, filters: IdeaFilters) -> QuerySet[Idea]:

@@ -53,6 +53,7 @@ from .selectors import (
     my_ideas,
     overdue_ideas,
     similar_ideas,
+    with_reaction_counts,
 )
 
 coordinator_required = role_required(*COORDINATOR_ROLES)
@@ -72,6 +73,7 @@ def idea_board(request: HttpRequest) -> HttpResponse:
     page = Paginator(board_ideas(form.filters()), conf.BOARD_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = with_reaction_counts(list(page.object_list))
     mine: set[tuple[int, str]] = set()
     if request.user.is_authenticated:
         mine = set(
