@@ -26,6 +26,15 @@ from accounts.models import User
 from projects.models import Idea, Project
 
 
+class _QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 class Command(BaseCommand):
     help = "Time the main pages of the ideas app on the loaded data set."
 
@@ -75,13 +84,8 @@ class Command(BaseCommand):
         try:
             for name, call in cases:
                 call()  # warm up
-                queries: list[str] = []
-                with connection.execute_wrapper(
-                    lambda execute, sql, params, many, context: (
-                        queries.append(sql),
-                        execute(sql, params, many, context),
-                    )[1]
-                ):
+                counter = _QueryCounter()
+                with connection.execute_wrapper(counter):
                     status = call().status_code
                 times = []
                 for _ in range(n):
@@ -92,7 +96,7 @@ class Command(BaseCommand):
                 p95 = times[max(0, int(len(times) * 0.95) - 1)]
                 self.stdout.write(
                     f"{name:28s} status {status}  median {statistics.median(times):6.1f} ms"
-                    f"  p95 {p95:6.1f} ms  queries {len(queries)}"
+                    f"  p95 {p95:6.1f} ms  queries {counter.count}"
                 )
         finally:
             Idea.objects.filter(title="ベンチマークのアイデア").delete()
