@@ -22,6 +22,7 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:pk>/join/", views.project_join, name="project_join"),
     path("projects/<int:pk>/activity/", views.project_activity, name="project_activity"),
+    path("projects/<int:pk>/need/", views.project_need_create, name="project_need_create"),
     path("<int:pk>/need/", views.idea_need, name="idea_need"),
     path("offers/", views.offer_list, name="offer_list"),
     path("offers/new/", views.offer_create, name="offer_create"),

@@ -399,6 +399,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "districts": project.districts.all(),
             "themes": project.themes.all(),
             "ideas": project.ideas.visible_to(request.user),
+            "needs": project.needs.filter(is_open=True).visible_to(request.user),
             "activity_form": ActivityForm(),
             "og_url": request.build_absolute_uri(),
         },
@@ -647,3 +648,29 @@ def project_import(request: AuthenticatedHttpRequest) -> HttpResponse:
                 if ctx["ok"]:
                     request.session[IMPORT_SESSION_KEY] = text
     return render(request, "projects/project_import.html", ctx)
+
+
+@login_required
+def project_need_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An open role of a project (e.g. "drivers on Saturdays"), which feeds matching."""
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    if not services.can_edit_project(project=project, user=request.user):
+        raise PermissionDenied
+    form = NeedForm(
+        request.POST or None,
+        user=request.user,
+        initial={"title": project.title, "themes": list(project.themes.all())},
+    )
+    del form.fields["source"], form.fields["organization"]
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            need = services.need_create(
+                by=request.user, source=Need.Source.PROJECT, project=project, **d
+            )
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("募集を登録しました。"))
+            return redirect("projects:need_detail", pk=need.pk)
+    return render(request, "projects/need_form.html", {"form": form, "project": project})

@@ -211,3 +211,11 @@ ROWS += [
 ]
 
 ROWS += [Row("projects:project_import", only(COORDINATORS))]
+
+ROWS += [
+    Row(
+        "projects:project_need_create",
+        {**signed_in(403), "member": 200, **dict.fromkeys(COORDINATORS, 200)},
+        kwargs=_project,
+    )
+]

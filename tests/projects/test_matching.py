@@ -172,3 +172,32 @@ def test_need_from_a_trouble_stays_private(make_idea: Any, role_users: Any) -> N
     idea = make_idea(kind="trouble", help_types=["people"])
     need = need_from_idea(idea=idea, by=role_users["coordinator"])
     assert need.is_public is False and need.need_types == ",time,"
+
+
+def test_a_project_organizer_opens_a_role_that_feeds_matching(
+    client: Any, offers: Any, role_users: Any
+) -> None:
+    from projects.services import project_create
+
+    project = project_create(
+        title="送迎プロジェクト",
+        purpose="p",
+        by=role_users["coordinator"],
+        lead_user=role_users["member"],
+    )
+    client.force_login(role_users["member"])
+    url = reverse("projects:project_need_create", kwargs={"pk": project.pk})
+    response = client.post(
+        url, {"title": "土曜の運転手", "description": "送迎", "need_types": ["vehicle"]}
+    )
+    need = project.needs.get()
+    assert response["Location"] == reverse("projects:need_detail", kwargs={"pk": need.pk})
+    assert need.source == "project"
+    page = client.get(response["Location"]).content.decode()
+    assert "つなぐ提案をする" in page  # the organizer speaks for the need
+    assert (
+        "土曜の運転手"
+        in client.get(
+            reverse("projects:project_detail", kwargs={"pk": project.pk})
+        ).content.decode()
+    )
