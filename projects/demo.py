@@ -126,7 +126,7 @@ def seed(ctx: Any) -> None:
                     assigned_to=coordinator if status != Idea.Status.RECEIVED else None,
                     first_response_at=None
                     if status == Idea.Status.RECEIVED
-                    else created + timedelta(days=rng.randint(0, 9)),
+                    else min(created + timedelta(days=rng.randint(0, 9)), now),
                     submission_token=_token("small", n),
                     search_document=search_document(title, desc),
                     created_at=created,
@@ -141,7 +141,12 @@ def seed(ctx: Any) -> None:
     events: list[IdeaEvent] = []
     for idea in ideas:
         events.append(
-            IdeaEvent(idea=idea, to_status=Idea.Status.RECEIVED, message="受け付けました。")
+            IdeaEvent(
+                idea=idea,
+                to_status=Idea.Status.RECEIVED,
+                message="受け付けました。",
+                created_at=idea.created_at,
+            )
         )
         if idea.status != Idea.Status.RECEIVED:
             events.append(
@@ -151,6 +156,7 @@ def seed(ctx: Any) -> None:
                     to_status=idea.status,
                     by=coordinator,
                     message="コーディネーターから：お話をうかがいました。",
+                    created_at=idea.first_response_at or idea.created_at,
                 )
             )
     IdeaEvent.objects.bulk_create(events, batch_size=500)

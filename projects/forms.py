@@ -124,7 +124,10 @@ class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("キーワード"), required=False, max_length=100)
     district = forms.ChoiceField(label=_("地区"), required=False)
     theme = forms.ModelChoiceField(
-        label=_("テーマ"), queryset=Theme.objects.filter(is_active=True), required=False
+        label=_("テーマ"),
+        queryset=Theme.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("すべて"),
     )
     kind = forms.ChoiceField(label=_("種類"), required=False)
 
