@@ -613,3 +613,17 @@ def match_respond(*, match: Match, user: User, accept: bool) -> Match:
                     about=locked,
                 )
     return locked
+
+
+def project_update(*, project: Project, by: User, **fields: Any) -> Project:
+    """Change a project's fields (status, dates, text, districts, themes …)."""
+    m2m = {k: fields.pop(k) for k in ("districts", "themes") if k in fields}
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.search_document = search_document(project.title, project.purpose)
+    project.full_clean()
+    with transaction.atomic():
+        project.save()
+        for name, values in m2m.items():
+            getattr(project, name).set(list(values))
+    return project

@@ -20,6 +20,7 @@ urlpatterns = [
     path("projects/new/", views.project_create, name="project_create"),
     path("projects/import/", views.project_import, name="project_import"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("projects/<int:pk>/join/", views.project_join, name="project_join"),
     path("projects/<int:pk>/activity/", views.project_activity, name="project_activity"),
     path("projects/<int:pk>/need/", views.project_need_create, name="project_need_create"),

@@ -674,3 +674,22 @@ def project_need_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             messages.success(request, _("募集を登録しました。"))
             return redirect("projects:need_detail", pk=need.pk)
     return render(request, "projects/need_form.html", {"form": form, "project": project})
+
+
+@login_required
+def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    if not services.can_edit_project(project=project, user=request.user):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(project=project, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("プロジェクトを更新しました。"))
+            return redirect("projects:project_detail", pk=project.pk)
+    return render(
+        request, "projects/project_form.html", {"form": form, "ideas": [], "editing": True}
+    )

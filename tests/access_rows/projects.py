@@ -219,3 +219,11 @@ ROWS += [
         kwargs=_project,
     )
 ]
+
+ROWS += [
+    Row(
+        "projects:project_edit",
+        {**signed_in(403), "member": 200, **dict.fromkeys(COORDINATORS, 200)},
+        kwargs=_project,
+    )
+]

@@ -128,3 +128,38 @@ def test_activity_with_photo(role_users: Any, settings: Any, tmp_path: Any) -> N
         project=project, by=role_users["coordinator"], date=date(2026, 5, 1), text="t", photo=photo
     )
     assert (a.photo.name or "").startswith("projects/activities/")
+
+
+def test_organizer_marks_the_project_active_with_dates(client: Any, role_users: Any) -> None:
+    project = project_create(
+        title="食堂", purpose="p", by=role_users["coordinator"], lead_user=role_users["member"]
+    )
+    client.force_login(role_users["member"])
+    url = reverse("projects:project_edit", kwargs={"pk": project.pk})
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "title": "食堂",
+            "purpose": "p",
+            "status": "active",
+            "start_date": "2026-06-01",
+            "is_public": "on",
+        },
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.status == Project.Status.ACTIVE and project.start_date == date(2026, 6, 1)
+    bad = client.post(
+        url,
+        {
+            "title": "食堂",
+            "purpose": "p",
+            "status": "active",
+            "start_date": "2026-06-01",
+            "end_date": "2026-05-01",
+        },
+    )
+    assert "終了日は開始日より後" in bad.content.decode()
+    project.refresh_from_db()
+    assert project.end_date is None
