@@ -121,6 +121,31 @@ def _more_ideas(n: int, author: Any, theme: Any, district: Any) -> None:
     )
 
 
+def _offers_needs_matches(n: int, users: Any, theme: Any, district: Any) -> None:
+    from projects.services import match_propose, need_create, offer_create
+
+    for _ in range(n):
+        offer = offer_create(
+            owner=users["member"],
+            title="o",
+            description="d",
+            offer_types=["time"],
+            contact="c",
+            themes=[theme],
+            districts=[district],
+        )
+        need = need_create(
+            by=users["member"],
+            title="n",
+            description="d",
+            source="recruitment",
+            need_types=["time"],
+            themes=[theme],
+            district=district,
+        )
+        match_propose(need=need, offer=offer, by=users["coordinator"])
+
+
 @pytest.mark.parametrize(
     ("role", "url_name"),
     [
@@ -129,6 +154,9 @@ def _more_ideas(n: int, author: Any, theme: Any, district: Any) -> None:
         ("coordinator", "projects:inbox"),
         ("resident", "projects:idea_mine"),
         ("anonymous", "projects:project_list"),
+        ("anonymous", "projects:offer_list"),
+        ("anonymous", "projects:need_list"),
+        ("member", "projects:match_list"),
     ],
 )
 def test_list_query_count_does_not_grow_with_rows(
@@ -145,11 +173,13 @@ def test_list_query_count_does_not_grow_with_rows(
     author = role_users["resident"]
     make_idea(themes=[theme], district=district)
     _project(role_users["coordinator"], title="P0", districts=[district], themes=[theme])
+    _offers_needs_matches(1, role_users, theme, district)
     url = reverse(url_name)
     small = _count(client, url)
     _more_ideas(30, author, theme, district)
     for i in range(25):
         _project(role_users["coordinator"], title=f"P{i + 1}", districts=[district], themes=[theme])
+    _offers_needs_matches(15, role_users, theme, district)
     large = _count(client, url)
     assert large == small, (small, large)
 
