@@ -365,7 +365,9 @@ def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 districts=d["districts"],
                 themes=d["themes"],
                 ideas=ideas,
-                lead_user=request.user,
+                # The resident whose idea it was leads it; the coordinator edits as staff
+                # and is not counted as a participant (II-1).
+                lead_user=next((i.author for i in ideas if i.author is not None), None),
                 lead_organization=d["lead_organization"],
                 status=d["status"],
                 start_date=d["start_date"],
@@ -385,14 +387,22 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Project.objects.visible_to(request.user).select_related("lead_organization", "lead_user"),
         pk=pk,
     )
-    members = project.memberships.select_related("user").order_by("role", "joined_on", "id")
-    is_member = request.user.is_authenticated and any(m.user_id == request.user.pk for m in members)
+    # A page shows the first 100 members by name and the total, so a large project's page
+    # stays small.
+    members = list(
+        project.memberships.select_related("user").order_by("role", "joined_on", "id")[:100]
+    )
+    is_member = (
+        request.user.is_authenticated
+        and project.memberships.filter(user_id=request.user.pk).exists()
+    )
     return render(
         request,
         "projects/project_detail.html",
         {
             "project": project,
             "members": members,
+            "member_count": project.memberships.count(),
             "is_member": is_member,
             "can_edit": services.can_edit_project(project=project, user=request.user),
             "activities": project.activities.select_related("by")[:50],

@@ -163,3 +163,19 @@ def test_organizer_marks_the_project_active_with_dates(client: Any, role_users: 
     assert "終了日は開始日より後" in bad.content.decode()
     project.refresh_from_db()
     assert project.end_date is None
+
+
+def test_the_idea_author_leads_the_new_project_not_the_coordinator(
+    client: Any, make_idea: Any, role_users: Any
+) -> None:
+    idea = make_idea()
+    client.force_login(role_users["coordinator"])
+    client.post(
+        reverse("projects:project_create") + f"?ideas={idea.pk}",
+        {"title": "体操", "purpose": "p", "status": "planning", "is_public": "on"},
+    )
+    project = Project.objects.get()
+    assert project.lead_user == role_users["resident"]
+    assert list(project.memberships.values_list("user_id", flat=True)) == [
+        role_users["resident"].pk
+    ]
