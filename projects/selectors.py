@@ -99,7 +99,7 @@ def with_reaction_counts(ideas: list[Idea]) -> list[Idea]:
 
 def inbox_ideas(*, user: Any, filters: IdeaFilters) -> QuerySet[Idea]:
     qs = _apply_filters(Idea.objects.visible_to(user), filters, user)
-    return qs.select_related("district", "assigned_to", "author").prefetch_related("themes")
+    return qs.select_related("district", "assigned_to").prefetch_related("themes")
 
 
 def my_ideas(*, user: Any) -> QuerySet[Idea]:
