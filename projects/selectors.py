@@ -219,3 +219,14 @@ def matches_visible_to(user: Any) -> QuerySet[Match]:
             need__project__memberships__role=ProjectMember.Role.ORGANIZER,
         )
     ).distinct()
+
+
+def ideas_open_for_session(*, user: Any) -> QuerySet[Idea]:
+    """Ideas a coordinator may put on a future session's agenda (for the sessions app): not
+    yet closed, merged, connected or turned into a project."""
+    return (
+        Idea.objects.visible_to(user)
+        .filter(status__in=[Idea.Status.RECEIVED, Idea.Status.COORDINATING, Idea.Status.SESSION])
+        .select_related("district")
+        .order_by("-created_at", "-id")
+    )

@@ -219,3 +219,16 @@ def test_idea_detail_query_count_does_not_grow_with_history(
         idea_reply(idea=idea, by=role_users["coordinator"], message=f"m{i}")
         idea_note_add(idea=idea, by=role_users["coordinator"], text=f"n{i}")
     assert _count(client, url) <= small + 1  # personal-data view log row per visit
+
+
+def test_ideas_open_for_a_session_exclude_finished_ones(make_idea: Any, role_users: Any) -> None:
+    from projects.selectors import ideas_open_for_session
+    from projects.services import idea_transition
+
+    open_idea = make_idea(title="open")
+    closed = make_idea(title="closed")
+    idea_transition(idea=closed, to=Idea.Status.CLOSED, by=role_users["coordinator"])
+    titles = list(
+        ideas_open_for_session(user=role_users["coordinator"]).values_list("title", flat=True)
+    )
+    assert titles == [open_idea.title]
