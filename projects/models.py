@@ -37,7 +37,9 @@ class HelpType(models.TextChoices):
 class IdeaQuerySet(models.QuerySet["Idea"]):
     def public(self) -> IdeaQuerySet:
         # Troubles are never on the board, even when someone ticked "public".
-        return self.filter(is_public=True, merged_into__isnull=True).exclude(kind=Idea.Kind.TROUBLE)
+        return self.filter(is_public=True, merged_into__isnull=True).exclude(
+            Q(kind=Idea.Kind.TROUBLE) | Q(status=Idea.Status.DRAFT)
+        )
 
     def visible_to(self, user: Any) -> IdeaQuerySet:
         if is_coordinator(user):
@@ -45,7 +47,9 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         if getattr(user, "is_authenticated", False):
             return self.filter(
                 Q(author=user)
-                | Q(is_public=True, merged_into__isnull=True) & ~Q(kind=Idea.Kind.TROUBLE)
+                | Q(is_public=True, merged_into__isnull=True)
+                & ~Q(kind=Idea.Kind.TROUBLE)
+                & ~Q(status=Idea.Status.DRAFT)
             )
         return self.public()
 
@@ -58,6 +62,7 @@ class Idea(models.Model):
         QUESTION = "question", _("相談")
 
     class Status(models.TextChoices):
+        DRAFT = "draft", _("下書き")
         RECEIVED = "received", _("受け付けました")
         COORDINATING = "coordinating", _("コーディネート中")
         SESSION = "session", _("フューチャーセッションで取り上げ")
@@ -168,6 +173,8 @@ class Idea(models.Model):
 # The one table of allowed status changes. Anything else is refused by ``idea_transition``.
 S = Idea.Status
 IDEA_TRANSITIONS: dict[str, frozenset[str]] = {
+    # A draft is sent by its author with ``idea_submit`` (not ``idea_transition``).
+    S.DRAFT: frozenset({S.RECEIVED}),
     S.RECEIVED: frozenset({S.COORDINATING, S.SESSION, S.PROJECT, S.CONNECTED, S.CLOSED, S.MERGED}),
     S.COORDINATING: frozenset({S.SESSION, S.PROJECT, S.CONNECTED, S.CLOSED, S.MERGED}),
     S.SESSION: frozenset({S.COORDINATING, S.PROJECT, S.CONNECTED, S.CLOSED}),

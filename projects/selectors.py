@@ -12,7 +12,8 @@ Indicator definitions (the indicators app calls these through ``projects/kpis.py
   before its last day; plus, for past projects imported from paper records (no member rows),
   their recorded participant counts.
 - **Ideas received in fiscal year N**: ideas whose receipt date (Tokyo time) falls in it,
-  merged duplicates included (each was a submission).
+  merged duplicates included (each was a submission), drafts not (a draft's receipt date
+  is set when it is sent).
 - **Median days to first response**: over the ideas received in fiscal year N that have had
   a first response (a status change or a reply by a coordinator), the median of the days
   between receipt and that response.
@@ -99,6 +100,9 @@ def with_reaction_counts(ideas: list[Idea]) -> list[Idea]:
 
 def inbox_ideas(*, user: Any, filters: IdeaFilters) -> QuerySet[Idea]:
     qs = _apply_filters(Idea.objects.visible_to(user), filters, user)
+    if not filters.status:
+        # Drafts are the author's until sent; a coordinator asks for them explicitly.
+        qs = qs.exclude(status=Idea.Status.DRAFT)
     return qs.select_related("district", "assigned_to").prefetch_related("themes")
 
 
@@ -176,7 +180,9 @@ def participants(fiscal_year: int, district: District | None = None) -> int:
 
 def ideas_received(fiscal_year: int, district: District | None = None) -> QuerySet[Idea]:
     start, end = fiscal_year_datetimes(fiscal_year)
-    qs = Idea.objects.filter(created_at__gte=start, created_at__lt=end)
+    qs = Idea.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
+        status=Idea.Status.DRAFT
+    )
     if district is not None:
         qs = qs.filter(district=district)
     return qs

@@ -138,9 +138,11 @@ def idea_create(
     on_behalf_contact: str = "",
     author: User | None = None,
     submission_token: uuid.UUID | None = None,
+    draft: bool = False,
 ) -> Idea:
-    """Receive an idea. Posting the same form twice (same ``submission_token``) returns the
-    idea the first post created instead of a second one.
+    """Receive an idea (or keep it as the author's draft with ``draft=True``). Posting the
+    same form twice (same ``submission_token``) returns the idea the first post created
+    instead of a second one.
 
     ``on_behalf``: a staff member typed it in after a call or a visit; the resident's name
     and contact are kept and ``entered_by`` records who typed it. ``author`` is the
@@ -172,6 +174,7 @@ def idea_create(
         on_behalf_name=on_behalf_name.strip() if on_behalf else "",
         on_behalf_contact=on_behalf_contact.strip() if on_behalf else "",
         submission_token=submission_token or uuid.uuid4(),
+        status=Idea.Status.DRAFT if draft else Idea.Status.RECEIVED,
     )
     _refresh_idea_search(idea)
     idea.full_clean()
@@ -182,14 +185,8 @@ def idea_create(
             for photo in photos:
                 p = IdeaPhoto(idea=idea)
                 p.image.save(photo.name or "photo.jpg", photo, save=True)
-            event = IdeaEvent.objects.create(
-                idea=idea,
-                to_status=Idea.Status.RECEIVED,
-                by=by,
-                message=_("アイデアを受け付けました。コーディネーターから連絡します。"),
-            )
-            _schedule_ack_reminders(idea)
-            _tell_author(idea, event, _("アイデアを受け付けました：%(t)s") % {"t": idea.title})
+            if not draft:
+                _receive(idea, by)
     except IntegrityError:
         # Two clicks raced past the first check: the other one stored it.
         if submission_token is not None:
@@ -198,12 +195,83 @@ def idea_create(
     return idea
 
 
+def _receive(idea: Idea, by: User) -> None:
+    """The receipt: first timeline step, acknowledgement reminders, the author told."""
+    event = IdeaEvent.objects.create(
+        idea=idea,
+        from_status=Idea.Status.DRAFT if idea.events.exists() else "",
+        to_status=Idea.Status.RECEIVED,
+        by=by,
+        message=_("アイデアを受け付けました。コーディネーターから連絡します。"),
+    )
+    _schedule_ack_reminders(idea)
+    _tell_author(idea, event, _("アイデアを受け付けました：%(t)s") % {"t": idea.title})
+
+
+DRAFT_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "district",
+    "help_types",
+    "contact_method",
+    "contact_detail",
+    "is_public",
+)
+
+
+def idea_update_draft(
+    *,
+    idea: Idea,
+    by: User,
+    themes: Iterable[Theme] | None = None,
+    photos: Iterable[ContentFile[bytes]] = (),
+    **fields: Any,
+) -> Idea:
+    """Change a draft. A sent idea is not edited (its history would no longer match)."""
+    with transaction.atomic():
+        locked = Idea.objects.select_for_update().get(pk=idea.pk)
+        if locked.status != Idea.Status.DRAFT or locked.author_id != by.pk:
+            raise ValidationError(_("送ったアイデアは編集できません。"))
+        for name, value in fields.items():
+            if name not in DRAFT_FIELDS:
+                raise TypeError(f"not a draft field: {name}")
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        if set(locked.help_types) - set(HelpType.values):
+            raise ValidationError({"help_types": _("協力の種類が正しくありません。")})
+        locked.is_public = locked.is_public and locked.kind != Idea.Kind.TROUBLE
+        _refresh_idea_search(locked)
+        locked.full_clean()
+        locked.save()
+        if themes is not None:
+            locked.themes.set(list(themes))
+        for photo in photos:
+            p = IdeaPhoto(idea=locked)
+            p.image.save(photo.name or "photo.jpg", photo, save=True)
+    return locked
+
+
+def idea_submit(*, idea: Idea, by: User) -> Idea:
+    """Send a draft: it is received now. Sending twice (a stale form) changes nothing."""
+    with transaction.atomic():
+        locked = Idea.objects.select_for_update().get(pk=idea.pk)
+        if locked.status != Idea.Status.DRAFT:
+            return locked
+        if locked.author_id != by.pk:
+            raise ValidationError(_("送ったアイデアは編集できません。"))
+        locked.status = Idea.Status.RECEIVED
+        locked.created_at = timezone.now()
+        locked.save(update_fields=["status", "created_at", "updated_at"])
+        _receive(locked, by)
+    return locked
+
+
 def idea_transition(*, idea: Idea, to: str, by: User, message: str = "") -> Idea:
     """Move an idea along the state machine (``IDEA_TRANSITIONS``), write the dated
     history row and tell the author. Refuses a change the table does not allow."""
     with transaction.atomic():
         locked = Idea.objects.select_for_update().get(pk=idea.pk)
-        if to not in IDEA_TRANSITIONS[locked.status]:
+        if locked.status == Idea.Status.DRAFT or to not in IDEA_TRANSITIONS[locked.status]:
             raise ValidationError(
                 _("「%(a)s」から「%(b)s」には変えられません。")
                 % {"a": locked.get_status_display(), "b": Idea.Status(to).label}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("similar/", views.idea_similar, name="idea_similar"),
     path("inbox/", views.inbox, name="inbox"),
     path("<int:pk>/", views.idea_detail, name="idea_detail"),
+    path("<int:pk>/edit/", views.idea_edit, name="idea_edit"),
     path("<int:pk>/react/", views.idea_react, name="idea_react"),
     path("<int:pk>/assign/", views.idea_assign, name="idea_assign"),
     path("<int:pk>/note/", views.idea_note, name="idea_note"),

@@ -113,16 +113,66 @@ def idea_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 on_behalf_name=d.get("on_behalf_name", ""),
                 on_behalf_contact=d.get("on_behalf_contact", ""),
                 submission_token=d["submission_token"],
+                draft="save_draft" in request.POST,
             )
         except ValidationError as exc:
             form.add_error(None, _error_text(exc))
         else:
+            if idea.status == Idea.Status.DRAFT:
+                messages.success(request, _("下書きを保存しました。まだ送っていません。"))
+                return redirect("projects:idea_edit", pk=idea.pk)
             messages.success(request, _("アイデアを受け付けました。ありがとうございます。"))
             return redirect("projects:idea_detail", pk=idea.pk)
     return render(
         request,
         "projects/idea_form.html",
         {"form": form, "similar_url": reverse("projects:idea_similar")},
+    )
+
+
+@login_required
+def idea_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The author's draft: save again, or send it."""
+    idea = get_object_or_404(Idea.objects.visible_to(request.user), pk=pk)
+    if idea.author_id != request.user.pk or idea.status != Idea.Status.DRAFT:
+        raise PermissionDenied
+    initial = {
+        "submission_token": idea.submission_token,
+        "kind": idea.kind,
+        "title": idea.title,
+        "description": idea.description,
+        "district": idea.district_id,
+        "themes": list(idea.themes.all()),
+        "help_types": idea.help_types,
+        "contact_method": idea.contact_method,
+        "contact_detail": idea.contact_detail,
+        "is_public": idea.is_public,
+    }
+    form = IdeaForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.idea_update_draft(
+                idea=idea,
+                by=request.user,
+                themes=d["themes"],
+                photos=form.photos(),
+                **{name: d[name] for name in services.DRAFT_FIELDS},
+            )
+            if "save_draft" not in request.POST:
+                services.idea_submit(idea=idea, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            if "save_draft" in request.POST:
+                messages.success(request, _("下書きを保存しました。まだ送っていません。"))
+                return redirect("projects:idea_edit", pk=idea.pk)
+            messages.success(request, _("アイデアを受け付けました。ありがとうございます。"))
+            return redirect("projects:idea_detail", pk=idea.pk)
+    return render(
+        request,
+        "projects/idea_form.html",
+        {"form": form, "similar_url": reverse("projects:idea_similar"), "draft": idea},
     )
 
 

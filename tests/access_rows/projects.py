@@ -227,3 +227,26 @@ ROWS += [
         kwargs=_project,
     )
 ]
+
+
+def _draft(users: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": _idea(users, draft=True).pk}
+
+
+def _draft_access(author: int) -> dict[str, int | str]:
+    # Someone else's draft does not exist for you; coordinators may read it but not edit it.
+    table: dict[str, int | str] = {**signed_in(404), "resident": author}
+    for role in COORDINATORS:
+        table[role] = 403
+    return table
+
+
+ROWS += [
+    Row("projects:idea_edit", _draft_access(200), kwargs=_draft),
+    Row(
+        "projects:idea_detail",
+        {**_author_and_coordinators(200)},
+        kwargs=_draft,
+        id="draft-is-private",
+    ),
+]

@@ -322,3 +322,45 @@ def test_merge_carries_supporters_and_tells_the_author(make_idea: Any, role_user
     assert Reminder.objects.filter(
         recipient=role_users["member"], subject__contains="まとめました"
     ).exists()
+
+
+def test_a_draft_is_private_uncounted_and_sent_later(
+    client: Any, role_users: Any, make_idea: Any
+) -> None:
+    from projects.selectors import ideas_received
+
+    client.force_login(role_users["resident"])
+    response = client.post(
+        reverse("projects:idea_create"), {**_form(title="下書きのアイデア"), "save_draft": "1"}
+    )
+    idea = Idea.objects.get()
+    assert idea.status == Idea.Status.DRAFT
+    assert response["Location"] == reverse("projects:idea_edit", kwargs={"pk": idea.pk})
+    assert not Reminder.objects.exists()  # nobody is told about a draft
+    assert "下書きのアイデア" not in client.get(reverse("projects:idea_board")).content.decode()
+    client.force_login(role_users["coordinator"])
+    assert "下書きのアイデア" not in client.get(reverse("projects:inbox")).content.decode()
+    year = (
+        timezone.localdate().year
+        if timezone.localdate().month >= 4
+        else timezone.localdate().year - 1
+    )
+    assert ideas_received(year).count() == 0
+
+    client.force_login(role_users["resident"])
+    edit = reverse("projects:idea_edit", kwargs={"pk": idea.pk})
+    data = {**_form(title="送るアイデア"), "submission_token": str(idea.submission_token)}
+    client.post(edit, data)
+    idea.refresh_from_db()
+    assert idea.status == Idea.Status.RECEIVED and idea.title == "送るアイデア"
+    assert Reminder.objects.filter(recipient=role_users["resident"]).exists()
+    assert ideas_received(year).count() == 1
+    # The same (now stale) form posted again changes nothing.
+    assert client.post(edit, data).status_code == 403
+    assert IdeaEvent.objects.filter(idea=idea, to_status=Idea.Status.RECEIVED).count() == 1
+
+
+def test_coordinators_cannot_move_a_draft(make_idea: Any, role_users: Any) -> None:
+    idea = make_idea(draft=True)
+    with pytest.raises(ValidationError):
+        idea_transition(idea=idea, to=Idea.Status.RECEIVED, by=role_users["coordinator"])
