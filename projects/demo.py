@@ -133,6 +133,19 @@ def seed(ctx: Any) -> None:
                 )
             )
             n += 1
+    # One unsent draft for the demo resident.
+    ideas.append(
+        Idea(
+            kind=Idea.Kind.WANT,
+            title="下書き：夏休みの子ども向け工作教室",
+            description="まだ考え中です。",
+            author=authors[0],
+            status=Idea.Status.DRAFT,
+            submission_token=_token("small", 199),
+            search_document=search_document("夏休みの子ども向け工作教室"),
+            created_at=now,
+        )
+    )
     Idea.objects.bulk_create(ideas, batch_size=500)
     through = Idea.themes.through
     through.objects.bulk_create(
@@ -140,6 +153,8 @@ def seed(ctx: Any) -> None:
     )
     events: list[IdeaEvent] = []
     for idea in ideas:
+        if idea.status == Idea.Status.DRAFT:
+            continue
         events.append(
             IdeaEvent(
                 idea=idea,
