@@ -230,6 +230,9 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if staff:
         personal_data_viewed_from_request(request, subject=idea.author, context="idea")
+    # A draft is the author's until sent: coordinators may read it, not act on it.
+    ctx["staff_actions"] = staff and idea.status != Idea.Status.DRAFT
+    if ctx["staff_actions"]:
         allowed = sorted(IDEA_TRANSITIONS[idea.status])
         ctx.update(
             notes=idea.notes.select_related("by"),

@@ -364,3 +364,12 @@ def test_coordinators_cannot_move_a_draft(make_idea: Any, role_users: Any) -> No
     idea = make_idea(draft=True)
     with pytest.raises(ValidationError):
         idea_transition(idea=idea, to=Idea.Status.RECEIVED, by=role_users["coordinator"])
+
+
+def test_coordinators_read_a_draft_without_the_action_panel(
+    client: Any, make_idea: Any, role_users: Any
+) -> None:
+    idea = make_idea(draft=True, title="考え中の下書き")
+    client.force_login(role_users["coordinator"])
+    page = client.get(reverse("projects:idea_detail", kwargs={"pk": idea.pk})).content.decode()
+    assert "考え中の下書き" in page and "コーディネーターの作業" not in page
