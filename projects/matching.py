@@ -19,9 +19,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
 
+from directory.models import Organization
 from directory.search import normalize
 
 from .models import Availability, Need, Offer, OfferType, unpack_codes
@@ -173,3 +174,67 @@ def needs_for_offer(offer: Offer, limit: int = 10) -> list[Ranked]:
             ranked.append(result)
     ranked.sort(key=lambda r: (-r.score, -(r.need.pk if r.need else 0)))
     return ranked[:limit]
+
+
+ORGANIZATION_KINDS = (
+    Organization.Kind.NPO,
+    Organization.Kind.COMPANY,
+    Organization.Kind.COMMUNITY_GROUP,
+    Organization.Kind.UNIVERSITY,
+    Organization.Kind.DISTRICT_COUNCIL,
+)
+
+
+@dataclass
+class RankedOrganization:
+    organization: Organization
+    score: int
+    reasons: list[str]
+
+
+def organizations_for_need(need: Need, limit: int = 10) -> list[RankedOrganization]:
+    """Groups, NPOs, companies, universities and district councils to approach for a need,
+    even without an offer registered: those serving the need's district first (3 points),
+    then city-wide ones (1), with 2 more for each of their open offers of a kind the need
+    asks for."""
+    need_types = unpack_codes(need.need_types)
+    type_filter = Q()
+    for t in need_types:
+        type_filter |= Q(offers__offer_types__contains=f",{t},")
+    qs = Organization.objects.filter(is_active=True, kind__in=ORGANIZATION_KINDS)
+    if need.district_id is not None:
+        qs = qs.filter(Q(districts=need.district_id) | Q(districts__isnull=True))
+    qs = (
+        qs.annotate(
+            serves=Count("districts", filter=Q(districts=need.district_id), distinct=True)
+            if need.district_id is not None
+            else Value(0),
+            fitting_offers=Count(
+                "offers", filter=type_filter & Q(offers__is_active=True), distinct=True
+            )
+            if type_filter
+            else Value(0),
+        )
+        .order_by("-serves", "-fitting_offers", "name")
+        .distinct()[:limit]
+    )
+    ranked: list[RankedOrganization] = []
+    for org in qs:
+        reasons: list[str] = []
+        points = 0
+        if getattr(org, "serves", 0):
+            points += 3
+            reasons.append(
+                _("地区：%(x)s で活動しています")
+                % {"x": need.district.name if need.district else ""}
+            )
+        else:
+            points += 1
+            reasons.append(_("市全域で活動しています"))
+        fitting = getattr(org, "fitting_offers", 0)
+        if fitting:
+            points += 2 * fitting
+            reasons.append(_("合う「できること」を %(n)d 件登録しています") % {"n": fitting})
+        ranked.append(RankedOrganization(organization=org, score=points, reasons=reasons))
+    ranked.sort(key=lambda r: (-r.score, r.organization.name))
+    return ranked

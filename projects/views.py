@@ -34,7 +34,7 @@ from .forms import (
     ReplyForm,
     TransitionForm,
 )
-from .matching import needs_for_offer, offers_for_need
+from .matching import needs_for_offer, offers_for_need, organizations_for_need
 from .models import (
     COORDINATOR_ROLES,
     IDEA_TRANSITIONS,
@@ -595,6 +595,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "need": need,
             "own": own,
             "ranked": offers_for_need(need) if own else [],
+            "organizations": organizations_for_need(need) if own else [],
             "themes": need.themes.all(),
         },
     )

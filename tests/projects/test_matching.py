@@ -201,3 +201,39 @@ def test_a_project_organizer_opens_a_role_that_feeds_matching(
             reverse("projects:project_detail", kwargs={"pk": project.pk})
         ).content.decode()
     )
+
+
+def test_organizations_serving_the_district_come_first(role_users: Any, demo: Any) -> None:
+    from directory.models import Organization
+    from projects.matching import organizations_for_need
+
+    tsurukawa = District.objects.get(code="tsurukawa")
+    near = Organization.objects.create(name="鶴川の見守りの会", kind="community_group")
+    near.districts.add(tsurukawa)
+    far = Organization.objects.create(name="相原の会", kind="community_group")
+    far.districts.add(District.objects.get(code="aihara"))
+    everywhere = Organization.objects.create(name="市全域のNPO", kind="npo")
+    offer_create(
+        owner=role_users["member"],
+        title="送迎",
+        description="d",
+        offer_types=["vehicle"],
+        contact="x",
+        organization=None,
+    )
+    need = need_create(
+        by=role_users["coordinator"],
+        title="送迎",
+        description="d",
+        source="recruitment",
+        need_types=["vehicle"],
+        district=tsurukawa,
+    )
+    ranked = organizations_for_need(need, limit=50)
+    names = [r.organization.name for r in ranked]
+    top = [r.organization.name for r in ranked if r.score == ranked[0].score]
+    assert "鶴川の見守りの会" in top and "市全域のNPO" not in top
+    assert "相原の会" not in names
+    assert "市全域のNPO" in names
+    assert "鶴川" in " ".join(ranked[0].reasons)
+    assert everywhere.pk and far.pk
