@@ -43,4 +43,10 @@
       setTimeout(function () { button.disabled = true; }, 0);
     });
   });
+  // Long uploads and checks (CSV import): show that something is happening.
+  document.querySelectorAll("form[data-progress]").forEach(function (form) {
+    var panel = form.querySelector("[data-progress-panel]");
+    if (!panel) { return; }
+    form.addEventListener("submit", function () { panel.hidden = false; });
+  });
 })();
