@@ -149,6 +149,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The portal's own submission rate limits (machida_portal.ratelimit); allauth has its own.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+
 # Bare views for the benchmark's baselines (make bench); never on in a real deployment.
 BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
 
