@@ -69,7 +69,9 @@ class Services:
         subprocess.run(
             ["runuser", "-u", "postgres", "--", str(PG_BIN / args[0]), *args[1:]],
             check=True,
-            capture_output=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=120,
         )
 
     def pg_init(self) -> None:
@@ -108,6 +110,8 @@ class Services:
             "pg_ctl",
             "-D",
             str(self.dir / "pg"),
+            "-l",
+            str(self.dir / "pg.log"),  # a server started without -l holds our pipe open
             "-m",
             "fast",
             "-w",
