@@ -1,0 +1,125 @@
+"""Reads for future sessions, scoped to who asks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from directory.fiscal import TOKYO
+from directory.models import District
+
+from .models import (
+    ActionReview,
+    DistrictVision,
+    FutureSession,
+    Registration,
+    VisionAction,
+)
+
+
+def sessions_for_calendar(
+    *, district: District | None = None, kind: str = "", upcoming: bool = True
+) -> QuerySet[FutureSession]:
+    qs = FutureSession.objects.public().annotate(
+        seats_taken=Sum(
+            "registrations__seats",
+            filter=Q(registrations__status=Registration.Status.REGISTERED),
+        )
+    )
+    if upcoming:
+        qs = qs.filter(ends_at__gte=timezone.now())
+    if district is not None:
+        # A district's calendar shows its own sessions and the city-wide ones.
+        qs = qs.filter(Q(district=district) | Q(district__isnull=True))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("starts_at", "id")
+
+
+def sessions_in_month(
+    *, year: int, month: int, district: District | None = None, kind: str = ""
+) -> QuerySet[FutureSession]:
+    first = datetime.combine(date(year, month, 1), time.min, tzinfo=TOKYO)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return sessions_for_calendar(district=district, kind=kind, upcoming=False).filter(
+        starts_at__gte=first, starts_at__lt=nxt
+    )
+
+
+def session_for_page(pk: int) -> FutureSession | None:
+    return (
+        FutureSession.objects.public()
+        .select_related("outcome", "organizer")
+        .prefetch_related(
+            "themes",
+            "photos",
+            "connections__first",
+            "connections__second",
+        )
+        .annotate(
+            seats_taken=Sum(
+                "registrations__seats",
+                filter=Q(registrations__status=Registration.Status.REGISTERED),
+            ),
+            waiting_count=Count(
+                "registrations", filter=Q(registrations__status=Registration.Status.WAITING)
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def registrations_of(user: Any) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("session", "session__venue", "organization")
+        .order_by("-session__starts_at", "-id")
+    )
+
+
+def checkin_list(session: FutureSession) -> QuerySet[Registration]:
+    return (
+        session.registrations.exclude(status=Registration.Status.CANCELLED)
+        .select_related("user", "organization")
+        .order_by("status", "is_walk_in", "created_at", "id")
+    )
+
+
+def vision_for_district(district: District) -> DistrictVision | None:
+    return (
+        DistrictVision.objects.select_related("district")
+        .prefetch_related(
+            "themes",
+            Prefetch(
+                "actions",
+                queryset=VisionAction.objects.select_related("owner").prefetch_related(
+                    Prefetch(
+                        "reviews",
+                        queryset=ActionReview.objects.select_related("meeting").order_by(
+                            "-fiscal_year"
+                        ),
+                    )
+                ),
+            ),
+        )
+        .filter(district=district)
+        .first()
+    )
+
+
+def visions_overview() -> QuerySet[District]:
+    return (
+        District.objects.filter(is_active=True)
+        .select_related("vision")
+        .annotate(
+            action_count=Count("vision__actions", distinct=True),
+            done_count=Count(
+                "vision__actions", filter=Q(vision__actions__status="done"), distinct=True
+            ),
+        )
+    )
