@@ -5,7 +5,13 @@ from typing import Any
 import pytest
 
 from sessions import demo as sessions_demo
-from sessions.models import ActionReview, DistrictVision, FutureSession, Registration, SessionOutcome
+from sessions.models import (
+    ActionReview,
+    DistrictVision,
+    FutureSession,
+    Registration,
+    SessionOutcome,
+)
 
 pytestmark = pytest.mark.django_db
 
