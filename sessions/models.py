@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from directory.models import District, Mode, Organization, Place, Theme
 
@@ -402,8 +403,8 @@ class VisionActionQuerySet(models.QuerySet["VisionAction"]):
 
 class VisionAction(models.Model):
     class Kind(models.TextChoices):
-        CAN_DO = "can_do", _("できること")
-        WANT_TO_DO = "want_to_do", _("やりたいこと")
+        CAN_DO = "can_do", pgettext_lazy("vision action kind", "できること")
+        WANT_TO_DO = "want_to_do", pgettext_lazy("vision action kind", "やりたいこと")
 
     vision = models.ForeignKey(
         DistrictVision,

@@ -106,6 +106,8 @@ def session_update(
                         url=_session_url(locked),
                         about=locked,
                     )
+        # More seats (or no limit any more) move people up from the waiting list.
+        _promote_waiting(locked)
         _schedule_session_reminders(locked)
     return locked
 
@@ -287,6 +289,11 @@ def registration_create(
             .exists()
         ):
             raise ValidationError(_("このセッションにはすでに申し込んでいます。"))
+        if locked.capacity is not None and seats > locked.capacity:
+            # Such a group could never move up, and would block the waiting list behind it.
+            raise ValidationError(
+                _("人数が定員（%(n)d 人）を超えています。") % {"n": locked.capacity}
+            )
         fits = locked.capacity is None or _seats_taken(locked) + seats <= locked.capacity
         registration = Registration(
             session=locked,

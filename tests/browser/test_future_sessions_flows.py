@@ -111,7 +111,9 @@ def test_coordinator_schedules_invites_checks_in_and_records_an_outcome(
     )
     page.goto(f"/sessions/{session.pk}/outcome/")
     _axe_ok(page, axe_source, "session-outcome")
-    page.get_by_label("まとめ").fill("運送会社と子ども食堂が、見守り配達で協力することになりました。")
+    page.get_by_label("まとめ").fill(
+        "運送会社と子ども食堂が、見守り配達で協力することになりました。"
+    )
     page.get_by_label("参加者数").fill("2")
     page.get_by_label("新しいつながり: 団体1").select_option(label="まちだ運送株式会社")
     page.get_by_label("新しいつながり: 団体2").select_option(label="NPO法人 まちだ子ども食堂ネット")

@@ -220,3 +220,24 @@ def test_fifty_people_racing_for_ten_seats_on_postgres(postgres: None, demo: Any
     racers = Registration.objects.filter(user__in=users)
     assert racers.filter(status="registered").count() == 10
     assert racers.filter(status="waiting").count() == 40
+
+
+def test_group_larger_than_the_capacity_is_refused(coordinator: Any, demo: Any) -> None:
+    session = make_session(coordinator, capacity=3)
+    with pytest.raises(ValidationError, match="定員"):
+        registration_create(
+            session=session,
+            user=demo.users["member@example.jp"],
+            seats=5,
+            organization=demo.orgs["npo"],
+        )
+    assert not Registration.objects.exists()
+
+
+def test_raising_the_capacity_moves_people_up(coordinator: Any) -> None:
+    session = make_session(coordinator, capacity=1)
+    registration_create(session=session, user=UserFactory())
+    waiting = registration_create(session=session, user=UserFactory())
+    session_update(session=session, by=coordinator, capacity=2)
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.REGISTERED
