@@ -4,14 +4,18 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from machida_portal.public_cache import cache_public_page
+
 from .models import District, Organization
 from .selectors import districts_with_counts, organizations_public
 
 
+@cache_public_page("directory")
 def district_list(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/district_list.html", {"districts": districts_with_counts()})
 
 
+@cache_public_page("directory")
 def organization_list(request: HttpRequest) -> HttpResponse:
     district = None
     code = request.GET.get("district", "")
