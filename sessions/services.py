@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from directory.fiscal import fiscal_year_of
 from directory.models import Membership, Organization
+from machida_portal.public_cache import public_cache_bump
 from reminders.services import notify, reminder_cancel, reminder_schedule
 
 from . import conf
@@ -50,6 +51,17 @@ SESSION_FIELDS = [
 ]
 
 
+CACHE_SCOPE = "sessions"
+
+
+def _public_pages_changed() -> None:
+    """Make the cached public pages (calendar, session pages, visions) stale. Bumped now and
+    again after the commit, so a page cached from the old data while the transaction was open
+    does not survive it."""
+    public_cache_bump(CACHE_SCOPE)
+    transaction.on_commit(lambda: public_cache_bump(CACHE_SCOPE))
+
+
 def _when(session: FutureSession) -> str:
     return date_format(timezone.localtime(session.starts_at), "Y年n月j日 H:i")
 
@@ -71,6 +83,7 @@ def session_create(*, by: Any, themes: Iterable[Any] = (), **fields: Any) -> Fut
         session.save()
         session.themes.set(list(themes))
         _schedule_session_reminders(session)
+        _public_pages_changed()
     return session
 
 
@@ -109,6 +122,7 @@ def session_update(
         # More seats (or no limit any more) move people up from the waiting list.
         _promote_waiting(locked)
         _schedule_session_reminders(locked)
+        _public_pages_changed()
     return locked
 
 
@@ -136,6 +150,7 @@ def session_cancel(*, session: FutureSession, by: Any) -> FutureSession:
         for invitation in locked.invitations.filter(status=Invitation.Status.PENDING):
             reminder_cancel(key=_invitation_reminder_key(invitation))
         _cancel_action_owner_reminders(locked)
+        _public_pages_changed()
     return locked
 
 
@@ -311,6 +326,7 @@ def registration_create(
             raise ValidationError(_("このセッションにはすでに申し込んでいます。")) from exc
         if fits:
             _schedule_registrant_reminders(registration, locked)
+        _public_pages_changed()
     return registration
 
 
@@ -327,6 +343,7 @@ def registration_cancel(*, registration: Registration, by: Any) -> Registration:
         _cancel_registrant_reminders(locked, session.starts_at)
         if was_registered:
             _promote_waiting(session)
+        _public_pages_changed()
     return locked
 
 
@@ -370,6 +387,7 @@ def walk_in_add(*, session: FutureSession, name: str, by: Any) -> Registration:
         raise ValidationError(_("当日参加の方のお名前を入れてください。"))
     with transaction.atomic():
         FutureSession.objects.select_for_update().get(pk=session.pk)
+        _public_pages_changed()
         return Registration.objects.create(
             session=session,
             walk_in_name=name[:100],
@@ -566,6 +584,7 @@ def outcome_record(
             a, b = sorted((first, second), key=lambda o: o.pk)
             OrganizationConnection.objects.get_or_create(session=session, first=a, second=b)
         reminder_cancel(key=f"session:{session.pk}:organizer:outcome")
+        _public_pages_changed()
     return outcome
 
 
@@ -583,13 +602,16 @@ def vision_save(
     with transaction.atomic():
         item.save()
         item.themes.set(list(themes))
+        _public_pages_changed()
     return item
 
 
 def action_create(*, vision: DistrictVision, by: Any, **fields: Any) -> VisionAction:
     action = VisionAction(vision=vision, **fields)
     action.full_clean()
-    action.save()
+    with transaction.atomic():
+        action.save()
+        _public_pages_changed()
     return action
 
 
@@ -629,4 +651,5 @@ def action_review_record(
         review.save()
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
+        _public_pages_changed()
     return review

@@ -21,6 +21,7 @@ from accounts.models import PersonalDataView
 from accounts.roles import role_required
 from directory.fiscal import fiscal_year_of
 from directory.models import District, Role
+from machida_portal.public_cache import cache_public_page
 
 from . import conf, ical, selectors, services
 from .forms import (
@@ -37,6 +38,8 @@ from .models import DistrictVision, FutureSession, Invitation, Registration, Vis
 from .permissions import can_manage, is_session_coordinator
 
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
+# Anonymous visitors get public pages from the page cache; services bump this scope.
+CACHE_SCOPE = services.CACHE_SCOPE
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -67,6 +70,7 @@ def _filter_context(district: District | None, kind: str) -> dict[str, Any]:
 # --- public ---------------------------------------------------------------------------------
 
 
+@cache_public_page(CACHE_SCOPE)
 def calendar(request: HttpRequest) -> HttpResponse:
     district, kind = _filters(request)
     page = Paginator(
@@ -83,6 +87,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page(CACHE_SCOPE)
 def calendar_month(request: HttpRequest) -> HttpResponse:
     district, kind = _filters(request)
     today = timezone.localdate()
@@ -119,6 +124,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page(CACHE_SCOPE)
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_for_page(pk)
     if session is None:
@@ -150,6 +156,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@cache_public_page(CACHE_SCOPE)
 def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(FutureSession.objects.public(), pk=pk)
     response = HttpResponse(ical.calendar_for([session], request), content_type="text/calendar")
@@ -157,6 +164,7 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@cache_public_page(CACHE_SCOPE)
 def district_feed(request: HttpRequest, code: str) -> HttpResponse:
     district = get_object_or_404(District, code=code, is_active=True)
     sessions = selectors.sessions_for_calendar(district=district, upcoming=False).filter(
@@ -475,6 +483,7 @@ def outcome_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- district visions -----------------------------------------------------------------------
 
 
+@cache_public_page(CACHE_SCOPE)
 def vision_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -490,6 +499,7 @@ def _district(code: str) -> District:
     return get_object_or_404(District, code=code, is_active=True)
 
 
+@cache_public_page(CACHE_SCOPE)
 def vision_detail(request: HttpRequest, code: str) -> HttpResponse:
     district = _district(code)
     vision = selectors.vision_for_district(district)
@@ -585,6 +595,7 @@ def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "future_sessions/my_actions.html", {"page_obj": page})
 
 
+@cache_public_page(CACHE_SCOPE)
 def meeting_pack(request: HttpRequest, code: str) -> HttpResponse:
     district = _district(code)
     vision = selectors.vision_for_district(district)

@@ -24,6 +24,8 @@ def _many(coordinator: Any, n: int, **kw: Any) -> list[Any]:
 
 
 def _queries(client: Any, url: str) -> int:
+    # Warm up first: a signed-in user's roles and unread count are cached between requests.
+    client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
@@ -66,7 +68,11 @@ def test_month_view_shows_the_session_on_its_day(client: Any, coordinator: Any) 
     assert client.get(reverse("future_sessions:calendar_month") + "?year=abc").status_code == 200
 
 
-def test_calendar_query_count_does_not_grow_with_sessions(client: Any, coordinator: Any) -> None:
+def test_calendar_query_count_does_not_grow_with_sessions(
+    client: Any, coordinator: Any, resident: Any
+) -> None:
+    # Signed in, so the page is built every time (anonymous visitors may get it from the cache).
+    client.force_login(resident)
     _many(coordinator, 1)
     one = _queries(client, reverse("future_sessions:calendar"))
     _many(coordinator, 15)
@@ -115,3 +121,14 @@ def test_district_feed_lists_district_and_city_wide_sessions(client: Any, coordi
         client.get(reverse("future_sessions:district_feed", kwargs={"code": "nowhere"})).status_code
         == 404
     )
+
+
+def test_anonymous_calendar_is_cached_and_a_new_session_shows_at_once(
+    client: Any, coordinator: Any
+) -> None:
+    make_session(coordinator, title="最初のセッション")
+    url = reverse("future_sessions:calendar")
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    make_session(coordinator, title="あとから登録したセッション")
+    assert "あとから登録したセッション" in client.get(url).content.decode()
