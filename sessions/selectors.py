@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from directory.fiscal import TOKYO
@@ -20,15 +20,32 @@ from .models import (
 )
 
 
+def _seats_taken() -> Subquery:
+    # A correlated subquery rather than a join + GROUP BY: with ORDER BY starts_at LIMIT n the
+    # database sums the seats of the n sessions on the page only, not of every session.
+    return Subquery(
+        Registration.objects.filter(session=OuterRef("pk"), status=Registration.Status.REGISTERED)
+        .order_by()
+        .values("session")
+        .annotate(n=Sum("seats"))
+        .values("n")
+    )
+
+
+def _waiting_count() -> Subquery:
+    return Subquery(
+        Registration.objects.filter(session=OuterRef("pk"), status=Registration.Status.WAITING)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+
+
 def sessions_for_calendar(
     *, district: District | None = None, kind: str = "", upcoming: bool = True
 ) -> QuerySet[FutureSession]:
-    qs = FutureSession.objects.public().annotate(
-        seats_taken=Sum(
-            "registrations__seats",
-            filter=Q(registrations__status=Registration.Status.REGISTERED),
-        )
-    )
+    qs = FutureSession.objects.public().annotate(seats_taken=_seats_taken())
     if upcoming:
         qs = qs.filter(ends_at__gte=timezone.now())
     if district is not None:
@@ -59,15 +76,7 @@ def session_for_page(pk: int) -> FutureSession | None:
             "connections__first",
             "connections__second",
         )
-        .annotate(
-            seats_taken=Sum(
-                "registrations__seats",
-                filter=Q(registrations__status=Registration.Status.REGISTERED),
-            ),
-            waiting_count=Count(
-                "registrations", filter=Q(registrations__status=Registration.Status.WAITING)
-            ),
-        )
+        .annotate(seats_taken=_seats_taken(), waiting_count=_waiting_count())
         .filter(pk=pk)
         .first()
     )
