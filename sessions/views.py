@@ -115,6 +115,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
         "future_sessions/calendar_month.html",
         {
             "weeks": weeks,
+            "has_sessions": bool(by_day),
             "month": first,
             "prev_month": prev_month,
             "next_month": next_month,
