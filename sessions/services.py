@@ -484,15 +484,16 @@ def invitation_create(
 ) -> Invitation:
     if (organization is None) == (user is None):
         raise ValidationError(_("招待する団体か人を、どちらか一つ選んでください。"))
-    if organization is not None:
+    if user is None and organization is not None:
         email, name = organization.email, organization.name
         if not email:
             raise ValidationError(
                 _("「%(name)s」には連絡用メールが登録されていません。") % {"name": name}
             )
-    else:
-        assert user is not None  # one of the two is set, checked above
+    elif user is not None:
         email, name = user.email, (user.display_name or user.email)
+    else:  # unreachable: exactly one of the two is set (checked above)
+        raise ValidationError(_("招待する団体か人を、どちらか一つ選んでください。"))
     if session.status != FutureSession.Status.SCHEDULED or session.is_past:
         raise ValidationError(_("終了したか中止になったセッションには招待できません。"))
     with transaction.atomic():
