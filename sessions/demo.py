@@ -139,6 +139,7 @@ def _at(days: int, hour: int) -> datetime:
 def seed(ctx: Any) -> None:
     coordinator = ctx.users["coordinator@example.jp"]
     _seed_sessions(ctx, coordinator)
+    _link_ideas_and_projects()
     _seed_visions(ctx, coordinator)
     if ctx.large:
         started = time.monotonic()
@@ -211,6 +212,24 @@ def _seed_sessions(ctx: Any, coordinator: User) -> None:
             )
         if not past:
             _schedule_session_reminders(session)
+
+
+def _link_ideas_and_projects() -> None:
+    """Put a few of the ideas app's demo ideas on the agenda, and link a project to a past
+    session (plain links: the demo does not replay the ideas' notifications)."""
+    from projects.models import Idea, Project
+
+    ideas = list(Idea.objects.public().order_by("id")[:4])
+    upcoming = FutureSession.objects.filter(title="フューチャーセッション「買い物に困らないまち」")
+    past = FutureSession.objects.filter(title="フューチャーセッション「子どもの居場所」")
+    for session in upcoming:
+        session.agenda_ideas.set(ideas[:2])
+    for session in past:
+        session.agenda_ideas.set(ideas[2:4])
+        session.generated_ideas.set(ideas[:1])
+        session.resulting_projects.set(
+            list(Project.objects.filter(is_public=True).order_by("id")[:1])
+        )
 
 
 def _seed_visions(ctx: Any, coordinator: User) -> None:

@@ -52,6 +52,7 @@ class SessionForm(forms.ModelForm):
             "audience",
             "organizer_organization",
             "themes",
+            "agenda_ideas",
         ]
         widgets = {
             "starts_at": DateTimeInput(),
@@ -69,6 +70,14 @@ class SessionForm(forms.ModelForm):
             is_active=True
         ).exclude(kind=Organization.Kind.CONSULTATION_AGENCY)
         _field(self, "district").empty_label = _("市内全域")
+        from projects.models import Idea
+
+        _field(self, "agenda_ideas").queryset = Idea.objects.exclude(
+            status__in=[Idea.Status.MERGED, Idea.Status.CLOSED]
+        ).order_by("-created_at")
+        self.fields["agenda_ideas"].help_text = _(
+            "取り上げたアイデアの投稿者には、状況が「フューチャーセッションで取り上げ」に変わったことが届きます。"
+        )
 
     def clean_capacity(self) -> int | None:
         value = self.cleaned_data.get("capacity")
@@ -86,6 +95,7 @@ class SessionForm(forms.ModelForm):
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("themes", None)
+        data.pop("agenda_ideas", None)
         return data
 
 
@@ -181,6 +191,12 @@ class OutcomeForm(forms.Form):
         queryset=Organization.objects.filter(is_active=True),
         required=False,
     )
+    new_ideas = forms.CharField(
+        label=_("セッションで生まれたアイデア（1行に1つ）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("アイデアとして登録され、このセッションとつながります。"),
+    )
 
     def clean_participant_count(self) -> int:
         value = int(self.cleaned_data["participant_count"])
@@ -235,3 +251,8 @@ class ActionReviewForm(forms.Form):
     evidence = forms.CharField(
         label=_("根拠（活動記録、写真のURL、参加人数など）"), required=False, max_length=500
     )
+
+
+class ProjectStartForm(forms.Form):
+    title = forms.CharField(label=_("プロジェクト名"), max_length=100)
+    purpose = forms.CharField(label=_("目的"), widget=forms.Textarea(attrs={"rows": 6}))

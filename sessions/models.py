@@ -101,6 +101,26 @@ class FutureSession(models.Model):
     status = models.CharField(
         _("状態"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
     )
+    # The links to ideas and projects live on this side: projects/ needs no knowledge of
+    # sessions (docs/decisions/0401).
+    agenda_ideas = models.ManyToManyField(
+        "projects.Idea",
+        blank=True,
+        related_name="agenda_of_sessions",
+        verbose_name=_("取り上げるアイデア・困りごと"),
+    )
+    generated_ideas = models.ManyToManyField(
+        "projects.Idea",
+        blank=True,
+        related_name="generated_at_sessions",
+        verbose_name=_("セッションで生まれたアイデア"),
+    )
+    resulting_projects = models.ManyToManyField(
+        "projects.Project",
+        blank=True,
+        related_name="started_at_sessions",
+        verbose_name=_("セッションから始まったプロジェクト"),
+    )
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 

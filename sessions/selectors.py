@@ -66,7 +66,13 @@ def sessions_in_month(
     )
 
 
-def session_for_page(pk: int) -> FutureSession | None:
+def session_for_page(pk: int, user: Any = None) -> FutureSession | None:
+    from projects.models import Idea, Project
+
+    # Only what the visitor may see of the linked ideas (troubles and private ideas stay
+    # hidden) and projects.
+    ideas = Idea.objects.visible_to(user).order_by("-created_at")
+    projects = Project.objects.visible_to(user).order_by("-created_at")
     return (
         FutureSession.objects.public()
         .select_related("outcome", "organizer")
@@ -75,6 +81,9 @@ def session_for_page(pk: int) -> FutureSession | None:
             "photos",
             "connections__first",
             "connections__second",
+            Prefetch("agenda_ideas", queryset=ideas),
+            Prefetch("generated_ideas", queryset=ideas),
+            Prefetch("resulting_projects", queryset=projects),
         )
         .annotate(seats_taken=_seats_taken(), waiting_count=_waiting_count())
         .filter(pk=pk)

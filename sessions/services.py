@@ -73,7 +73,9 @@ def _session_url(session: FutureSession) -> str:
 # --- sessions -------------------------------------------------------------------------------
 
 
-def session_create(*, by: Any, themes: Iterable[Any] = (), **fields: Any) -> FutureSession:
+def session_create(
+    *, by: Any, themes: Iterable[Any] = (), agenda_ideas: Iterable[Any] = (), **fields: Any
+) -> FutureSession:
     unknown = set(fields) - set(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"unknown session fields: {sorted(unknown)}")
@@ -82,13 +84,20 @@ def session_create(*, by: Any, themes: Iterable[Any] = (), **fields: Any) -> Fut
     with transaction.atomic():
         session.save()
         session.themes.set(list(themes))
+        session.agenda_ideas.set(list(agenda_ideas))
+        _take_up_agenda_ideas(session, by, before=set())
         _schedule_session_reminders(session)
         _public_pages_changed()
     return session
 
 
 def session_update(
-    *, session: FutureSession, by: Any, themes: Iterable[Any] | None = None, **fields: Any
+    *,
+    session: FutureSession,
+    by: Any,
+    themes: Iterable[Any] | None = None,
+    agenda_ideas: Iterable[Any] | None = None,
+    **fields: Any,
 ) -> FutureSession:
     unknown = set(fields) - set(SESSION_FIELDS)
     if unknown:
@@ -102,6 +111,10 @@ def session_update(
         locked.save()
         if themes is not None:
             locked.themes.set(list(themes))
+        if agenda_ideas is not None:
+            before = set(locked.agenda_ideas.values_list("pk", flat=True))
+            locked.agenda_ideas.set(list(agenda_ideas))
+            _take_up_agenda_ideas(locked, by, before=before)
         moved = locked.starts_at != old_start
         if moved:
             for registration in locked.registrations.filter(
@@ -561,7 +574,10 @@ def outcome_record(
     participant_count: int,
     photos: Iterable[Any] = (),
     connections: Iterable[tuple[Organization, Organization]] = (),
+    new_ideas: Iterable[str] = (),
 ) -> SessionOutcome:
+    """Record (or update) the outcome. Ideas that came up are created as ideas linked to the
+    session, and each resident whose idea was on the agenda is told what happened, once."""
     if participant_count < 0:
         raise ValidationError(_("参加者数は0以上にしてください。"))
     if session.starts_at > timezone.now():
@@ -584,6 +600,8 @@ def outcome_record(
                 raise ValidationError(_("つながりには、ちがう2つの団体を選んでください。"))
             a, b = sorted((first, second), key=lambda o: o.pk)
             OrganizationConnection.objects.get_or_create(session=session, first=a, second=b)
+        _ideas_from_outcome(session, by, new_ideas)
+        _tell_agenda_authors(session, summary)
         reminder_cancel(key=f"session:{session.pk}:organizer:outcome")
         _public_pages_changed()
     return outcome
@@ -654,3 +672,107 @@ def action_review_record(
         locked.save(update_fields=["status", "updated_at"])
         _public_pages_changed()
     return review
+
+
+# --- ideas and projects ---------------------------------------------------------------------
+
+
+def _take_up_agenda_ideas(session: FutureSession, by: Any, before: set[int]) -> None:
+    """Ideas newly put on the agenda move to "taken up at a future session"; their authors
+    are told by the ideas app's own transition."""
+    from projects.models import IDEA_TRANSITIONS, Idea
+    from projects.services import idea_transition
+
+    for idea in session.agenda_ideas.exclude(pk__in=before):
+        if Idea.Status.SESSION in IDEA_TRANSITIONS[idea.status]:
+            idea_transition(
+                idea=idea,
+                to=Idea.Status.SESSION,
+                by=by,
+                message=_("フューチャーセッション「%(title)s」（%(when)s）で取り上げます。")
+                % {"title": session.title, "when": _when(session)},
+            )
+
+
+def invitations_for_agenda_authors(*, session: FutureSession, by: Any) -> list[Invitation]:
+    """Invite every resident whose idea is on the agenda and who is not invited yet."""
+    invited = set(session.invitations.values_list("user_id", flat=True))
+    made = []
+    for idea in session.agenda_ideas.select_related("author"):
+        author = idea.author
+        if author is None or author.pk in invited or not author.is_active:
+            continue
+        made.append(invitation_create(session=session, by=by, user=author))
+        invited.add(author.pk)
+    return made
+
+
+def _ideas_from_outcome(session: FutureSession, by: Any, titles: Iterable[str]) -> None:
+    from projects.models import IDEA_TRANSITIONS, Idea
+    from projects.services import idea_create, idea_transition
+
+    existing = set(session.generated_ideas.values_list("title", flat=True))
+    themes = list(session.themes.all())
+    for raw in titles:
+        title = raw.strip()[:100]
+        if not title or title in existing:
+            continue
+        idea = idea_create(
+            by=by,
+            kind=Idea.Kind.WANT,
+            title=title,
+            description=_("フューチャーセッション「%(title)s」（%(when)s）で生まれたアイデアです。")
+            % {"title": session.title, "when": _when(session)},
+            district=session.district,
+            themes=themes,
+            is_public=True,
+        )
+        if Idea.Status.SESSION in IDEA_TRANSITIONS[idea.status]:
+            idea = idea_transition(
+                idea=idea,
+                to=Idea.Status.SESSION,
+                by=by,
+                message=_("セッションで生まれたアイデアとして登録しました。"),
+            )
+        session.generated_ideas.add(idea)
+        existing.add(title)
+
+
+def _tell_agenda_authors(session: FutureSession, summary: str) -> None:
+    for idea in session.agenda_ideas.select_related("author"):
+        if idea.author is None:
+            continue
+        notify(
+            recipient=idea.author,
+            key=f"session:{session.pk}:agenda-idea:{idea.pk}:outcome",
+            subject=_("あなたのアイデア「%(idea)s」を取り上げたセッションの結果")
+            % {"idea": idea.title},
+            body=summary[:1000],
+            url=_session_url(session),
+            about=session,
+        )
+
+
+def session_project_start(*, session: FutureSession, by: Any, title: str, purpose: str) -> Any:
+    """Start a community project prefilled from the session: its district, themes, agenda
+    ideas (which become "became a project", their authors told) and organizing organization."""
+    from projects.models import Idea
+    from projects.services import project_create
+
+    with transaction.atomic():
+        project = project_create(
+            title=title,
+            purpose=purpose,
+            by=by,
+            districts=[session.district] if session.district is not None else [],
+            themes=list(session.themes.all()),
+            ideas=list(session.agenda_ideas.exclude(status=Idea.Status.MERGED)),
+            lead_organization=session.organizer_organization,
+            message=_(
+                "フューチャーセッション「%(title)s」からプロジェクト「%(project)s」が始まります。"
+            )
+            % {"title": session.title, "project": title},
+        )
+        session.resulting_projects.add(project)
+        _public_pages_changed()
+    return project

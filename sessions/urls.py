@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/checkin/<int:registration_pk>/", views.checkin_mark, name="checkin_mark"),
     path("<int:pk>/walk-in/", views.walk_in, name="walk_in"),
     path("<int:pk>/outcome/", views.outcome_edit, name="outcome_edit"),
+    path("<int:pk>/project/", views.project_start, name="project_start"),
     path("visions/", views.vision_list, name="vision_list"),
     path("visions/actions/mine/", views.my_actions, name="my_actions"),
     path("visions/actions/<int:pk>/", views.action_update, name="action_update"),

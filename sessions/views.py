@@ -29,6 +29,7 @@ from .forms import (
     ActionReviewForm,
     InvitationForm,
     OutcomeForm,
+    ProjectStartForm,
     RegistrationForm,
     SessionForm,
     VisionForm,
@@ -127,7 +128,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
 
 @cache_public_page(CACHE_SCOPE)
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = selectors.session_for_page(pk)
+    session = selectors.session_for_page(pk, user=request.user)
     if session is None:
         raise Http404
     my_registration = None
@@ -186,7 +187,10 @@ def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_create(
-                by=request.user, themes=form.cleaned_data["themes"], **form.service_fields()
+                by=request.user,
+                themes=form.cleaned_data["themes"],
+                agenda_ideas=form.cleaned_data["agenda_ideas"],
+                **form.service_fields(),
             )
         except ValidationError as exc:
             _apply(form, exc)
@@ -221,6 +225,7 @@ def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 session=FutureSession.objects.get(pk=session.pk),
                 by=request.user,
                 themes=form.cleaned_data["themes"],
+                agenda_ideas=form.cleaned_data["agenda_ideas"],
                 **form.service_fields(),
             )
         except ValidationError as exc:
@@ -306,6 +311,17 @@ def my_registrations(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def invitations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _managed(request, pk)
+    if request.method == "POST" and "agenda_authors" in request.POST:
+        try:
+            made = services.invitations_for_agenda_authors(session=session, by=request.user)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(
+                request,
+                _("議題のアイデアを出した %(n)d 人に招待を送りました。") % {"n": len(made)},
+            )
+        return redirect("future_sessions:invitations", pk=session.pk)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -328,7 +344,12 @@ def invitations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "future_sessions/invitations.html",
-        {"session": session, "form": form, "page_obj": page},
+        {
+            "session": session,
+            "form": form,
+            "page_obj": page,
+            "agenda_authors": session.agenda_ideas.filter(author__isnull=False).count(),
+        },
     )
 
 
@@ -470,6 +491,7 @@ def outcome_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 participant_count=data["participant_count"],
                 photos=[data["photo"]] if data.get("photo") else [],
                 connections=connections,
+                new_ideas=[line for line in data.get("new_ideas", "").splitlines() if line.strip()],
             )
         except ValidationError as exc:
             _apply(form, exc)
@@ -479,6 +501,30 @@ def outcome_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("future_sessions:session_detail", pk=session.pk)
     return render(request, "future_sessions/outcome_form.html", {"session": session, "form": form})
+
+
+@login_required
+def project_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = _managed(request, pk)
+    outcome = getattr(session, "outcome", None) if hasattr(session, "outcome") else None
+    initial = {
+        "title": session.title[:100],
+        "purpose": "\n\n".join(
+            part for part in (session.question, outcome.summary if outcome else "") if part
+        ),
+    }
+    form = ProjectStartForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.session_project_start(
+                session=session, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("セッションからプロジェクトを始めました。"))
+            return redirect("projects:project_detail", pk=project.pk)
+    return render(request, "future_sessions/project_start.html", {"session": session, "form": form})
 
 
 # --- district visions -----------------------------------------------------------------------
@@ -622,5 +668,12 @@ def meeting_pack(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _pack_extras(district: District) -> dict[str, Any]:
-    """New ideas and projects of the district, once the ideas app provides them."""
-    return {}
+    """The district's newest public ideas and its projects, from the ideas app."""
+    from projects.models import Idea, Project
+
+    return {
+        "ideas": list(Idea.objects.public().filter(district=district).order_by("-created_at")[:10]),
+        "projects": list(
+            Project.objects.filter(is_public=True, districts=district).order_by("-created_at")[:10]
+        ),
+    }

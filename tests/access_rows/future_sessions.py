@@ -140,6 +140,7 @@ ROWS = [
         data=lambda users: {"name": "当日の方"},
     ),
     Row("future_sessions:outcome_edit", _managers(200), kwargs=_pk),
+    Row("future_sessions:project_start", _managers(200), kwargs=_pk),
     Row("future_sessions:vision_list", everyone(200)),
     Row("future_sessions:vision_detail", everyone(200), kwargs=_vision),
     Row("future_sessions:vision_edit", _managers(200), kwargs=_district),

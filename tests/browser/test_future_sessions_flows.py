@@ -122,6 +122,20 @@ def test_coordinator_schedules_invites_checks_in_and_records_an_outcome(
     assert SessionOutcome.objects.filter(session=session).exists()
     assert "見守り配達" in page.get_by_test_id("outcome").inner_text()
     _axe_ok(page, axe_source, "session-page-outcome")
+
+    # The outcome starts a project, prefilled from the session.
+    page.get_by_role("link", name="プロジェクトを始める").click()
+    page.wait_for_load_state()
+    _axe_ok(page, axe_source, "session-project-start")
+    assert "見守り配達" in page.get_by_label("目的").input_value()
+    page.get_by_label("プロジェクト名").fill("見守り配達プロジェクト")
+    page.get_by_role("button", name="プロジェクトを始める").click()
+    page.wait_for_load_state()
+    from projects.models import Project
+
+    project = Project.objects.get(title="見守り配達プロジェクト")
+    assert page.url.endswith(f"/{project.pk}/")
+    assert list(session.resulting_projects.all()) == [project]
     assert not page.console_errors, page.console_errors
 
 
