@@ -1,0 +1,778 @@
+"""Writes for future sessions. Every change that people are reminded about schedules (or moves,
+or cancels) its reminders inside the same transaction, through ``reminders.services``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from directory.fiscal import fiscal_year_of
+from directory.models import Membership, Organization
+from machida_portal.public_cache import public_cache_bump
+from reminders.services import notify, reminder_cancel, reminder_schedule
+
+from . import conf
+from .models import (
+    ActionReview,
+    DistrictVision,
+    FutureSession,
+    Invitation,
+    OrganizationConnection,
+    Registration,
+    SessionOutcome,
+    SessionPhoto,
+    VisionAction,
+)
+
+SESSION_FIELDS = [
+    "kind",
+    "title",
+    "question",
+    "description",
+    "starts_at",
+    "ends_at",
+    "mode",
+    "venue",
+    "online_url",
+    "capacity",
+    "district",
+    "audience",
+    "organizer_organization",
+]
+
+
+CACHE_SCOPE = "sessions"
+
+
+def _public_pages_changed() -> None:
+    """Make the cached public pages (calendar, session pages, visions) stale. Bumped now and
+    again after the commit, so a page cached from the old data while the transaction was open
+    does not survive it."""
+    public_cache_bump(CACHE_SCOPE)
+    transaction.on_commit(lambda: public_cache_bump(CACHE_SCOPE))
+
+
+def _when(session: FutureSession) -> str:
+    return date_format(timezone.localtime(session.starts_at), "Y年n月j日 H:i")
+
+
+def _session_url(session: FutureSession) -> str:
+    return reverse("future_sessions:session_detail", kwargs={"pk": session.pk})
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+def session_create(
+    *, by: Any, themes: Iterable[Any] = (), agenda_ideas: Iterable[Any] = (), **fields: Any
+) -> FutureSession:
+    unknown = set(fields) - set(SESSION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown session fields: {sorted(unknown)}")
+    session = FutureSession(organizer=by, **fields)
+    session.full_clean()
+    with transaction.atomic():
+        session.save()
+        session.themes.set(list(themes))
+        session.agenda_ideas.set(list(agenda_ideas))
+        _take_up_agenda_ideas(session, by, before=set())
+        _schedule_session_reminders(session)
+        _public_pages_changed()
+    return session
+
+
+def session_update(
+    *,
+    session: FutureSession,
+    by: Any,
+    themes: Iterable[Any] | None = None,
+    agenda_ideas: Iterable[Any] | None = None,
+    **fields: Any,
+) -> FutureSession:
+    unknown = set(fields) - set(SESSION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown session fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = FutureSession.objects.select_for_update().get(pk=session.pk)
+        old_start = locked.starts_at
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        if themes is not None:
+            locked.themes.set(list(themes))
+        if agenda_ideas is not None:
+            before = set(locked.agenda_ideas.values_list("pk", flat=True))
+            locked.agenda_ideas.set(list(agenda_ideas))
+            _take_up_agenda_ideas(locked, by, before=before)
+        moved = locked.starts_at != old_start
+        if moved:
+            for registration in locked.registrations.filter(
+                status=Registration.Status.REGISTERED
+            ).select_related("user"):
+                _cancel_registrant_reminders(registration, old_start)
+                notify_moved = registration.user is not None
+                if notify_moved:
+                    notify(
+                        recipient=registration.user,
+                        key=f"session:{locked.pk}:registration:{registration.pk}:moved:"
+                        f"{locked.starts_at:%Y%m%d%H%M}",
+                        subject=_("「%(title)s」の日時が変わりました") % {"title": locked.title},
+                        body=_("新しい日時: %(when)s") % {"when": _when(locked)},
+                        url=_session_url(locked),
+                        about=locked,
+                    )
+        # More seats (or no limit any more) move people up from the waiting list.
+        _promote_waiting(locked)
+        _schedule_session_reminders(locked)
+        _public_pages_changed()
+    return locked
+
+
+def session_cancel(*, session: FutureSession, by: Any) -> FutureSession:
+    with transaction.atomic():
+        locked = FutureSession.objects.select_for_update().get(pk=session.pk)
+        if locked.status == FutureSession.Status.CANCELLED:
+            raise ValidationError(_("このセッションはすでに中止になっています。"))
+        locked.status = FutureSession.Status.CANCELLED
+        locked.save(update_fields=["status", "updated_at"])
+        reminder_cancel(key=f"session:{locked.pk}:organizer:outcome")
+        for registration in locked.registrations.exclude(
+            status=Registration.Status.CANCELLED
+        ).select_related("user"):
+            _cancel_registrant_reminders(registration, locked.starts_at)
+            if registration.user is not None:
+                notify(
+                    recipient=registration.user,
+                    key=f"session:{locked.pk}:registration:{registration.pk}:cancelled-session",
+                    subject=_("「%(title)s」は中止になりました") % {"title": locked.title},
+                    body=_("ご登録いただいたのに申し訳ありません。"),
+                    url=_session_url(locked),
+                    about=locked,
+                )
+        for invitation in locked.invitations.filter(status=Invitation.Status.PENDING):
+            reminder_cancel(key=_invitation_reminder_key(invitation))
+        _cancel_action_owner_reminders(locked)
+        _public_pages_changed()
+    return locked
+
+
+def _schedule_session_reminders(session: FutureSession) -> None:
+    """(Re)schedule everything that depends on the session's time. Keys are stable, so calling
+    this again moves pending reminders instead of adding new ones."""
+    if session.status != FutureSession.Status.SCHEDULED:
+        return
+    reminder_schedule(
+        kind="future_session.outcome",
+        key=f"session:{session.pk}:organizer:outcome",
+        due_at=session.ends_at + timedelta(hours=conf.OUTCOME_REMINDER_AFTER_HOURS),
+        subject=_("「%(title)s」の開催結果を記録してください") % {"title": session.title},
+        body=_(
+            "まとめ、写真、参加者数、新しいつながりを記録すると、セッションのページで公開されます。"
+        ),
+        recipient=session.organizer,
+        url=reverse("future_sessions:outcome_edit", kwargs={"pk": session.pk}),
+        about=session,
+    )
+    for registration in session.registrations.filter(
+        status=Registration.Status.REGISTERED, user__isnull=False
+    ).select_related("user"):
+        _schedule_registrant_reminders(registration, session)
+    for invitation in session.invitations.filter(status=Invitation.Status.PENDING):
+        _schedule_invitation_reminder(invitation, session)
+    if session.kind == FutureSession.Kind.DISTRICT_MEETING and session.district_id:
+        _schedule_action_owner_reminders(session)
+
+
+def _registrant_key(registration: Registration, hours: int, starts_at: datetime) -> str:
+    # The start time is part of the key: when the session moves, the reminders for the old
+    # time are cancelled and new ones are due, even if an old one had already gone out.
+    return (
+        f"session:{registration.session_id}:registration:{registration.pk}:"
+        f"{hours}h:{starts_at:%Y%m%d%H%M}"
+    )
+
+
+def _schedule_registrant_reminders(registration: Registration, session: FutureSession) -> None:
+    if registration.user is None:
+        return
+    now = timezone.now()
+    for hours in conf.REGISTRANT_REMINDER_HOURS:
+        due = session.starts_at - timedelta(hours=hours)
+        if due <= now:
+            continue  # a "two days before" reminder sent an hour before would mislead
+        reminder_schedule(
+            kind="future_session.registrant",
+            key=_registrant_key(registration, hours, session.starts_at),
+            due_at=due,
+            subject=_("もうすぐ「%(title)s」です") % {"title": session.title},
+            body=_("日時: %(when)s\n会場: %(venue)s")
+            % {"when": _when(session), "venue": session.venue or session.online_url},
+            recipient=registration.user,
+            url=_session_url(session),
+            about=session,
+        )
+
+
+def _cancel_registrant_reminders(registration: Registration, starts_at: datetime) -> None:
+    for hours in conf.REGISTRANT_REMINDER_HOURS:
+        reminder_cancel(key=_registrant_key(registration, hours, starts_at))
+
+
+def _action_owner_users(session: FutureSession) -> list[Any]:
+    from accounts.models import User
+
+    return list(
+        User.objects.filter(
+            memberships__is_active=True,
+            memberships__organization__vision_actions__vision__district=session.district,
+        ).distinct()
+    )
+
+
+def _schedule_action_owner_reminders(session: FutureSession) -> None:
+    due = max(
+        session.starts_at - timedelta(days=conf.ACTION_REMINDER_DAYS_BEFORE),
+        timezone.now() + timedelta(minutes=1),
+    )
+    if due >= session.starts_at:
+        return
+    url = reverse("future_sessions:my_actions")
+    for user in _action_owner_users(session):
+        reminder_schedule(
+            kind="future_session.action_owner",
+            key=f"session:{session.pk}:action-owner:{user.pk}",
+            due_at=due,
+            subject=_("地区別懇談会の前に、取り組みの状況を更新してください"),
+            body=_("%(when)s に「%(title)s」があります。担当の取り組みの進み具合を教えてください。")
+            % {"when": _when(session), "title": session.title},
+            recipient=user,
+            url=url,
+            about=session,
+        )
+
+
+def _cancel_action_owner_reminders(session: FutureSession) -> None:
+    for user in _action_owner_users(session):
+        reminder_cancel(key=f"session:{session.pk}:action-owner:{user.pk}")
+
+
+# --- registrations --------------------------------------------------------------------------
+
+
+def _seats_taken(session: FutureSession) -> int:
+    total = session.registrations.filter(status=Registration.Status.REGISTERED).aggregate(
+        n=Sum("seats")
+    )["n"]
+    return int(total or 0)
+
+
+def seats_left(session: FutureSession) -> int | None:
+    if session.capacity is None:
+        return None
+    return max(session.capacity - _seats_taken(session), 0)
+
+
+def registration_create(
+    *,
+    session: FutureSession,
+    user: Any,
+    seats: int = 1,
+    organization: Organization | None = None,
+    needs: dict[str, Any] | None = None,
+) -> Registration:
+    """Register ``user`` (or their organization's group of ``seats``), or put them on the
+    waiting list when the seats are gone. The session row is locked, so people racing for the
+    last seats are served one after the other."""
+    if seats < 1:
+        raise ValidationError(_("人数は1人以上にしてください。"))
+    if organization is None and seats != 1:
+        raise ValidationError(_("2人以上で申し込むときは、団体を選んでください。"))
+    if (
+        organization is not None
+        and not Membership.objects.filter(
+            user=user, organization=organization, is_active=True
+        ).exists()
+    ):
+        raise ValidationError(_("所属している団体でのみ団体申込ができます。"))
+    with transaction.atomic():
+        locked = FutureSession.objects.select_for_update().get(pk=session.pk)
+        if locked.status != FutureSession.Status.SCHEDULED:
+            raise ValidationError(_("このセッションは中止になったため、申し込めません。"))
+        if locked.ends_at < timezone.now():
+            raise ValidationError(_("このセッションは終了しました。"))
+        if (
+            locked.registrations.filter(user=user)
+            .exclude(status=Registration.Status.CANCELLED)
+            .exists()
+        ):
+            raise ValidationError(_("このセッションにはすでに申し込んでいます。"))
+        if locked.capacity is not None and seats > locked.capacity:
+            # Such a group could never move up, and would block the waiting list behind it.
+            raise ValidationError(
+                _("人数が定員（%(n)d 人）を超えています。") % {"n": locked.capacity}
+            )
+        fits = locked.capacity is None or _seats_taken(locked) + seats <= locked.capacity
+        registration = Registration(
+            session=locked,
+            user=user,
+            organization=organization,
+            seats=seats,
+            status=Registration.Status.REGISTERED if fits else Registration.Status.WAITING,
+            **(needs or {}),
+        )
+        registration.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError as exc:
+            raise ValidationError(_("このセッションにはすでに申し込んでいます。")) from exc
+        if fits:
+            _schedule_registrant_reminders(registration, locked)
+        _public_pages_changed()
+    return registration
+
+
+def registration_cancel(*, registration: Registration, by: Any) -> Registration:
+    with transaction.atomic():
+        session = FutureSession.objects.select_for_update().get(pk=registration.session_id)
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        if locked.status == Registration.Status.CANCELLED:
+            raise ValidationError(_("この申込はすでに取り消されています。"))
+        was_registered = locked.status == Registration.Status.REGISTERED
+        locked.status = Registration.Status.CANCELLED
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["status", "cancelled_at"])
+        _cancel_registrant_reminders(locked, session.starts_at)
+        if was_registered:
+            _promote_waiting(session)
+        _public_pages_changed()
+    return locked
+
+
+def _promote_waiting(session: FutureSession) -> list[Registration]:
+    """Move people up from the waiting list in the order they asked, while their seats fit.
+    The caller holds the session's lock."""
+    promoted: list[Registration] = []
+    if session.status != FutureSession.Status.SCHEDULED:
+        return promoted
+    taken = _seats_taken(session)
+    for waiting in (
+        session.registrations.filter(status=Registration.Status.WAITING)
+        .order_by("created_at", "id")
+        .select_related("user")
+    ):
+        if session.capacity is not None and taken + waiting.seats > session.capacity:
+            break  # first come, first served: nobody jumps the queue with a smaller group
+        waiting.status = Registration.Status.REGISTERED
+        waiting.save(update_fields=["status"])
+        taken += waiting.seats
+        promoted.append(waiting)
+        _schedule_registrant_reminders(waiting, session)
+        if waiting.user is not None:
+            notify(
+                recipient=waiting.user,
+                key=f"session:{session.pk}:registration:{waiting.pk}:promoted",
+                subject=_("「%(title)s」に参加できるようになりました") % {"title": session.title},
+                body=_(
+                    "キャンセルが出たため、キャンセル待ちから参加登録に変わりました。日時: %(when)s"
+                )
+                % {"when": _when(session)},
+                url=_session_url(session),
+                about=session,
+            )
+    return promoted
+
+
+def walk_in_add(*, session: FutureSession, name: str, by: Any) -> Registration:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("当日参加の方のお名前を入れてください。"))
+    with transaction.atomic():
+        FutureSession.objects.select_for_update().get(pk=session.pk)
+        _public_pages_changed()
+        return Registration.objects.create(
+            session=session,
+            walk_in_name=name[:100],
+            is_walk_in=True,
+            status=Registration.Status.REGISTERED,
+            attendance=Registration.Attendance.ATTENDED,
+        )
+
+
+def attendance_mark(*, registration: Registration, attendance: str, by: Any) -> Registration:
+    if attendance not in Registration.Attendance.values:
+        raise ValidationError(_("出欠の値が正しくありません。"))
+    if registration.status != Registration.Status.REGISTERED:
+        raise ValidationError(_("参加登録済みの方だけ出欠を記録できます。"))
+    registration.attendance = attendance
+    registration.save(update_fields=["attendance"])
+    return registration
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+_SIGNER_SALT = "future_sessions.invitation"
+
+
+class InvitationLinkError(Exception):
+    """A personal link that cannot be used; the message is for the person who clicked it."""
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.TimestampSigner(salt=_SIGNER_SALT).sign(str(invitation.pk))
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return reverse(
+        "future_sessions:invitation_respond", kwargs={"token": invitation_token(invitation)}
+    )
+
+
+def invitation_from_token(token: str) -> Invitation:
+    signer = signing.TimestampSigner(salt=_SIGNER_SALT)
+    try:
+        pk = signer.unsign(token, max_age=timedelta(days=conf.INVITATION_MAX_AGE_DAYS))
+    except signing.SignatureExpired as exc:
+        raise InvitationLinkError(
+            _("この招待のリンクは有効期限が切れています。主催者にお問い合わせください。")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise InvitationLinkError(_("この招待のリンクは正しくありません。")) from exc
+    invitation = (
+        Invitation.objects.select_related("session", "session__venue", "organization")
+        .filter(pk=pk)
+        .first()
+    )
+    if invitation is None:
+        raise InvitationLinkError(_("この招待のリンクは正しくありません。"))
+    return invitation
+
+
+def _invitation_reminder_key(invitation: Invitation) -> str:
+    return f"session:{invitation.session_id}:invitation:{invitation.pk}:reminder"
+
+
+def _recipient(invitation: Invitation) -> dict[str, Any]:
+    if invitation.user is not None:
+        return {"recipient": invitation.user}
+    return {"recipient_email": invitation.email}
+
+
+def _schedule_invitation_reminder(invitation: Invitation, session: FutureSession) -> None:
+    due = min(
+        invitation.created_at + timedelta(days=conf.INVITATION_REMINDER_AFTER_DAYS),
+        session.starts_at - timedelta(days=2),
+    )
+    if due <= timezone.now():
+        return
+    reminder_schedule(
+        kind="future_session.invitation_reminder",
+        key=_invitation_reminder_key(invitation),
+        due_at=due,
+        subject=_("【再送】「%(title)s」へのご招待") % {"title": session.title},
+        body=_("まだお返事をいただいていません。下のリンクから参加・不参加をお知らせください。"),
+        url=invitation_url(invitation),
+        about=session,
+        **_recipient(invitation),
+    )
+
+
+def invitation_create(
+    *,
+    session: FutureSession,
+    by: Any,
+    organization: Organization | None = None,
+    user: Any | None = None,
+) -> Invitation:
+    if (organization is None) == (user is None):
+        raise ValidationError(_("招待する団体か人を、どちらか一つ選んでください。"))
+    if user is None and organization is not None:
+        email, name = organization.email, organization.name
+        if not email:
+            raise ValidationError(
+                _("「%(name)s」には連絡用メールが登録されていません。") % {"name": name}
+            )
+    elif user is not None:
+        email, name = user.email, (user.display_name or user.email)
+    else:  # unreachable: exactly one of the two is set (checked above)
+        raise ValidationError(_("招待する団体か人を、どちらか一つ選んでください。"))
+    if session.status != FutureSession.Status.SCHEDULED or session.is_past:
+        raise ValidationError(_("終了したか中止になったセッションには招待できません。"))
+    with transaction.atomic():
+        FutureSession.objects.select_for_update().get(pk=session.pk)
+        if session.invitations.filter(email__iexact=email).exists():
+            raise ValidationError(_("%(name)s はすでに招待しています。") % {"name": name})
+        invitation = Invitation.objects.create(
+            session=session,
+            organization=organization,
+            user=user,
+            email=email,
+            name=name,
+            invited_by=by,
+        )
+        body = _(
+            "%(name)s さま\n\n「%(title)s」にご招待します。\n問い: %(question)s\n日時: %(when)s\n\n"
+            "下のリンクから、ログインせずに参加・不参加をお知らせいただけます。"
+        ) % {
+            "name": name,
+            "title": session.title,
+            "question": session.question,
+            "when": _when(session),
+        }
+        reminder_schedule(
+            kind="future_session.invitation",
+            key=f"session:{session.pk}:invitation:{invitation.pk}:sent",
+            due_at=timezone.now(),
+            subject=_("「%(title)s」へのご招待") % {"title": session.title},
+            body=body,
+            url=invitation_url(invitation),
+            about=session,
+            **_recipient(invitation),
+        )
+        _schedule_invitation_reminder(invitation, session)
+    return invitation
+
+
+def invitation_respond(*, invitation: Invitation, accept: bool) -> Invitation:
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update().select_related("session").get(pk=invitation.pk)
+        )
+        if locked.status != Invitation.Status.PENDING:
+            raise InvitationLinkError(
+                _("この招待にはすでにお返事をいただいています（%(answer)s）。")
+                % {"answer": locked.get_status_display()}
+            )
+        if locked.session.is_past or locked.session.is_cancelled:
+            raise InvitationLinkError(_("このセッションは終了したか中止になりました。"))
+        locked.status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
+        locked.responded_at = timezone.now()
+        locked.save(update_fields=["status", "responded_at"])
+        reminder_cancel(key=_invitation_reminder_key(locked))
+    return locked
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+
+def outcome_record(
+    *,
+    session: FutureSession,
+    by: Any,
+    summary: str,
+    participant_count: int,
+    photos: Iterable[Any] = (),
+    connections: Iterable[tuple[Organization, Organization]] = (),
+    new_ideas: Iterable[str] = (),
+) -> SessionOutcome:
+    """Record (or update) the outcome. Ideas that came up are created as ideas linked to the
+    session, and each resident whose idea was on the agenda is told what happened, once."""
+    if participant_count < 0:
+        raise ValidationError(_("参加者数は0以上にしてください。"))
+    if session.starts_at > timezone.now():
+        raise ValidationError(_("開催結果はセッションが始まってから記録できます。"))
+    with transaction.atomic():
+        outcome, _created = SessionOutcome.objects.update_or_create(
+            session=session,
+            defaults={
+                "summary": summary,
+                "participant_count": participant_count,
+                "recorded_by": by,
+            },
+        )
+        for photo in photos:
+            item = SessionPhoto(session=session)
+            item.image.save(photo.name, photo, save=False)
+            item.save()
+        for first, second in connections:
+            if first.pk == second.pk:
+                raise ValidationError(_("つながりには、ちがう2つの団体を選んでください。"))
+            a, b = sorted((first, second), key=lambda o: o.pk)
+            OrganizationConnection.objects.get_or_create(session=session, first=a, second=b)
+        _ideas_from_outcome(session, by, new_ideas)
+        _tell_agenda_authors(session, summary)
+        reminder_cancel(key=f"session:{session.pk}:organizer:outcome")
+        _public_pages_changed()
+    return outcome
+
+
+# --- district visions -----------------------------------------------------------------------
+
+
+def vision_save(
+    *, district: Any, by: Any, vision: str, themes: Iterable[Any] = ()
+) -> DistrictVision:
+    item = DistrictVision.objects.filter(district=district).first() or DistrictVision(
+        district=district
+    )
+    item.vision = vision
+    item.full_clean()
+    with transaction.atomic():
+        item.save()
+        item.themes.set(list(themes))
+        _public_pages_changed()
+    return item
+
+
+def action_create(*, vision: DistrictVision, by: Any, **fields: Any) -> VisionAction:
+    action = VisionAction(vision=vision, **fields)
+    action.full_clean()
+    with transaction.atomic():
+        action.save()
+        _public_pages_changed()
+    return action
+
+
+def action_review_record(
+    *,
+    action: VisionAction,
+    by: Any,
+    status: str,
+    note: str = "",
+    evidence: str = "",
+    fiscal_year: int | None = None,
+) -> ActionReview:
+    """Record this year's progress of an action and keep the action's current status with it.
+    One review per action and fiscal year: recording again updates it."""
+    year = fiscal_year or fiscal_year_of(timezone.now())
+    meeting = (
+        FutureSession.objects.filter(
+            kind=FutureSession.Kind.DISTRICT_MEETING,
+            district_id=action.vision.district_id,
+            status=FutureSession.Status.SCHEDULED,
+        )
+        .order_by("-starts_at")
+        .first()
+    )
+    with transaction.atomic():
+        locked = VisionAction.objects.select_for_update().get(pk=action.pk)
+        review = ActionReview.objects.filter(action=locked, fiscal_year=year).first()
+        if review is None:
+            review = ActionReview(action=locked, fiscal_year=year)
+        review.status = status
+        review.note = note
+        review.evidence = evidence
+        review.reviewed_by = by
+        if meeting is not None and fiscal_year_of(meeting.starts_at) == year:
+            review.meeting = meeting
+        review.full_clean()
+        review.save()
+        locked.status = status
+        locked.save(update_fields=["status", "updated_at"])
+        _public_pages_changed()
+    return review
+
+
+# --- ideas and projects ---------------------------------------------------------------------
+
+
+def _take_up_agenda_ideas(session: FutureSession, by: Any, before: set[int]) -> None:
+    """Ideas newly put on the agenda move to "taken up at a future session"; their authors
+    are told by the ideas app's own transition."""
+    from projects.models import IDEA_TRANSITIONS, Idea
+    from projects.services import idea_transition
+
+    for idea in session.agenda_ideas.exclude(pk__in=before):
+        if Idea.Status.SESSION in IDEA_TRANSITIONS[idea.status]:
+            idea_transition(
+                idea=idea,
+                to=Idea.Status.SESSION,
+                by=by,
+                message=_("フューチャーセッション「%(title)s」（%(when)s）で取り上げます。")
+                % {"title": session.title, "when": _when(session)},
+            )
+
+
+def invitations_for_agenda_authors(*, session: FutureSession, by: Any) -> list[Invitation]:
+    """Invite every resident whose idea is on the agenda and who is not invited yet."""
+    invited = set(session.invitations.values_list("user_id", flat=True))
+    made = []
+    for idea in session.agenda_ideas.select_related("author"):
+        author = idea.author
+        if author is None or author.pk in invited or not author.is_active:
+            continue
+        made.append(invitation_create(session=session, by=by, user=author))
+        invited.add(author.pk)
+    return made
+
+
+def _ideas_from_outcome(session: FutureSession, by: Any, titles: Iterable[str]) -> None:
+    from projects.models import IDEA_TRANSITIONS, Idea
+    from projects.services import idea_create, idea_transition
+
+    existing = set(session.generated_ideas.values_list("title", flat=True))
+    themes = list(session.themes.all())
+    for raw in titles:
+        title = raw.strip()[:100]
+        if not title or title in existing:
+            continue
+        idea = idea_create(
+            by=by,
+            kind=Idea.Kind.WANT,
+            title=title,
+            description=_("フューチャーセッション「%(title)s」（%(when)s）で生まれたアイデアです。")
+            % {"title": session.title, "when": _when(session)},
+            district=session.district,
+            themes=themes,
+            is_public=True,
+        )
+        if Idea.Status.SESSION in IDEA_TRANSITIONS[idea.status]:
+            idea = idea_transition(
+                idea=idea,
+                to=Idea.Status.SESSION,
+                by=by,
+                message=_("セッションで生まれたアイデアとして登録しました。"),
+            )
+        session.generated_ideas.add(idea)
+        existing.add(title)
+
+
+def _tell_agenda_authors(session: FutureSession, summary: str) -> None:
+    for idea in session.agenda_ideas.select_related("author"):
+        if idea.author is None:
+            continue
+        notify(
+            recipient=idea.author,
+            key=f"session:{session.pk}:agenda-idea:{idea.pk}:outcome",
+            subject=_("あなたのアイデア「%(idea)s」を取り上げたセッションの結果")
+            % {"idea": idea.title},
+            body=summary[:1000],
+            url=_session_url(session),
+            about=session,
+        )
+
+
+def session_project_start(*, session: FutureSession, by: Any, title: str, purpose: str) -> Any:
+    """Start a community project prefilled from the session: its district, themes, agenda
+    ideas (which become "became a project", their authors told) and organizing organization."""
+    from projects.models import Idea
+    from projects.services import project_create
+
+    with transaction.atomic():
+        project = project_create(
+            title=title,
+            purpose=purpose,
+            by=by,
+            districts=[session.district] if session.district is not None else [],
+            themes=list(session.themes.all()),
+            ideas=list(session.agenda_ideas.exclude(status=Idea.Status.MERGED)),
+            lead_organization=session.organizer_organization,
+            message=_(
+                "フューチャーセッション「%(title)s」からプロジェクト「%(project)s」が始まります。"
+            )
+            % {"title": session.title, "project": title},
+        )
+        session.resulting_projects.add(project)
+        _public_pages_changed()
+    return project
