@@ -105,4 +105,35 @@ PAGES: list[Page] = [
         body=_idea_body,
         expect=302,
     ),
+    # Leading project 1: the Future Center
+    Page(
+        "session calendar (anonymous)",
+        "anonymous",
+        public=True,
+        resolve=lambda: _url("future_sessions:calendar"),
+    ),
+    Page("session page (anonymous)", "anonymous", public=True, resolve=lambda: _upcoming_session()),
+    Page("session page (resident)", RESIDENT, resolve=lambda: _upcoming_session()),
+    Page(
+        "meeting pack (coordinator)",
+        COORDINATOR,
+        resolve=lambda: _url("future_sessions:meeting_pack", code="tsurukawa"),
+    ),
 ]
+
+
+def _upcoming_session() -> str | None:
+    from django.apps import apps
+    from django.utils import timezone
+
+    try:
+        model = apps.get_model("future_sessions", "FutureSession")
+    except LookupError:
+        return None
+    pk = (
+        model._default_manager.filter(starts_at__gt=timezone.now(), status="scheduled")
+        .order_by("starts_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return _url("future_sessions:session_detail", pk=pk) if pk else None
