@@ -1,0 +1,23 @@
+from django.utils.translation import gettext_lazy as _
+
+from accounts.nav import NavItem
+from directory.models import Role
+
+NAV = [
+    NavItem(
+        _("相談受付・つなぐシート"),
+        "consultations:inbox",
+        roles=frozenset({Role.CONSULTATION_STAFF}),
+        order=60,
+        description=_("相談を受け付け、ほかの機関へ確実につなぎ、その後を確かめます。"),
+    ),
+    NavItem(
+        _("期限切れのつなぎ"),
+        "consultations:overdue_board",
+        roles=frozenset({Role.CITY_STAFF, Role.ADMIN}),
+        order=65,
+        description=_(
+            "受理の期限を過ぎた・止まっているつなぎを確かめます（個人情報は表示しません）。"
+        ),
+    ),
+]

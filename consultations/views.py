@@ -1,0 +1,277 @@
+"""Case work pages. Objects are looked up through the agency-scoped selectors: a record the
+reader's agency may not see answers 404, whoever asks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.http import AuthenticatedHttpRequest
+from accounts.roles import role_required
+from directory.models import Role
+
+from . import conf, selectors, services
+from .forms import ConsultationForm, HouseholdFormSet, InboxFilterForm, SheetForm, TransitionForm
+from .models import AccessLog, Consultation, SheetStatus, SheetTransition, TsunaguSheet
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+def _agency_or_404(request: AuthenticatedHttpRequest) -> Any:
+    agency = selectors.agency_of(request.user)
+    if agency is None:
+        raise Http404
+    return agency
+
+
+@role_required(Role.CONSULTATION_STAFF)
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    agency = _agency_or_404(request)
+    tab = request.GET.get("tab", "incoming")
+    if tab not in ("incoming", "outgoing", "consultations"):
+        tab = "incoming"
+    form = InboxFilterForm(request.GET or None)
+    filters = {"status": "", "urgency": "", "query": ""}
+    if form.is_valid():
+        filters = {
+            "status": form.cleaned_data["status"],
+            "urgency": form.cleaned_data["urgency"],
+            "query": form.cleaned_data["q"],
+        }
+    qs: Any
+    if tab == "incoming":
+        qs = selectors.incoming_sheets(request.user, **filters)
+    elif tab == "outgoing":
+        qs = selectors.outgoing_sheets(request.user, **filters)
+    else:
+        status = filters["status"] if filters["status"] in Consultation.Status.values else ""
+        qs = selectors.agency_consultations(
+            request.user, status=status, urgency=filters["urgency"], query=filters["query"]
+        )
+    page = Paginator(qs, conf.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "consultations/inbox.html",
+        {"agency": agency, "tab": tab, "form": form, "page_obj": page},
+    )
+
+
+@role_required(Role.CONSULTATION_STAFF)
+def consultation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    agency = _agency_or_404(request)
+    form = ConsultationForm(request.POST or None)
+    household = HouseholdFormSet(request.POST or None, prefix="household")
+    if request.method == "POST" and form.is_valid() and household.is_valid():
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("consent_domains", "consent_agencies")
+        }
+        rows = [
+            services.HouseholdRow(
+                relation=f["relation"], age=f.get("age"), notes=f.get("notes", "")
+            )
+            for f in household.cleaned_data
+            if f and f.get("relation")
+        ]
+        try:
+            consultation = services.consultation_create(
+                agency=agency,
+                by=request.user,
+                data=data,
+                consent_domains=list(form.cleaned_data["consent_domains"]),
+                consent_agencies=list(form.cleaned_data["consent_agencies"]),
+                household=rows,
+                path=request.get_full_path(),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("相談を受け付けました。"))
+            return redirect("consultations:consultation_detail", pk=consultation.pk)
+    return render(
+        request, "consultations/consultation_form.html", {"form": form, "household": household}
+    )
+
+
+@login_required
+def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(
+        selectors.consultations_visible_to(request.user).select_related(
+            "district", "consent_taken_by", "created_by"
+        ),
+        pk=pk,
+    )
+    services.access_log_write(
+        user=request.user,
+        agency=consultation.agency,
+        owner_agency=consultation.agency,
+        action=AccessLog.Action.VIEW,
+        obj=consultation,
+        path=request.get_full_path(),
+    )
+    return render(
+        request,
+        "consultations/consultation_detail.html",
+        {
+            "c": consultation,
+            "household": consultation.household.all(),
+            "consent_domains": consultation.consent_domains.all(),
+            "consent_agencies": consultation.consent_agencies.all(),
+            "sheets": consultation.sheets.select_related("receiver").order_by("created_at"),
+            "duplicates": selectors.possible_duplicates(request.user, consultation),
+            "resources": selectors.resources_for_troubles(
+                consultation.troubles, consultation.district_id
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def consultation_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(selectors.consultations_visible_to(request.user), pk=pk)
+    services.consultation_close(
+        consultation=consultation, by=request.user, path=request.get_full_path()
+    )
+    messages.success(request, _("相談を終結にしました。"))
+    return redirect("consultations:consultation_detail", pk=pk)
+
+
+@login_required
+def sheet_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(selectors.consultations_visible_to(request.user), pk=pk)
+    form = SheetForm(request.POST or None, agency=consultation.agency)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            sheet = services.sheet_create(
+                consultation=consultation,
+                receiver=d["receiver"],
+                by=request.user,
+                reason=d["reason"],
+                shared_fields=d["shared_fields"],
+                urgency=d["urgency"],
+                legal_basis=d["legal_basis"],
+                support_meeting_note=d["support_meeting_note"],
+                preferred_contact=d["preferred_contact"],
+                contact_times=d["contact_times"],
+                path=request.get_full_path(),
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, _("つなぐシートを下書きに保存しました。内容を確かめて送ってください。")
+            )
+            return redirect("consultations:sheet_detail", pk=sheet.pk)
+    return render(request, "consultations/sheet_form.html", {"form": form, "c": consultation})
+
+
+@login_required
+def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    agency = selectors.agency_of(request.user)
+    sheet = get_object_or_404(
+        selectors.sheets_visible_to(request.user)
+        .select_related("sender", "receiver", "consultation", "consultation__district")
+        .prefetch_related(
+            "consultation__household",
+            Prefetch(
+                "history",
+                queryset=SheetTransition.objects.select_related("by", "agency").order_by(
+                    "at", "id"
+                ),
+            ),
+        ),
+        pk=pk,
+    )
+    is_sender = agency is not None and agency.pk == sheet.sender_id
+    services.access_log_write(
+        user=request.user,
+        agency=agency,
+        owner_agency=sheet.sender,
+        action=AccessLog.Action.VIEW,
+        obj=sheet,
+        path=request.get_full_path(),
+    )
+    return render(
+        request,
+        "consultations/sheet_detail.html",
+        {
+            "sheet": sheet,
+            "is_sender": is_sender,
+            # The receiver's page gets the shared fields only, never the consultation itself.
+            "shared": services.sheet_shared_data(sheet),
+            "consultation_id": sheet.consultation_id if is_sender else None,
+            "moves": services.allowed_moves(sheet, agency),
+            "history": sheet.history.all(),
+            "S": SheetStatus,
+            "contact_methods": TsunaguSheet.ContactMethod.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def sheet_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sheet = get_object_or_404(selectors.sheets_visible_to(request.user), pk=pk)
+    agency = selectors.agency_of(request.user)
+    form = TransitionForm(request.POST)
+    if not form.is_valid() or agency is None:
+        messages.error(request, _("入力を確かめてください。"))
+        return redirect("consultations:sheet_detail", pk=pk)
+    d = form.cleaned_data
+    try:
+        services.sheet_transition(
+            sheet_id=sheet.pk,
+            to=d["to"],
+            by=request.user,
+            agency=agency,
+            note=d["note"],
+            contact_on=d["contact_on"],
+            contact_method=d["contact_method"],
+            path=request.get_full_path(),
+        )
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("つなぐシートの状態を更新しました。"))
+    return redirect("consultations:sheet_detail", pk=pk)
+
+
+@role_required(Role.CITY_STAFF, Role.ADMIN)
+def overdue_board(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = Paginator(selectors.overdue_board(), conf.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "consultations/overdue_board.html", {"page_obj": page})
+
+
+@role_required(Role.CONSULTATION_STAFF)
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    membership = selectors.agency_membership_of(request.user)
+    if membership is None or not membership.is_supervisor:
+        raise PermissionDenied
+    page = Paginator(selectors.access_log_for_supervisor(request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "consultations/access_log.html",
+        {"page_obj": page, "agency": membership.organization},
+    )
