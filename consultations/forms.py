@@ -5,10 +5,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Domain, Organization
+from directory.models import District, Domain, Organization
 
 from . import conf
-from .models import Consultation, SharedField, SheetStatus, Trouble, TsunaguSheet, Urgency
+from .models import (
+    Conference,
+    Consultation,
+    OutreachAttempt,
+    OutreachCase,
+    SharedField,
+    SheetStatus,
+    Trouble,
+    TsunaguSheet,
+    Urgency,
+)
 from .selectors import CASE_AGENCY_KINDS
 
 
@@ -141,4 +151,103 @@ class InboxFilterForm(forms.Form):
     )
     urgency = forms.ChoiceField(
         label=_("緊急度"), choices=[("", _("すべて")), *Urgency.choices], required=False
+    )
+
+
+class ConferenceForm(forms.Form):
+    title = forms.CharField(label=_("会議名"), max_length=200)
+    held_on = forms.DateField(label=_("開催日"), widget=forms.DateInput(attrs={"type": "date"}))
+    legal_basis = forms.ChoiceField(label=_("根拠"), choices=Conference.LegalBasis.choices)
+    agenda = forms.CharField(
+        label=_("議題"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("参加機関（医療機関・NPOを含む）"),
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consultations = forms.ModelMultipleChoiceField(
+        label=_("対象の相談"),
+        queryset=Consultation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, agency: Organization, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            is_active=True, kind__in=CASE_AGENCY_KINDS
+        ).exclude(pk=agency.pk)
+        self.fields["consultations"].queryset = cases  # type: ignore[attr-defined]
+
+
+class ConferenceRecordForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Conference
+        fields = ["assessment", "direction", "decision", "next_review_on"]
+        widgets = {
+            "assessment": forms.Textarea(attrs={"rows": 3}),
+            "direction": forms.Textarea(attrs={"rows": 3}),
+            "next_review_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class ConferenceTaskForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("担当機関"), queryset=Organization.objects.none())
+    description = forms.CharField(label=_("役割・やること"), max_length=300)
+    due_on = forms.DateField(
+        label=_("期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, conference: Conference, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = conference.participants.all()  # type: ignore[attr-defined]
+
+
+class UnmetNeedForm(forms.Form):
+    description = forms.CharField(label=_("足りない資源"), max_length=300)
+    domain = forms.ModelChoiceField(label=_("分野"), queryset=Domain.objects.all(), required=False)
+    district = forms.ModelChoiceField(
+        label=_("地区"), queryset=District.objects.filter(is_active=True), required=False
+    )
+
+
+class OutreachForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = OutreachCase
+        fields = ["district", "household_tag", "source", "rhythm_days", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class OutreachAttemptForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = OutreachAttempt
+        fields = ["on", "method", "reached", "note"]
+        widgets = {"on": forms.DateInput(attrs={"type": "date"})}
+
+
+class OutreachConvertForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("つなぐ相談支援機関"),
+        queryset=Organization.objects.filter(
+            is_active=True, kind=Organization.Kind.CONSULTATION_AGENCY
+        ),
+    )
+    person_name = forms.CharField(label=_("氏名"), max_length=100)
+    person_kana = forms.CharField(label=_("ふりがな"), max_length=100, required=False)
+    phone = forms.CharField(label=_("電話番号"), max_length=20, required=False)
+    troubles = forms.MultipleChoiceField(
+        label=_("困りごと"),
+        choices=Trouble.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    narrative = forms.CharField(
+        label=_("相談の内容"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=conf.NARRATIVE_MAX_LENGTH,
+    )
+    consent_method = forms.ChoiceField(
+        label=_("同意の方法"), choices=Consultation.ConsentMethod.choices
     )

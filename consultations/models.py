@@ -379,3 +379,182 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}#{self.object_id}"
+
+
+class Conference(models.Model):
+    """A multi-agency collaboration conference (多機関協働会議) on one or more cases."""
+
+    class LegalBasis(models.TextChoices):
+        LAYERED = "layered", _("重層的支援会議（本人の同意あり）")
+        SUPPORT_MEETING = "support_meeting", _("支援会議（社会福祉法106条の6、同意なし）")
+
+    class Decision(models.TextChoices):
+        CONTINUE = "continue", _("継続")
+        CLOSE = "close", _("終結")
+        SUSPEND = "suspend", _("中断")
+
+    convened_by = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="conferences_convened",
+        verbose_name=_("呼びかけた機関"),
+    )
+    title = models.CharField(_("会議名"), max_length=200)
+    held_on = models.DateField(_("開催日"))
+    agenda = models.TextField(_("議題"), blank=True, validators=[MaxLengthValidator(4000)])
+    legal_basis = models.CharField(_("根拠"), max_length=20, choices=LegalBasis.choices)
+    participants = models.ManyToManyField(
+        Organization, related_name="conferences", verbose_name=_("参加機関")
+    )
+    consultations = models.ManyToManyField(
+        Consultation, blank=True, related_name="conferences", verbose_name=_("対象の相談")
+    )
+    assessment = models.TextField(_("見立て"), blank=True, validators=[MaxLengthValidator(4000)])
+    direction = models.TextField(
+        _("支援の方向性"), blank=True, validators=[MaxLengthValidator(4000)]
+    )
+    decision = models.CharField(_("決定"), max_length=10, choices=Decision.choices, blank=True)
+    next_review_on = models.DateField(_("次の見直し日"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登録日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("多機関協働会議")
+        verbose_name_plural = _("多機関協働会議")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["held_on"], name="conference_held_on")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConferenceTask(models.Model):
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("会議")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("担当機関")
+    )
+    description = models.CharField(_("役割・やること"), max_length=300)
+    due_on = models.DateField(_("期限"), null=True, blank=True)
+    done = models.BooleanField(_("済み"), default=False)
+
+    class Meta:
+        verbose_name = _("会議のタスク")
+        verbose_name_plural = _("会議のタスク")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class UnmetNeed(models.Model):
+    """A need no existing resource meets, found at a conference (no personal data)."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="unmet_needs", verbose_name=_("会議")
+    )
+    domain = models.ForeignKey(
+        Domain, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("分野")
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("地区")
+    )
+    description = models.CharField(_("足りない資源"), max_length=300)
+    created_at = models.DateTimeField(_("登録日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("足りない資源")
+        verbose_name_plural = _("足りない資源")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class OutreachCase(models.Model):
+    """A latent case a community welfare coordinator keeps reaching out to (minimal data)."""
+
+    class Source(models.TextChoices):
+        MINSEI = "minsei", _("民生委員")
+        NEIGHBOUR = "neighbour", _("近所の人")
+        SHOP = "shop", _("お店")
+        SCHOOL = "school", _("学校")
+        OTHER = "other", _("その他")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("見守り中")
+        CONVERTED = "converted", _("相談につないだ")
+        CLOSED = "closed", _("終了")
+        ANONYMIZED = "anonymized", _("匿名化済み")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("担当団体")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("地区")
+    )
+    household_tag = models.CharField(
+        _("世帯の目印"),
+        max_length=100,
+        help_text=_("氏名ではなく、担当者にわかる目印（例: 3丁目 角の青い屋根）"),
+    )
+    source = models.CharField(_("情報の出どころ"), max_length=20, choices=Source.choices)
+    notes = models.TextField(_("メモ"), blank=True, validators=[MaxLengthValidator(2000)])
+    rhythm_days = models.PositiveSmallIntegerField(_("連絡の間隔（日）"), default=14)
+    next_contact_on = models.DateField(_("次に連絡する日"), null=True, blank=True)
+    status = models.CharField(
+        _("状態"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("つないだ相談"),
+    )
+    anonymized_at = models.DateTimeField(_("匿名化日時"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登録日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("アウトリーチ")
+        verbose_name_plural = _("アウトリーチ")
+        ordering = ["next_contact_on", "id"]
+        indexes = [
+            models.Index(fields=["organization", "status", "next_contact_on"], name="outreach_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.household_tag
+
+
+class OutreachAttempt(models.Model):
+    class Method(models.TextChoices):
+        VISIT = "visit", _("訪問")
+        LETTER = "letter", _("手紙")
+        PHONE = "phone", _("電話")
+
+    case = models.ForeignKey(
+        OutreachCase, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("ケース")
+    )
+    on = models.DateField(_("日付"))
+    method = models.CharField(_("方法"), max_length=10, choices=Method.choices)
+    reached = models.BooleanField(_("会えた・話せた"), default=False)
+    note = models.CharField(_("メモ"), max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("連絡の記録")
+        verbose_name_plural = _("連絡の記録")
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.method}"

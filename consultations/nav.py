@@ -20,4 +20,18 @@ NAV = [
             "受理の期限を過ぎた・止まっているつなぎを確かめます（個人情報は表示しません）。"
         ),
     ),
+    NavItem(
+        _("アウトリーチ"),
+        "consultations:outreach_list",
+        roles=frozenset({Role.WELFARE_COORDINATOR}),
+        order=62,
+        description=_("声を上げにくい人に、訪問や手紙で続けて関わります。"),
+    ),
+    NavItem(
+        _("足りない資源の報告"),
+        "consultations:missing_resources",
+        roles=frozenset({Role.CITY_STAFF, Role.ADMIN}),
+        order=66,
+        description=_("会議で見つかった、今ある資源では応えられないニーズを確かめます。"),
+    ),
 ]

@@ -12,7 +12,16 @@ from directory.models import Membership, Organization, Resource, Role
 from directory.search import search_filter
 
 from . import conf
-from .models import TROUBLE_DOMAINS, AccessLog, Consultation, SheetStatus, TsunaguSheet
+from .models import (
+    TROUBLE_DOMAINS,
+    AccessLog,
+    Conference,
+    Consultation,
+    OutreachCase,
+    SheetStatus,
+    TsunaguSheet,
+    UnmetNeed,
+)
 
 CASE_AGENCY_KINDS = (
     Organization.Kind.CONSULTATION_AGENCY,
@@ -176,3 +185,47 @@ def resources_for_troubles(troubles: list[str], district_id: int | None) -> Quer
     if district_id is not None:
         qs = qs.filter(Q(districts__isnull=True) | Q(districts__id=district_id))
     return qs.select_related("organization").order_by("-score", "name")[:10]
+
+
+def conferences_visible_to(user: Any, *, today: Any = None) -> QuerySet[Conference]:
+    """Conferences the agency takes part in. Medical institutions and NPOs (external
+    participants) see a conference only until a limited time after it was held."""
+    agency = agency_of(user)
+    if agency is None:
+        return Conference.objects.none()
+    qs = Conference.objects.filter(participants=agency)
+    if agency.kind != Organization.Kind.CONSULTATION_AGENCY:
+        today = today or timezone.localdate()
+        qs = qs.filter(held_on__gte=today - timedelta(days=conf.CONFERENCE_EXTERNAL_ACCESS_DAYS))
+    return qs
+
+
+def missing_resources_report() -> QuerySet[Any]:
+    """Unmet needs counted by domain and district: what the city should develop."""
+    return (
+        UnmetNeed.objects.values("domain__name_ja", "district__name_ja")
+        .annotate(count=Count("id"))
+        .order_by("-count", "domain__name_ja", "district__name_ja")
+    )
+
+
+def outreach_membership_of(user: Any) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_outreach_membership"):
+        user._outreach_membership = (
+            Membership.objects.filter(user=user, is_active=True, role=Role.WELFARE_COORDINATOR)
+            .select_related("organization")
+            .order_by("id")
+            .first()
+        )
+    return user._outreach_membership  # type: ignore[no-any-return]
+
+
+def outreach_visible_to(user: Any) -> QuerySet[OutreachCase]:
+    membership = outreach_membership_of(user)
+    if membership is None:
+        return OutreachCase.objects.none()
+    return OutreachCase.objects.filter(organization=membership.organization).exclude(
+        status=OutreachCase.Status.ANONYMIZED
+    )

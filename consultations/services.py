@@ -21,12 +21,17 @@ from . import conf
 from .deadlines import deadline_for
 from .models import (
     AccessLog,
+    Conference,
+    ConferenceTask,
     Consultation,
     HouseholdMember,
+    OutreachAttempt,
+    OutreachCase,
     SharedField,
     SheetStatus,
     SheetTransition,
     TsunaguSheet,
+    UnmetNeed,
 )
 
 S = SheetStatus
@@ -454,3 +459,328 @@ def sheet_transition(
                 about=sheet,
             )
     return sheet
+
+
+def _agency_staff(organization_id: int) -> list[Any]:
+    return _receiver_staff(organization_id)
+
+
+def conference_create(
+    *,
+    convened_by: Organization,
+    by: Any,
+    title: str,
+    held_on: date,
+    legal_basis: str,
+    agenda: str = "",
+    participants: list[Organization],
+    consultations: list[Consultation],
+    path: str = "",
+) -> Conference:
+    if any(c.agency_id != convened_by.pk for c in consultations):
+        raise ValidationError(_("対象の相談は、呼びかけた機関の相談から選んでください。"))
+    if legal_basis == Conference.LegalBasis.LAYERED and any(
+        not c.consent_valid_on(held_on) for c in consultations
+    ):
+        raise ValidationError(
+            _("重層的支援会議には本人の同意が必要です。同意がない場合は支援会議を選んでください。")
+        )
+    conference = Conference(
+        convened_by=convened_by,
+        created_by=by,
+        title=title,
+        held_on=held_on,
+        legal_basis=legal_basis,
+        agenda=agenda,
+    )
+    conference.full_clean()
+    with transaction.atomic():
+        conference.save()
+        conference.participants.set({convened_by, *participants})
+        conference.consultations.set(consultations)
+        access_log_write(
+            user=by,
+            agency=convened_by,
+            owner_agency=convened_by,
+            action=AccessLog.Action.CREATE,
+            obj=conference,
+            path=path,
+        )
+    return conference
+
+
+def conference_record(
+    *,
+    conference: Conference,
+    by: Any,
+    agency: Organization,
+    assessment: str,
+    direction: str,
+    decision: str,
+    next_review_on: date | None,
+    path: str = "",
+) -> Conference:
+    with transaction.atomic():
+        locked = Conference.objects.select_for_update().get(pk=conference.pk)
+        locked.assessment = assessment
+        locked.direction = direction
+        locked.decision = decision
+        locked.next_review_on = next_review_on
+        locked.full_clean()
+        locked.save()
+        if next_review_on is not None:
+            for user in _agency_staff(locked.convened_by_id):
+                reminder_schedule(
+                    kind="consultations.conference_review",
+                    key=f"conference:{locked.pk}:review:{user.pk}",
+                    due_at=_morning_before(next_review_on),
+                    subject=_("多機関協働会議の見直し日が近づいています"),
+                    body=_("「%(title)s」の見直し日は %(day)s です。")
+                    % {"title": locked.title, "day": next_review_on.isoformat()},
+                    recipient=user,
+                    url=reverse("consultations:conference_detail", kwargs={"pk": locked.pk}),
+                    about=locked,
+                )
+        access_log_write(
+            user=by,
+            agency=agency,
+            owner_agency=locked.convened_by,
+            action=AccessLog.Action.UPDATE,
+            obj=locked,
+            path=path,
+        )
+    return locked
+
+
+def _morning_before(day: date) -> Any:
+    from datetime import datetime, time
+
+    return timezone.make_aware(datetime.combine(day - timedelta(days=1), time(9, 0)))
+
+
+def conference_task_add(
+    *,
+    conference: Conference,
+    by: Any,
+    agency: Organization,
+    organization: Organization,
+    description: str,
+    due_on: date | None,
+    path: str = "",
+) -> ConferenceTask:
+    if not conference.participants.filter(pk=organization.pk).exists():
+        raise ValidationError(_("担当機関は会議の参加機関から選んでください。"))
+    task = ConferenceTask(
+        conference=conference, organization=organization, description=description, due_on=due_on
+    )
+    task.full_clean()
+    with transaction.atomic():
+        task.save()
+        if due_on is not None:
+            for user in _agency_staff(organization.pk):
+                reminder_schedule(
+                    kind="consultations.conference_task",
+                    key=f"conference-task:{task.pk}:{user.pk}",
+                    due_at=_morning_before(due_on),
+                    subject=_("会議で決まった役割の期限が近づいています"),
+                    body=_("「%(task)s」の期限は %(day)s です。")
+                    % {"task": description, "day": due_on.isoformat()},
+                    recipient=user,
+                    url=reverse("consultations:conference_detail", kwargs={"pk": conference.pk}),
+                    about=conference,
+                )
+        access_log_write(
+            user=by,
+            agency=agency,
+            owner_agency=conference.convened_by,
+            action=AccessLog.Action.UPDATE,
+            obj=conference,
+            path=path,
+        )
+    return task
+
+
+def unmet_need_add(
+    *,
+    conference: Conference,
+    by: Any,
+    agency: Organization,
+    description: str,
+    domain: Domain | None,
+    district: Any = None,
+    path: str = "",
+) -> UnmetNeed:
+    need = UnmetNeed(
+        conference=conference, description=description, domain=domain, district=district
+    )
+    need.full_clean()
+    with transaction.atomic():
+        need.save()
+        access_log_write(
+            user=by,
+            agency=agency,
+            owner_agency=conference.convened_by,
+            action=AccessLog.Action.UPDATE,
+            obj=conference,
+            path=path,
+        )
+    return need
+
+
+def _outreach_log(case: OutreachCase, by: Any, action: str, path: str) -> None:
+    access_log_write(
+        user=by,
+        agency=case.organization,
+        owner_agency=case.organization,
+        action=action,
+        obj=case,
+        path=path,
+    )
+
+
+def _schedule_next_contact(case: OutreachCase) -> None:
+    if case.next_contact_on is None or case.created_by_id is None:
+        return
+    reminder_schedule(
+        kind="consultations.outreach_next",
+        key=f"outreach:{case.pk}:next:{case.next_contact_on.isoformat()}",
+        due_at=_morning_before(case.next_contact_on + timedelta(days=1)),
+        subject=_("アウトリーチの連絡日です"),
+        body=_("見守り中のケース #%(id)s に連絡する日です。") % {"id": case.pk},
+        recipient=case.created_by,
+        url=reverse("consultations:outreach_detail", kwargs={"pk": case.pk}),
+        about=case,
+    )
+
+
+def outreach_create(
+    *,
+    organization: Organization,
+    by: Any,
+    district: Any,
+    household_tag: str,
+    source: str,
+    notes: str = "",
+    rhythm_days: int = 14,
+    path: str = "",
+) -> OutreachCase:
+    case = OutreachCase(
+        organization=organization,
+        created_by=by,
+        district=district,
+        household_tag=household_tag,
+        source=source,
+        notes=notes,
+        rhythm_days=rhythm_days,
+        next_contact_on=timezone.localdate() + timedelta(days=rhythm_days),
+    )
+    case.full_clean()
+    with transaction.atomic():
+        case.save()
+        _schedule_next_contact(case)
+        _outreach_log(case, by, AccessLog.Action.CREATE, path)
+    return case
+
+
+def outreach_attempt_add(
+    *,
+    case: OutreachCase,
+    by: Any,
+    on: date,
+    method: str,
+    reached: bool,
+    note: str = "",
+    path: str = "",
+) -> OutreachAttempt:
+    if case.status != OutreachCase.Status.ACTIVE:
+        raise ValidationError(_("見守り中のケースにだけ記録できます。"))
+    if on > timezone.localdate():
+        raise ValidationError(_("未来の日付は入れられません。"))
+    attempt = OutreachAttempt(case=case, on=on, method=method, reached=reached, note=note, by=by)
+    attempt.full_clean()
+    with transaction.atomic():
+        locked = OutreachCase.objects.select_for_update().get(pk=case.pk)
+        attempt.save()
+        if locked.next_contact_on:
+            reminder_cancel(key=f"outreach:{locked.pk}:next:{locked.next_contact_on.isoformat()}")
+        locked.next_contact_on = on + timedelta(days=locked.rhythm_days)
+        locked.save(update_fields=["next_contact_on"])
+        _schedule_next_contact(locked)
+        _outreach_log(locked, by, AccessLog.Action.UPDATE, path)
+    return attempt
+
+
+def outreach_convert(
+    *,
+    case: OutreachCase,
+    by: Any,
+    agency: Organization,
+    person_name: str,
+    person_kana: str = "",
+    phone: str = "",
+    troubles: list[str] | None = None,
+    narrative: str = "",
+    consent_method: str,
+    path: str = "",
+) -> Consultation:
+    """The person agreed: start a consultation at a consultation agency. The coordinator
+    hands it over and, from then on, sees only that the case was converted."""
+    if case.status != OutreachCase.Status.ACTIVE:
+        raise ValidationError(_("見守り中のケースだけを相談につなげます。"))
+    if agency.kind != Organization.Kind.CONSULTATION_AGENCY:
+        raise ValidationError(_("つなぐ先は相談支援機関から選んでください。"))
+    with transaction.atomic():
+        locked = OutreachCase.objects.select_for_update().get(pk=case.pk)
+        if locked.status != OutreachCase.Status.ACTIVE:
+            raise ValidationError(_("見守り中のケースだけを相談につなげます。"))
+        consultation = consultation_create(
+            agency=agency,
+            by=by,
+            data={
+                "person_name": person_name,
+                "person_kana": person_kana,
+                "phone": phone,
+                "district": locked.district,
+                "troubles": troubles or [],
+                "narrative": narrative,
+                "consent_status": Consultation.ConsentStatus.GIVEN,
+                "consent_method": consent_method,
+                "consent_fields": list(SharedField.values),
+            },
+            consent_agencies=[agency],
+            path=path,
+        )
+        locked.status = OutreachCase.Status.CONVERTED
+        locked.consultation = consultation
+        locked.save(update_fields=["status", "consultation"])
+        if locked.next_contact_on:
+            reminder_cancel(key=f"outreach:{locked.pk}:next:{locked.next_contact_on.isoformat()}")
+        _outreach_log(locked, by, AccessLog.Action.TRANSITION, path)
+        for user in _agency_staff(agency.pk):
+            notify(
+                recipient=user,
+                key=f"consultation:{consultation.pk}:from-outreach:{user.pk}",
+                subject=_("地域福祉コーディネーターから相談がつながりました"),
+                body=_("相談 #%(id)s を確認してください。") % {"id": consultation.pk},
+                url=reverse("consultations:consultation_detail", kwargs={"pk": consultation.pk}),
+            )
+    return consultation
+
+
+def outreach_anonymize_stale(*, now: Any = None) -> int:
+    """Cases that never reached consent lose their details after the configured months."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=30 * conf.OUTREACH_ANONYMISE_MONTHS)
+    qs = OutreachCase.objects.filter(
+        status__in=[OutreachCase.Status.ACTIVE, OutreachCase.Status.CLOSED], created_at__lt=cutoff
+    )
+    ids = list(qs.values_list("id", flat=True)[:5000])
+    with transaction.atomic():
+        OutreachAttempt.objects.filter(case_id__in=ids).update(note="")
+        return OutreachCase.objects.filter(id__in=ids).update(
+            household_tag="（匿名化済み）",
+            notes="",
+            next_contact_on=None,
+            status=OutreachCase.Status.ANONYMIZED,
+            anonymized_at=now,
+        )

@@ -20,8 +20,28 @@ from accounts.roles import role_required
 from directory.models import Role
 
 from . import conf, selectors, services
-from .forms import ConsultationForm, HouseholdFormSet, InboxFilterForm, SheetForm, TransitionForm
-from .models import AccessLog, Consultation, SheetStatus, SheetTransition, TsunaguSheet
+from .forms import (
+    ConferenceForm,
+    ConferenceRecordForm,
+    ConferenceTaskForm,
+    ConsultationForm,
+    HouseholdFormSet,
+    InboxFilterForm,
+    OutreachAttemptForm,
+    OutreachConvertForm,
+    OutreachForm,
+    SheetForm,
+    TransitionForm,
+    UnmetNeedForm,
+)
+from .models import (
+    AccessLog,
+    Conference,
+    Consultation,
+    SheetStatus,
+    SheetTransition,
+    TsunaguSheet,
+)
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -275,3 +295,293 @@ def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         "consultations/access_log.html",
         {"page_obj": page, "agency": membership.organization},
     )
+
+
+@role_required(Role.CONSULTATION_STAFF)
+def conference_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    agency = _agency_or_404(request)
+    qs = (
+        selectors.conferences_visible_to(request.user)
+        .select_related("convened_by")
+        .order_by("-held_on", "-id")
+    )
+    page = Paginator(qs, conf.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "consultations/conference_list.html", {"page_obj": page, "agency": agency}
+    )
+
+
+@role_required(Role.CONSULTATION_STAFF)
+def conference_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    agency = _agency_or_404(request)
+    cases = selectors.consultations_visible_to(request.user).filter(status=Consultation.Status.OPEN)
+    form = ConferenceForm(request.POST or None, agency=agency, cases=cases)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            conference = services.conference_create(
+                convened_by=agency,
+                by=request.user,
+                title=d["title"],
+                held_on=d["held_on"],
+                legal_basis=d["legal_basis"],
+                agenda=d["agenda"],
+                participants=list(d["participants"]),
+                consultations=list(d["consultations"]),
+                path=request.get_full_path(),
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("会議を登録しました。"))
+            return redirect("consultations:conference_detail", pk=conference.pk)
+    return render(request, "consultations/conference_form.html", {"form": form})
+
+
+def _conference_for(request: AuthenticatedHttpRequest, pk: int) -> Conference:
+    return get_object_or_404(
+        selectors.conferences_visible_to(request.user).select_related("convened_by"), pk=pk
+    )
+
+
+@login_required
+def conference_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conference = _conference_for(request, pk)
+    agency = selectors.agency_of(request.user)
+    services.access_log_write(
+        user=request.user,
+        agency=agency,
+        owner_agency=conference.convened_by,
+        action=AccessLog.Action.VIEW,
+        obj=conference,
+        path=request.get_full_path(),
+    )
+    is_convener = agency is not None and agency.pk == conference.convened_by_id
+    return render(
+        request,
+        "consultations/conference_detail.html",
+        {
+            "conference": conference,
+            "is_convener": is_convener,
+            "participants": conference.participants.all(),
+            # Only the convening agency's own cases are linked; others see the count.
+            "cases": conference.consultations.all() if is_convener else None,
+            "case_count": conference.consultations.count(),
+            "tasks": conference.tasks.select_related("organization"),
+            "needs": conference.unmet_needs.select_related("domain", "district"),
+            "record_form": ConferenceRecordForm(instance=conference),
+            "task_form": ConferenceTaskForm(conference=conference),
+            "need_form": UnmetNeedForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def conference_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conference = _conference_for(request, pk)
+    agency = _agency_or_404(request)
+    if agency.pk != conference.convened_by_id:
+        raise PermissionDenied
+    form = ConferenceRecordForm(request.POST, instance=Conference.objects.get(pk=conference.pk))
+    if form.is_valid():
+        d = form.cleaned_data
+        services.conference_record(
+            conference=conference,
+            by=request.user,
+            agency=agency,
+            assessment=d["assessment"],
+            direction=d["direction"],
+            decision=d["decision"],
+            next_review_on=d["next_review_on"],
+            path=request.get_full_path(),
+        )
+        messages.success(request, _("会議の記録を保存しました。"))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, str(e))
+    return redirect("consultations:conference_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def conference_task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conference = _conference_for(request, pk)
+    agency = _agency_or_404(request)
+    form = ConferenceTaskForm(request.POST, conference=conference)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.conference_task_add(
+                conference=conference,
+                by=request.user,
+                agency=agency,
+                organization=d["organization"],
+                description=d["description"],
+                due_on=d["due_on"],
+                path=request.get_full_path(),
+            )
+            messages.success(request, _("役割を追加しました。"))
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+    else:
+        messages.error(request, _("入力を確かめてください。"))
+    return redirect("consultations:conference_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def conference_need_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conference = _conference_for(request, pk)
+    agency = _agency_or_404(request)
+    form = UnmetNeedForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        services.unmet_need_add(
+            conference=conference,
+            by=request.user,
+            agency=agency,
+            description=d["description"],
+            domain=d["domain"],
+            district=d["district"],
+            path=request.get_full_path(),
+        )
+        messages.success(request, _("足りない資源を記録しました。"))
+    else:
+        messages.error(request, _("入力を確かめてください。"))
+    return redirect("consultations:conference_detail", pk=pk)
+
+
+@role_required(Role.CITY_STAFF, Role.ADMIN)
+def missing_resources(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = Paginator(selectors.missing_resources_report(), 50).get_page(request.GET.get("page"))
+    return render(request, "consultations/missing_resources.html", {"page_obj": page})
+
+
+def _outreach_org_or_404(request: AuthenticatedHttpRequest) -> Any:
+    membership = selectors.outreach_membership_of(request.user)
+    if membership is None:
+        raise Http404
+    return membership.organization
+
+
+@role_required(Role.WELFARE_COORDINATOR)
+def outreach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _outreach_org_or_404(request)
+    qs = (
+        selectors.outreach_visible_to(request.user)
+        .select_related("district")
+        .order_by("status", "next_contact_on", "id")
+    )
+    page = Paginator(qs, conf.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "consultations/outreach_list.html", {"page_obj": page})
+
+
+@role_required(Role.WELFARE_COORDINATOR)
+def outreach_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organization = _outreach_org_or_404(request)
+    form = OutreachForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = services.outreach_create(
+                organization=organization,
+                by=request.user,
+                district=d["district"],
+                household_tag=d["household_tag"],
+                source=d["source"],
+                notes=d["notes"],
+                rhythm_days=d["rhythm_days"],
+                path=request.get_full_path(),
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("見守りのケースを登録しました。"))
+            return redirect("consultations:outreach_detail", pk=case.pk)
+    return render(request, "consultations/outreach_form.html", {"form": form})
+
+
+@login_required
+def outreach_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(
+        selectors.outreach_visible_to(request.user).select_related("district", "organization"),
+        pk=pk,
+    )
+    services.access_log_write(
+        user=request.user,
+        agency=case.organization,
+        owner_agency=case.organization,
+        action=AccessLog.Action.VIEW,
+        obj=case,
+        path=request.get_full_path(),
+    )
+    return render(
+        request,
+        "consultations/outreach_detail.html",
+        {
+            "case": case,
+            "attempts": case.attempts.select_related("by"),
+            "attempt_form": OutreachAttemptForm(),
+            "convert_form": OutreachConvertForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def outreach_attempt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(selectors.outreach_visible_to(request.user), pk=pk)
+    form = OutreachAttemptForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.outreach_attempt_add(
+                case=case,
+                by=request.user,
+                on=d["on"],
+                method=d["method"],
+                reached=d["reached"],
+                note=d["note"],
+                path=request.get_full_path(),
+            )
+            messages.success(request, _("連絡の記録を追加しました。"))
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+    else:
+        messages.error(request, _("入力を確かめてください。"))
+    return redirect("consultations:outreach_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def outreach_convert(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(selectors.outreach_visible_to(request.user), pk=pk)
+    form = OutreachConvertForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.outreach_convert(
+                case=case,
+                by=request.user,
+                agency=d["agency"],
+                person_name=d["person_name"],
+                person_kana=d["person_kana"],
+                phone=d["phone"],
+                troubles=d["troubles"],
+                narrative=d["narrative"],
+                consent_method=d["consent_method"],
+                path=request.get_full_path(),
+            )
+            messages.success(request, _("相談支援機関につなぎました。"))
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+    else:
+        messages.error(request, _("入力を確かめてください。"))
+    return redirect("consultations:outreach_detail", pk=pk)

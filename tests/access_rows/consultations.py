@@ -82,3 +82,79 @@ ROWS = [
     Row("consultations:overdue_board", only(["city", "admin"])),
     Row("consultations:access_log", only(["staff_elderly", "staff_disability"])),
 ]
+
+
+def _conference(users: dict[str, Any]) -> dict[str, Any]:
+    from tests.consultations.builders import make_conference
+
+    return {"pk": make_conference(users).pk}
+
+
+def _outreach(users: dict[str, Any]) -> dict[str, Any]:
+    from tests.consultations.builders import make_outreach
+
+    return {"pk": make_outreach(users).pk}
+
+
+def _elderly_agency_id(users: dict[str, Any]) -> Any:
+    from consultations.selectors import agency_of
+
+    return agency_of(users["staff_elderly"]).pk  # type: ignore[union-attr]
+
+
+STAFF_ONLY = ["staff_elderly", "staff_disability", "staff_other"]
+PARTIES = {"staff_elderly": 302, "staff_disability": 302}
+
+ROWS += [
+    Row("consultations:conference_list", only(STAFF_ONLY)),
+    Row("consultations:conference_create", only(STAFF_ONLY)),
+    Row(
+        "consultations:conference_detail",
+        _for({"staff_elderly": 200, "staff_disability": 200}),
+        kwargs=_conference,
+    ),
+    Row(
+        "consultations:conference_record",
+        _for({"staff_elderly": 302, "staff_disability": 403}),
+        method="post",
+        kwargs=_conference,
+        data=lambda u: {"assessment": "見立て", "direction": "方向性", "decision": "continue"},
+        notes="participants read; only the convening agency records",
+    ),
+    Row(
+        "consultations:conference_task_add",
+        _for(PARTIES),
+        method="post",
+        kwargs=_conference,
+        data=lambda u: {"organization": _elderly_agency_id(u), "description": "訪問する"},
+    ),
+    Row(
+        "consultations:conference_need_add",
+        _for(PARTIES),
+        method="post",
+        kwargs=_conference,
+        data=lambda u: {"description": "夜間に話せる居場所"},
+    ),
+    Row("consultations:missing_resources", only(["city", "admin"])),
+    Row("consultations:outreach_list", only(["cwc"])),
+    Row("consultations:outreach_create", only(["cwc"])),
+    Row("consultations:outreach_detail", _for({"cwc": 200}), kwargs=_outreach),
+    Row(
+        "consultations:outreach_attempt_add",
+        _for({"cwc": 302}),
+        method="post",
+        kwargs=_outreach,
+        data=lambda u: {"on": "2026-11-01", "method": "visit", "reached": "on"},
+    ),
+    Row(
+        "consultations:outreach_convert",
+        _for({"cwc": 302}),
+        method="post",
+        kwargs=_outreach,
+        data=lambda u: {
+            "agency": _elderly_agency_id(u),
+            "person_name": "見守り 一郎",
+            "consent_method": "verbal",
+        },
+    ),
+]

@@ -65,3 +65,40 @@ def make_sheet(
         who = staff if to == SheetStatus.SENT else users["staff_disability"]
         sheet = services.sheet_transition(sheet_id=sheet.pk, to=to, by=who, agency=agency_of(who))
     return sheet
+
+
+def make_conference(users: dict[str, Any], **overrides: Any) -> Any:
+    from directory.models import Organization
+
+    staff = users["staff_elderly"]
+    agency = agency_of(staff)
+    assert agency is not None
+    disability = agency_of(users["staff_disability"])
+    assert disability is not None
+    hospital = Organization.objects.get(name="町田みなみ病院 地域連携室")
+    data: dict[str, Any] = {
+        "title": "町田さん世帯の支援方針",
+        "held_on": date.today(),
+        "legal_basis": "layered",
+        "agenda": "本人の介護と長男のひきこもりへの支援",
+        "participants": [disability, hospital],
+        "consultations": [make_consultation(users)],
+    }
+    data.update(overrides)
+    return services.conference_create(convened_by=agency, by=staff, **data)
+
+
+def make_outreach(users: dict[str, Any]) -> Any:
+    from consultations.selectors import outreach_membership_of
+
+    cwc = users["cwc"]
+    membership = outreach_membership_of(cwc)
+    assert membership is not None
+    return services.outreach_create(
+        organization=membership.organization,
+        by=cwc,
+        district=District.objects.get(code="tsurukawa"),
+        household_tag="3丁目 青い屋根の一人暮らし",
+        source="minsei",
+        rhythm_days=7,
+    )
