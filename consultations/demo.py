@@ -36,6 +36,9 @@ from .models import (
 )
 
 S = SheetStatus
+# Kana of the consultations just created, for the sheets' search documents (the demo shares
+# the name with every receiver).
+kana: dict[int, str] = {}
 AGENCY_KEYS = ["elderly", "disability", "children", "livelihood", "health"]
 FAMILY = [
     "山田",
@@ -288,6 +291,7 @@ def _bulk_consultations(
     troubles = Trouble.values
     batch: list[Consultation] = []
     ids: list[tuple[int, int]] = []
+    kana.clear()
     keys = list(agencies)
     for i in range(n):
         key = keys[i % len(keys)]
@@ -324,9 +328,11 @@ def _bulk_consultations(
         batch.append(c)
         if len(batch) >= 5000:
             ids += [(o.pk, o.agency_id) for o in Consultation.objects.bulk_create(batch)]
+            kana.update((o.pk, o.person_kana) for o in batch)
             batch = []
     if batch:
         ids += [(o.pk, o.agency_id) for o in Consultation.objects.bulk_create(batch)]
+        kana.update((o.pk, o.person_kana) for o in batch)
     return ids
 
 
@@ -340,7 +346,7 @@ def _bulk_sheets(
 ) -> None:
     by_agency = {a.pk: a for a in agencies.values()}
     # Names for the sheets' search documents without reloading 200,000 consultations.
-    names = dict(Consultation.objects.values_list("pk", "person_kana")) if n <= 1000 else {}
+    names = kana
     sheets: list[TsunaguSheet] = []
     histories: list[list[SheetTransition]] = []
 

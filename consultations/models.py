@@ -107,6 +107,7 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("受付者"),
     )
@@ -173,6 +174,7 @@ class Consultation(models.Model):
         verbose_name_plural = _("相談")
         ordering = ["-created_at", "-id"]
         indexes = [
+            models.Index(fields=["agency", "-created_at"], name="consult_agency_created"),
             models.Index(fields=["agency", "status", "-created_at"], name="consult_agency_status"),
             models.Index(fields=["agency", "person_kana"], name="consult_agency_kana"),
             models.Index(fields=["status", "closed_at"], name="consult_status_closed"),
@@ -288,7 +290,11 @@ class TsunaguSheet(models.Model):
     )
     contact_times = models.CharField(_("連絡してよい時間帯"), max_length=100, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     sent_at = models.DateTimeField(_("送付日時"), null=True, blank=True)
     deadline_at = models.DateTimeField(_("受理の期限"), null=True, blank=True)
@@ -313,6 +319,8 @@ class TsunaguSheet(models.Model):
         verbose_name_plural = _("つなぐシート")
         ordering = ["-created_at", "-id"]
         indexes = [
+            models.Index(fields=["receiver", "-created_at"], name="sheet_receiver_created"),
+            models.Index(fields=["sender", "-created_at"], name="sheet_sender_created"),
             models.Index(fields=["receiver", "status", "urgency"], name="sheet_receiver_state"),
             models.Index(fields=["sender", "status"], name="sheet_sender_state"),
             models.Index(fields=["status", "deadline_at"], name="sheet_status_deadline"),
@@ -330,7 +338,11 @@ class SheetTransition(models.Model):
     from_status = models.CharField(_("変更前"), max_length=20, choices=SheetStatus.choices)
     to_status = models.CharField(_("変更後"), max_length=20, choices=SheetStatus.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     agency = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, related_name="+")
     note = models.TextField(_("メモ"), blank=True)
@@ -355,7 +367,11 @@ class AccessLog(models.Model):
         TRANSITION = "transition", _("状態の変更")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # The agency the reader acted for, and the agency that owns the record.
     agency = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -416,7 +432,11 @@ class Conference(models.Model):
     decision = models.CharField(_("決定"), max_length=10, choices=Decision.choices, blank=True)
     next_review_on = models.DateField(_("次の見直し日"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("登録日時"), default=timezone.now)
 
@@ -494,7 +514,11 @@ class OutreachCase(models.Model):
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("担当団体")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="+", verbose_name=_("地区")
@@ -548,7 +572,11 @@ class OutreachAttempt(models.Model):
     reached = models.BooleanField(_("会えた・話せた"), default=False)
     note = models.CharField(_("メモ"), max_length=500, blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
