@@ -251,3 +251,35 @@ class OutreachConvertForm(forms.Form):
     consent_method = forms.ChoiceField(
         label=_("同意の方法"), choices=Consultation.ConsentMethod.choices
     )
+
+
+class ConsentForm(forms.Form):
+    consent_status = forms.ChoiceField(
+        label=_("情報共有への同意"), choices=Consultation.ConsentStatus.choices
+    )
+    consent_method = forms.ChoiceField(
+        label=_("同意の方法"),
+        choices=[("", "---------"), *Consultation.ConsentMethod.choices],
+        required=False,
+    )
+    consent_fields = forms.MultipleChoiceField(
+        label=_("共有してよい項目"),
+        choices=SharedField.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent_domains = forms.ModelMultipleChoiceField(
+        label=_("共有してよい分野"),
+        queryset=Domain.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent_agencies = forms.ModelMultipleChoiceField(
+        label=_("共有してよい機関"),
+        queryset=Organization.objects.filter(is_active=True, kind__in=CASE_AGENCY_KINDS),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent_expires_on = forms.DateField(
+        label=_("同意の有効期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

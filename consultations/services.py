@@ -136,6 +136,43 @@ def consultation_create(
     return consultation
 
 
+def consultation_consent_update(
+    *,
+    consultation: Consultation,
+    by: Any,
+    status: str,
+    method: str,
+    fields: list[str],
+    domains: list[Domain],
+    agencies: list[Organization],
+    expires_on: date | None,
+    path: str = "",
+) -> Consultation:
+    """Record a new consent (or its withdrawal): who took it and when are set anew."""
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        locked.consent_status = status
+        locked.consent_method = method
+        locked.consent_fields = sorted(set(fields))
+        locked.consent_expires_on = expires_on
+        given = status == Consultation.ConsentStatus.GIVEN
+        locked.consent_taken_by = by if given else None
+        locked.consent_taken_at = timezone.now() if given else None
+        locked.full_clean()
+        locked.save()
+        locked.consent_domains.set(domains)
+        locked.consent_agencies.set(agencies)
+        access_log_write(
+            user=by,
+            agency=locked.agency,
+            owner_agency=locked.agency,
+            action=AccessLog.Action.UPDATE,
+            obj=locked,
+            path=path,
+        )
+    return locked
+
+
 def consultation_close(*, consultation: Consultation, by: Any, path: str = "") -> Consultation:
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new/", views.consultation_create, name="consultation_create"),
     path("<int:pk>/", views.consultation_detail, name="consultation_detail"),
+    path("<int:pk>/consent/", views.consultation_consent, name="consultation_consent"),
     path("<int:pk>/close/", views.consultation_close, name="consultation_close"),
     path("<int:pk>/sheets/new/", views.sheet_create, name="sheet_create"),
     path("sheets/<int:pk>/", views.sheet_detail, name="sheet_detail"),

@@ -24,6 +24,7 @@ from .forms import (
     ConferenceForm,
     ConferenceRecordForm,
     ConferenceTaskForm,
+    ConsentForm,
     ConsultationForm,
     HouseholdFormSet,
     InboxFilterForm,
@@ -160,6 +161,41 @@ def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             ),
         },
     )
+
+
+@login_required
+def consultation_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(selectors.consultations_visible_to(request.user), pk=pk)
+    initial = {
+        "consent_status": consultation.consent_status,
+        "consent_method": consultation.consent_method,
+        "consent_fields": consultation.consent_fields,
+        "consent_domains": consultation.consent_domains.all(),
+        "consent_agencies": consultation.consent_agencies.all(),
+        "consent_expires_on": consultation.consent_expires_on,
+    }
+    form = ConsentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.consultation_consent_update(
+                consultation=consultation,
+                by=request.user,
+                status=d["consent_status"],
+                method=d["consent_method"],
+                fields=d["consent_fields"],
+                domains=list(d["consent_domains"]),
+                agencies=list(d["consent_agencies"]),
+                expires_on=d["consent_expires_on"],
+                path=request.get_full_path(),
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("同意の内容を記録しました。"))
+            return redirect("consultations:consultation_detail", pk=pk)
+    return render(request, "consultations/consent_form.html", {"form": form, "c": consultation})
 
 
 @login_required

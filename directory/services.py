@@ -41,3 +41,9 @@ def resources_remind_verification(*, today: date | None = None) -> int:
         )
         count += 1
     return count
+
+
+def resource_mark_verified(*, resource: Resource, today: date | None = None) -> Resource:
+    resource.last_verified_on = today or timezone.localdate()
+    resource.save(update_fields=["last_verified_on", "updated_at"])
+    return resource

@@ -8,4 +8,5 @@ urlpatterns = [
     path("organizations/", views.organization_list, name="organization_list"),
     path("resources/", views.resource_list, name="resource_list"),
     path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
+    path("resources/<int:pk>/verify/", views.resource_verify, name="resource_verify"),
 ]

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .models import District, Domain, Organization, Resource
+from .models import District, Domain, Membership, Organization, Resource
 from .selectors import districts_with_counts, organizations_public, resources_public
+from .services import resource_mark_verified
 
 
 def district_list(request: HttpRequest) -> HttpResponse:
@@ -69,6 +77,30 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _may_verify(user: Any, resource: Resource) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        bool(user.is_superuser)
+        or Membership.objects.filter(
+            user=user, organization_id=resource.organization_id, is_active=True
+        ).exists()
+    )
+
+
+@require_POST
+def resource_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owning organization confirms that the listing is still correct."""
+    resource = get_object_or_404(Resource.objects.filter(is_active=True), pk=pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not _may_verify(request.user, resource):
+        raise PermissionDenied
+    resource_mark_verified(resource=resource)
+    messages.success(request, _("掲載内容を確認済みにしました。"))
+    return redirect("directory:resource_detail", pk=pk)
+
+
 def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(
         Resource.objects.filter(is_active=True)
@@ -76,4 +108,8 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("districts", "domains", "themes"),
         pk=pk,
     )
-    return render(request, "directory/resource_detail.html", {"resource": resource})
+    return render(
+        request,
+        "directory/resource_detail.html",
+        {"resource": resource, "may_verify": _may_verify(request.user, resource)},
+    )

@@ -158,3 +158,15 @@ ROWS += [
         },
     ),
 ]
+
+ROWS += [
+    Row("consultations:consultation_consent", _for({"staff_elderly": 200}), kwargs=_consultation),
+    Row(
+        "consultations:consultation_consent",
+        _for({"staff_elderly": 302}),
+        method="post",
+        id="post:consultations:consultation_consent",
+        kwargs=_consultation,
+        data=lambda u: {"consent_status": "given", "consent_method": "verbal"},
+    ),
+]

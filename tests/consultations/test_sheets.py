@@ -401,3 +401,28 @@ def test_two_staff_receiving_at_once_leave_one_transition_history_is_per_sheet(
     with pytest.raises(ValidationError):
         _move(users, sheet, SheetStatus.RECEIVED, "staff_disability")
     assert SheetTransition.objects.filter(sheet=sheet, to_status="received").count() == 1
+
+
+def test_renewed_consent_lets_a_blocked_sheet_be_sent(users: dict[str, Any], client: Any) -> None:
+    consultation = make_consultation(users, consent_expires_on=date(2020, 1, 1))
+    sheet = make_sheet(users, status=SheetStatus.DRAFT, consultation=consultation)
+    client.force_login(users["staff_elderly"])
+    url = reverse("consultations:consultation_consent", kwargs={"pk": consultation.pk})
+    # Given without a method: refused, nothing changed.
+    r = client.post(url, {"consent_status": "given", "consent_fields": ["name", "troubles"]})
+    assert r.status_code == 200
+    consultation.refresh_from_db()
+    assert consultation.consent_expires_on == date(2020, 1, 1)
+    disability = agency_of(users["staff_disability"])
+    assert disability is not None
+    r = client.post(
+        url,
+        {
+            "consent_status": "given",
+            "consent_method": "verbal",
+            "consent_fields": ["name", "troubles"],
+            "consent_agencies": [disability.pk],
+        },
+    )
+    assert r.status_code == 302
+    assert _move(users, sheet, SheetStatus.SENT, "staff_elderly").status == SheetStatus.SENT

@@ -77,3 +77,15 @@ def test_inactive_resource_is_404(demo: Any, client: Any) -> None:
     r = _resource("終了した資源", ["elderly"], is_active=False)
     assert search_document("x")
     assert client.get(reverse("directory:resource_detail", kwargs={"pk": r.pk})).status_code == 404
+
+
+def test_owner_marks_a_resource_verified(demo: Any, client: Any) -> None:
+    from directory.models import Membership
+
+    member = demo.users["member@example.jp"]
+    org = Membership.objects.filter(user=member).first().organization  # type: ignore[union-attr]
+    r = Resource.objects.create(name="こども食堂", kind=Resource.Kind.DROP_IN, organization=org)
+    client.force_login(member)
+    client.post(reverse("directory:resource_verify", kwargs={"pk": r.pk}))
+    r.refresh_from_db()
+    assert r.last_verified_on == timezone.localdate()
