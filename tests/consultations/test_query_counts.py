@@ -84,3 +84,28 @@ def test_consultation_page_query_count_is_flat(users: dict[str, Any], client: An
     for _ in range(4):
         make_sheet(users, consultation=c)
     assert _count(client, url) == one
+
+
+def test_conference_outreach_and_log_lists_query_counts_are_flat(
+    users: dict[str, Any], client: Any
+) -> None:
+    from tests.consultations.builders import make_conference, make_outreach
+
+    make_conference(users)
+    make_outreach(users)
+    pages = [
+        ("staff_elderly", reverse("consultations:conference_list")),
+        ("staff_elderly", reverse("consultations:access_log")),
+        ("cwc", reverse("consultations:outreach_list")),
+        ("city", reverse("consultations:missing_resources")),
+    ]
+    before = {}
+    for who, url in pages:
+        client.force_login(users[who])
+        before[url] = _count(client, url)
+    for _ in range(4):
+        make_conference(users)
+        make_outreach(users)
+    for who, url in pages:
+        client.force_login(users[who])
+        assert _count(client, url) == before[url], url
