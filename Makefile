@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements/dev.lock
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint fmt typecheck serve worker beat migrate seed vendor messages lock clean check-deploy
+.PHONY: run test lint fmt typecheck serve worker beat migrate seed vendor messages lock clean check-deploy bench
 
 $(STAMP): $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,3 +79,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3* test-artifacts
+
+## Benchmark on PostgreSQL + Redis in production shape (wrk + locust; about 10 minutes)
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(PY) -m bench.run

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Membership
 
 from .models import PersonalDataView, User
+from .roles import roles_changed
 
 
 class MembershipInline(admin.TabularInline):
@@ -27,6 +28,11 @@ class UserAdmin(BaseUserAdmin):
         (_("日時"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        # Memberships are edited inline and the superuser flag on the form: roles changed.
+        super().save_related(request, form, formsets, change)
+        roles_changed(form.instance.pk)
 
 
 @admin.register(PersonalDataView)

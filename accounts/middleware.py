@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -38,3 +41,36 @@ class StaffMFARequiredMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class StaffIdleTimeoutMiddleware:
+    """Staff sessions end after ``STAFF_IDLE_TIMEOUT_SECONDS`` without a request (30 minutes).
+
+    Case records are on screen in staff sessions; a counter PC left signed in must not stay
+    open. Residents keep the ordinary session length. The last-activity time is written at
+    most once a minute, so most requests do not rewrite the session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and is_staff_member(request.user):
+            now = int(time.time())
+            last = request.session.get(_LAST_SEEN_KEY)
+            timeout = int(getattr(settings, "STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60))
+            if last is not None and now - int(last) > timeout:
+                logout(request)
+                messages.info(
+                    request,
+                    _(
+                        "しばらく操作がなかったため、安全のためログアウトしました。もう一度ログインしてください。"
+                    ),
+                )
+                return redirect_to_login(request.get_full_path())
+            if last is None or now - int(last) >= 60:
+                request.session[_LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+_LAST_SEEN_KEY = "staff_last_seen"

@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
@@ -27,20 +28,42 @@ STAFF_ROLES = frozenset(
 )
 
 
+ROLES_CACHE_SECONDS = 300
+
+
+def _roles_key(user_id: Any) -> str:
+    return f"roles:v1:{user_id}"
+
+
 def roles_of(user: Any) -> frozenset[str]:
+    """The user's roles, read once per request and kept in the cache between requests.
+
+    ``roles_changed(user_id)`` drops the cached set; every place that changes memberships or
+    the superuser flag calls it (the admin, seed_demo). The cache lifetime bounds the delay
+    for anything that does not.
+    """
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
-        roles = {Role.RESIDENT.value}
-        roles.update(
-            user.memberships.filter(is_active=True).values_list("role", flat=True).distinct()
-        )
-        if user.is_superuser:
-            roles.add(Role.ADMIN.value)
-        cached = frozenset(roles)
+        stored = cache.get(_roles_key(user.pk))
+        if stored is not None:
+            cached = frozenset(stored)
+        else:
+            roles = {Role.RESIDENT.value}
+            roles.update(
+                user.memberships.filter(is_active=True).values_list("role", flat=True).distinct()
+            )
+            if user.is_superuser:
+                roles.add(Role.ADMIN.value)
+            cached = frozenset(roles)
+            cache.set(_roles_key(user.pk), sorted(cached), ROLES_CACHE_SECONDS)
         user._portal_roles = cached
     return cached
+
+
+def roles_changed(user_id: Any) -> None:
+    cache.delete(_roles_key(user_id))
 
 
 def has_role(user: Any, *roles: str) -> bool:

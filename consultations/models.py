@@ -447,7 +447,8 @@ class Conference(models.Model):
         indexes = [models.Index(fields=["held_on"], name="conference_held_on")]
 
     def __str__(self) -> str:
-        return self.title
+        # Titles may name a family; admin lists and logs show this.
+        return f"#{self.pk} {self.held_on}"
 
 
 class ConferenceTask(models.Model):
@@ -555,7 +556,8 @@ class OutreachCase(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.household_tag
+        # Not the household tag: admin lists and logs show this.
+        return f"#{self.pk}"
 
 
 class OutreachAttempt(models.Model):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.roles import roles_changed
+
 from .models import District, Domain, Membership, Organization, Place, Resource, Theme
 
 
@@ -31,6 +33,20 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "organization__name"]
     autocomplete_fields = ["user", "organization"]
     list_select_related = ["user", "organization"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        roles_changed(obj.user_id)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        roles_changed(obj.user_id)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        user_ids = list(queryset.values_list("user_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for user_id in user_ids:
+            roles_changed(user_id)
 
 
 @admin.register(Theme)

@@ -10,12 +10,13 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import User
+from accounts.roles import roles_changed
 
 from .models import District, Domain, Membership, Mode, Organization, Place, Resource, Role, Theme
 from .reference import load_reference_data
 from .search import search_document
 
-DEMO_PASSWORD = "machida-demo-2026"  # noqa: S105 — documented in the README; demo only
+DEMO_PASSWORD = "machida-demo-2026"  # noqa: S105  # nosec B105 — documented demo password
 
 
 @dataclass
@@ -32,7 +33,7 @@ class DemoContext:
 
     def rng(self, salt: str) -> random.Random:
         # One generator per app, so adding data to one app does not change another's.
-        return random.Random(f"{self.seed}:{salt}")  # noqa: S311 — demo data, not security
+        return random.Random(f"{self.seed}:{salt}")  # noqa: S311  # nosec B311 — demo data
 
 
 # key → (name, kana, kind, districts (codes, or "*" for all), domains)
@@ -217,6 +218,7 @@ def _user(
             role=role,
             defaults={"is_supervisor": supervisor, "is_active": True},
         )
+    roles_changed(user.pk)
     return user
 
 

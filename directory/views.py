@@ -11,15 +11,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from machida_portal.public_cache import cache_public_page
+
 from .models import District, Domain, Membership, Organization, Resource
 from .selectors import districts_with_counts, organizations_public, resources_public
 from .services import resource_mark_verified
 
 
+@cache_public_page("directory")
 def district_list(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/district_list.html", {"districts": districts_with_counts()})
 
 
+@cache_public_page("directory")
 def organization_list(request: HttpRequest) -> HttpResponse:
     district = None
     code = request.GET.get("district", "")
@@ -44,6 +48,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page("directory")
 def resource_list(request: HttpRequest) -> HttpResponse:
     """Public search of social resources, support menus and drop-in places, in Japanese."""
     query = request.GET.get("q", "")[:100]
@@ -101,6 +106,7 @@ def resource_verify(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("directory:resource_detail", pk=pk)
 
 
+@cache_public_page("directory")
 def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(
         Resource.objects.filter(is_active=True)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", views.switch_language, name="switch_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
@@ -21,6 +22,12 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_VIEWS:
+    urlpatterns += [
+        path("bench/bare/", views.bench_bare, name="bench_bare"),
+        path("bench/bare-auth/", views.bench_bare_auth, name="bench_bare_auth"),
+    ]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -8,8 +8,9 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET
 from accounts.nav import visible_items
 from accounts.roles import roles_of
 from directory.models import Role
+from machida_portal.public_cache import cache_public_page
 
 # One card per role on the home page: what this person does here, with links to it.
 ROLE_CARDS: list[tuple[str, Any, Any]] = [
@@ -55,6 +57,30 @@ ROLE_CARDS: list[tuple[str, Any, Any]] = [
 ]
 
 
+@require_GET
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """The language switch is a plain link, so public pages carry no CSRF token and can be
+    cached. Changing the UI language is not a state change worth forging."""
+    language = request.GET.get("language", "")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+        )
+    return response
+
+
+@cache_public_page("home", timeout=300)
 def home(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     signed_in = bool(request.user.is_authenticated)
@@ -146,6 +172,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if database["ok"] and not broker["ok"]:
         body["status"] = "degraded"
     return JsonResponse(body, status=200 if database["ok"] else 503)
+
+
+def bench_bare(request: HttpRequest) -> HttpResponse:
+    """The benchmark's anonymous baseline: no session, no query, a tiny response."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def bench_bare_auth(request: HttpRequest) -> HttpResponse:
+    """The benchmark's signed-in baseline: the session and the user are loaded, nothing else."""
+    if not request.user.is_authenticated:
+        return HttpResponse("not signed in", status=401, content_type="text/plain")
+    return HttpResponse(f"ok {request.user.pk}", content_type="text/plain")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

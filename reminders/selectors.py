@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from .models import Notification, Reminder
@@ -11,8 +12,23 @@ def notifications_for(*, user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
+def _unread_key(user_id: Any) -> str:
+    return f"unread:v1:{user_id}"
+
+
 def notification_unread_count(*, user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """Shown on every signed-in page, so kept in the cache; the reminders services (the only
+    writers of notifications) drop it whenever it changes."""
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, 600)
+    return int(count)
+
+
+def unread_count_changed(user_id: Any) -> None:
+    cache.delete(_unread_key(user_id))
 
 
 def reminder_backlog() -> QuerySet[Reminder]:

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .models import Notification, Reminder
+from .selectors import unread_count_changed
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,8 @@ def _deliver(reminder: Reminder) -> None:
             body=reminder.body,
             url=reminder.url,
         )
+        recipient_id = recipient.pk
+        transaction.on_commit(lambda: unread_count_changed(recipient_id))
     address = recipient.email if recipient is not None else reminder.recipient_email
     if reminder.send_email and address:
         body = reminder.body
@@ -187,9 +190,12 @@ def notification_mark_read(*, notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        unread_count_changed(notification.recipient_id)
 
 
 def notifications_mark_all_read(*, user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    unread_count_changed(user.pk)
+    return count

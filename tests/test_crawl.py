@@ -22,7 +22,7 @@ MAX_PAGES = 120
 DEFAULT_BUDGET = 20
 # Paths that are not pages to crawl: sign-out is a POST form anyway; the admin has its own
 # tests and its changelists are not the portal's pages.
-SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/accounts/logout/", "/i18n/")
+SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/accounts/logout/", "/i18n/", "/language/")
 # Pages allowed more queries than the default: each app lists them, with the reason, as
 # QUERY_BUDGETS = {path prefix: queries} in tests/access_rows/<app>.py.
 BUDGETS: dict[str, int] = all_query_budgets()

@@ -6,7 +6,7 @@ os.environ.setdefault("EMAIL_URL", "locmem://")
 
 from .base import *  # noqa: F403
 
-SECRET_KEY = "test-only-key"  # noqa: S105
+SECRET_KEY = "test-only-key"  # noqa: S105  # nosec B105 — test settings only
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REQUIRE_STAFF_MFA = False

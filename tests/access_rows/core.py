@@ -20,3 +20,7 @@ ROWS = [
     Row("directory:organization_list", everyone(200)),
     Row("admin:index", only(["admin"], denied=302, anonymous=302)),
 ]
+
+ROWS += [
+    Row("switch_language", everyone(302), query="language=en&next=/"),
+]

@@ -46,7 +46,7 @@ def test_sign_in_page_and_language_switch(page: Any, axe_source: str, demo: Any)
     violations = run_axe(page, axe_source, "login")
     assert not violations, describe(violations)
     page.get_by_role("button", name="メニューを開く").click()
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     ARTIFACTS.mkdir(exist_ok=True)

@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _count(client: Any, url: str, data: dict[str, str] | None = None) -> int:
+    # Warm up first: roles and the unread count are cached between requests.
+    client.get(url, data or {})
     with CaptureQueriesContext(connection) as ctx:
         r = client.get(url, data or {})
         assert r.status_code == 200

@@ -168,14 +168,31 @@ def test_notification_list_query_count_does_not_grow(
     user = UserFactory()
     client.force_login(user)
     Notification.objects.create(recipient=user, subject="one")
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    cache.clear()
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("reminders:notification_list"))
     Notification.objects.bulk_create(
         [Notification(recipient=user, subject=f"n{i}") for i in range(120)]
     )
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("reminders:notification_list"))
     assert len(large) == len(small)
+
+
+def test_unread_count_follows_new_and_read_notifications(
+    client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    user = UserFactory()
+    client.force_login(user)
+    assert 'data-testid="unread-count"' not in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        _schedule(user)
+        reminders_send_due()
+    assert 'data-testid="unread-count">1' in client.get("/").content.decode()
+    client.post(reverse("reminders:notification_read_all"))
+    assert 'data-testid="unread-count"' not in client.get("/").content.decode()

@@ -1,0 +1,83 @@
+"""Whole-page caching for anonymous visitors on public pages, with explicit invalidation.
+
+Public pages (home, the idea board, the calendar, the resource directory, open data) are read
+far more often than they change, and mostly by people who are not signed in. A view wrapped
+in ``@cache_public_page("ideas")`` serves an anonymous GET from the cache; any service that
+changes what such a page shows calls ``public_cache_bump("ideas")`` (inside or after its
+transaction), which makes every cached page of that scope stale at once. A short timeout
+bounds staleness for anything a bump misses (time passing: "upcoming" sessions).
+
+Never cached: signed-in users, non-GET requests, pages that issued a CSRF token or set a
+cookie, requests carrying flash messages, and anything but a 200.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+
+def _version(scope: str) -> str:
+    key = f"pagever:{scope}"
+    version = cache.get(key)
+    if version is None:
+        version = uuid.uuid4().hex[:12]
+        cache.add(key, version, None)
+        version = cache.get(key) or version
+    return str(version)
+
+
+def public_cache_bump(*scopes: str) -> None:
+    for scope in scopes:
+        cache.set(f"pagever:{scope}", uuid.uuid4().hex[:12], None)
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+def cache_public_page(scope: str, timeout: int = 120) -> Callable[[Any], Any]:
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+            key = f"page:{scope}:{_version(scope)}:{get_language()}:{digest}"
+            hit = cache.get(key)
+            if hit is not None:
+                response = HttpResponse(hit["content"], content_type=hit["content_type"])
+                response["X-Page-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                # get_token() sets this: the page holds a CSRF token, which must not be shared.
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            ):
+                cache.set(
+                    key,
+                    {"content": response.content, "content_type": response["Content-Type"]},
+                    timeout,
+                )
+                response["X-Page-Cache"] = "miss"
+            return response
+
+        return wrapped
+
+    return decorator

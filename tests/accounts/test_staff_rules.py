@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mfa_on(settings: Any) -> None:
+    settings.REQUIRE_STAFF_MFA = True
+
+
+@pytest.mark.parametrize("role", ["coordinator", "staff_elderly", "cwc", "city", "admin"])
+def test_staff_without_totp_are_sent_to_set_it_up(
+    mfa_on: None, role_users: dict[str, Any], client: Any, role: str
+) -> None:
+    client.force_login(role_users[role])
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.parametrize("role", ["resident", "member"])
+def test_residents_and_members_need_no_totp(
+    mfa_on: None, role_users: dict[str, Any], client: Any, role: str
+) -> None:
+    client.force_login(role_users[role])
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_staff_with_totp_may_work(mfa_on: None, role_users: dict[str, Any], client: Any) -> None:
+    user = role_users["coordinator"]
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(user)
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_staff_may_still_reach_the_sign_out_and_setup_pages(
+    mfa_on: None, role_users: dict[str, Any], client: Any
+) -> None:
+    client.force_login(role_users["city"])
+    assert client.get(reverse("mfa_index")).status_code == 200
+
+
+def test_staff_session_ends_after_idle_timeout(
+    settings: Any, role_users: dict[str, Any], client: Any, monkeypatch: Any
+) -> None:
+    settings.STAFF_IDLE_TIMEOUT_SECONDS = 1800
+    client.force_login(role_users["staff_elderly"])
+    clock = [1_000_000.0]
+    monkeypatch.setattr("accounts.middleware.time.time", lambda: clock[0])
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    clock[0] += 1700
+    assert client.get(reverse("accounts:profile")).status_code == 200  # still active
+    clock[0] += 1801
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    assert client.get(reverse("accounts:profile")).status_code == 302  # signed out for real
+
+
+def test_resident_session_has_no_staff_idle_timeout(
+    role_users: dict[str, Any], client: Any, monkeypatch: Any
+) -> None:
+    client.force_login(role_users["resident"])
+    clock = [1_000_000.0]
+    monkeypatch.setattr("accounts.middleware.time.time", lambda: clock[0])
+    client.get(reverse("accounts:profile"))
+    clock[0] += 7200
+    assert client.get(reverse("accounts:profile")).status_code == 200

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+
+from machida_portal.public_cache import cache_public_page, public_cache_bump
+
+pytestmark = pytest.mark.django_db
+
+calls: list[int] = []
+
+
+@cache_public_page("test")
+def counting_view(request: HttpRequest) -> HttpResponse:
+    calls.append(1)
+    return HttpResponse(f"render {len(calls)}")
+
+
+def _get(rf: RequestFactory, user: Any = None, **cookies: str) -> HttpResponse:
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/page/")
+    request.user = user or AnonymousUser()
+    request.COOKIES.update(cookies)
+    return counting_view(request)
+
+
+def test_anonymous_page_is_served_from_cache_until_bumped(rf: RequestFactory) -> None:
+    calls.clear()
+    assert _get(rf).content == b"render 1"
+    assert _get(rf).content == b"render 1"
+    public_cache_bump("test")
+    assert _get(rf).content == b"render 2"
+
+
+def test_signed_in_users_and_flash_messages_bypass_the_cache(rf: RequestFactory, demo: Any) -> None:
+    calls.clear()
+    _get(rf)
+    assert _get(rf, user=demo.users["resident@example.jp"]).content == b"render 2"
+    assert _get(rf, messages="x").content == b"render 3"
+
+
+def test_a_page_with_a_csrf_token_is_never_cached(client: Any) -> None:
+    client.get("/accounts/login/")
+    response = client.get("/accounts/login/")
+    assert "X-Page-Cache" not in response
+
+
+def test_home_is_cached_for_visitors_and_shows_the_language_link(client: Any) -> None:
+    first = client.get("/")
+    second = client.get("/")
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert "csrfmiddlewaretoken" not in second.content.decode()
+    assert "/language/?language=en" in second.content.decode()
+
+
+def test_language_switch_sets_the_cookie_and_goes_back_safely(client: Any) -> None:
+    response = client.get("/language/", {"language": "en", "next": "/directory/districts/"})
+    assert response.status_code == 302 and response["Location"] == "/directory/districts/"
+    assert response.cookies["django_language"].value == "en"
+    assert "Machida" in client.get("/directory/districts/").content.decode()
+    evil = client.get("/language/", {"language": "en", "next": "https://evil.example/"})
+    assert evil["Location"] == "/"
