@@ -97,3 +97,34 @@ def test_public_resource_search_passes_axe(page: Any, axe_source: str, demo: Any
     page.get_by_role("button", name="探す").click()
     page.wait_for_load_state()
     _axe(page, axe_source, "resource-search")
+
+
+def test_city_board_and_outreach_pages_pass_axe(page: Any, axe_source: str, demo: Any) -> None:
+    from consultations.models import SheetStatus, TsunaguSheet
+    from tests.consultations.builders import make_sheet
+
+    users = {
+        "staff_elderly": demo.users["staff.elderly@example.jp"],
+        "staff_disability": demo.users["staff.disability@example.jp"],
+    }
+    sheet = make_sheet(users, status=SheetStatus.SENT)
+    TsunaguSheet.objects.filter(pk=sheet.pk).update(deadline_at=sheet.created_at)
+    sign_in(page, "city@example.jp", DEMO_PASSWORD)
+    page.goto("/consultations/overdue/")
+    assert "障がい者支援センター まちだ" in page.content()
+    assert "町田 太郎" not in page.content()
+    _axe(page, axe_source, "overdue-board")
+    page.goto("/consultations/missing-resources/")
+    _axe(page, axe_source, "missing-resources")
+    _sign_out(page)
+
+    sign_in(page, "cwc@example.jp", DEMO_PASSWORD)
+    page.goto("/consultations/outreach/new/")
+    _axe(page, axe_source, "outreach-form")
+    page.select_option("select[name=district]", index=1)
+    page.fill("input[name=household_tag]", "2丁目 角の家")
+    page.select_option("select[name=source]", "minsei")
+    page.get_by_role("button", name="登録する").click()
+    page.wait_for_load_state()
+    assert "見守りのケースを登録しました" in page.content()
+    _axe(page, axe_source, "outreach-detail")
