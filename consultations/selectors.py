@@ -229,3 +229,23 @@ def outreach_visible_to(user: Any) -> QuerySet[OutreachCase]:
     return OutreachCase.objects.filter(organization=membership.organization).exclude(
         status=OutreachCase.Status.ANONYMIZED
     )
+
+
+def incoming_counts_by_state(user: Any) -> list[dict[str, Any]]:
+    """How many incoming sheets are in each state (one grouped query)."""
+    agency = agency_of(user)
+    if agency is None:
+        return []
+    labels = dict(SheetStatus.choices)
+    rows = (
+        TsunaguSheet.objects.filter(receiver=agency)
+        .exclude(status=SheetStatus.DRAFT)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by("status")
+    )
+    order = list(SheetStatus.values)
+    return sorted(
+        ({"status": r["status"], "label": labels[r["status"]], "n": r["n"]} for r in rows),
+        key=lambda r: order.index(r["status"]),
+    )

@@ -355,7 +355,8 @@ def _city_staff() -> list[Any]:
 
 
 def _schedule_deadline_reminders(sheet: TsunaguSheet) -> None:
-    assert sheet.deadline_at is not None
+    if sheet.deadline_at is None:
+        return
     url = reverse("consultations:sheet_detail", kwargs={"pk": sheet.pk})
     before = max(
         sheet.deadline_at - timedelta(hours=conf.SHEET_REMINDER_HOURS_BEFORE), timezone.now()

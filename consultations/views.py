@@ -84,7 +84,13 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "consultations/inbox.html",
-        {"agency": agency, "tab": tab, "form": form, "page_obj": page},
+        {
+            "agency": agency,
+            "tab": tab,
+            "form": form,
+            "page_obj": page,
+            "counts": selectors.incoming_counts_by_state(request.user) if tab == "incoming" else [],
+        },
     )
 
 

@@ -7,7 +7,7 @@ import statistics
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -40,7 +40,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
         times.sort()
         return (
             statistics.median(times),
@@ -54,7 +55,8 @@ class Command(BaseCommand):
         client = Client(HTTP_HOST="localhost")
         client.force_login(receiver)
         sheet = TsunaguSheet.objects.filter(receiver=agency_of(receiver)).order_by("-id").first()
-        assert sheet is not None
+        if sheet is None:
+            raise CommandError("no sheets: load seed_demo --scale large first")
         pages = {
             "inbox incoming": reverse("consultations:inbox") + "?tab=incoming",
             "inbox incoming, urgency+state": reverse("consultations:inbox")
@@ -73,7 +75,8 @@ class Command(BaseCommand):
             p50, p95, queries = self._time(client, url, repeat)
             self.stdout.write(f"{name:34} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
         agency = agency_of(receiver)
-        assert agency is not None
+        if agency is None:
+            raise CommandError("the demo receiver has no agency")
         candidates = list(
             TsunaguSheet.objects.filter(receiver=agency, status=SheetStatus.SENT).values_list(
                 "pk", flat=True
