@@ -7,6 +7,6 @@ from celery import shared_task
 from . import services
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def anonymize_retention() -> tuple[int, int]:
     return services.consultations_anonymize_closed(), services.outreach_anonymize_stale()

@@ -214,3 +214,34 @@ def test_kpis_are_computed(users: dict[str, Any]) -> None:
     from indicators.registry import registered
 
     assert "consult_sheets_sent" in registered()
+
+
+def test_retention_command_anonymises_old_closed_cases_only(users: dict[str, Any]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old = make_consultation(users)
+    recent = make_consultation(users)
+    for c in (old, recent):
+        services.consultation_close(consultation=c, by=users["staff_elderly"])
+    Consultation.objects.filter(pk=old.pk).update(
+        closed_at=timezone.now() - timedelta(days=365 * 6)
+    )
+    out = StringIO()
+    call_command("consultations_retention", stdout=out)
+    assert "1 consultation(s)" in out.getvalue()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.anonymized_at is not None and recent.anonymized_at is None
+    assert recent.person_name == "町田 太郎"
+
+
+def test_kpis_by_district(users: dict[str, Any]) -> None:
+    from directory.models import District
+
+    make_sheet(users, status=SheetStatus.SENT)
+    fy = fiscal_year_of(timezone.now())
+    assert kpis.sheets_sent(fy, District.objects.get(code="machida-1")) == 1
+    assert kpis.sheets_sent(fy, District.objects.get(code="tsurukawa")) == 0
+    assert kpis.conferences_held(fy, District.objects.get(code="tsurukawa")) is None
