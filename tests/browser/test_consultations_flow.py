@@ -128,3 +128,27 @@ def test_city_board_and_outreach_pages_pass_axe(page: Any, axe_source: str, demo
     page.wait_for_load_state()
     assert "見守りのケースを登録しました" in page.content()
     _axe(page, axe_source, "outreach-detail")
+
+
+def test_conference_pages_pass_axe(page: Any, axe_source: str, demo: Any) -> None:
+    from tests.consultations.builders import make_conference
+
+    users = {
+        "staff_elderly": demo.users["staff.elderly@example.jp"],
+        "staff_disability": demo.users["staff.disability@example.jp"],
+    }
+    conference = make_conference(users)
+    sign_in(page, "staff.elderly@example.jp", DEMO_PASSWORD)
+    page.goto("/consultations/conferences/")
+    _axe(page, axe_source, "conference-list")
+    page.goto("/consultations/conferences/new/")
+    _axe(page, axe_source, "conference-form")
+    page.goto(f"/consultations/conferences/{conference.pk}/")
+    _axe(page, axe_source, "conference-detail")
+    page.fill("textarea[name=assessment]", "介護と障がいの両面の支援が必要")
+    page.select_option("select[name=decision]", "continue")
+    page.get_by_role("button", name="記録を保存する").click()
+    page.wait_for_load_state()
+    assert "会議の記録を保存しました" in page.content()
+    page.goto("/consultations/access-log/")
+    _axe(page, axe_source, "access-log")
