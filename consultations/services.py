@@ -259,6 +259,8 @@ def sheet_create(
     path: str = "",
 ) -> TsunaguSheet:
     """A draft sheet. Consent is checked again when it is sent."""
+    if consultation.status != Consultation.Status.OPEN:
+        raise ValidationError(_("終結した相談からはつなげません。"))
     if receiver.pk == consultation.agency_id:
         raise ValidationError(_("自分の機関にはつなげません。"))
     if set(shared_fields) - set(SharedField.values):

@@ -426,3 +426,12 @@ def test_renewed_consent_lets_a_blocked_sheet_be_sent(users: dict[str, Any], cli
     )
     assert r.status_code == 302
     assert _move(users, sheet, SheetStatus.SENT, "staff_elderly").status == SheetStatus.SENT
+
+
+def test_a_closed_consultation_cannot_be_handed_over(users: dict[str, Any]) -> None:
+    c = make_consultation(users)
+    services.consultation_close(consultation=c, by=users["staff_elderly"])
+    c.refresh_from_db()
+    with pytest.raises(ValidationError, match="終結"):
+        make_sheet(users, status=SheetStatus.DRAFT, consultation=c)
+    assert not TsunaguSheet.objects.exists()
