@@ -525,6 +525,9 @@ def conference_create(
         raise ValidationError(
             _("重層的支援会議には本人の同意が必要です。同意がない場合は支援会議を選んでください。")
         )
+    today = timezone.localdate()
+    if not (today - timedelta(days=3650) <= held_on <= today + timedelta(days=3650)):
+        raise ValidationError(_("開催日を確かめてください。"))
     conference = Conference(
         convened_by=convened_by,
         created_by=by,
@@ -560,6 +563,8 @@ def conference_record(
     next_review_on: date | None,
     path: str = "",
 ) -> Conference:
+    if next_review_on is not None and next_review_on < conference.held_on:
+        raise ValidationError(_("次の見直し日は開催日より後にしてください。"))
     with transaction.atomic():
         locked = Conference.objects.select_for_update().get(pk=conference.pk)
         locked.assessment = assessment
@@ -608,6 +613,8 @@ def conference_task_add(
     due_on: date | None,
     path: str = "",
 ) -> ConferenceTask:
+    if due_on is not None and due_on < conference.held_on:
+        raise ValidationError(_("期限は開催日より後にしてください。"))
     if not conference.participants.filter(pk=organization.pk).exists():
         raise ValidationError(_("担当機関は会議の参加機関から選んでください。"))
     task = ConferenceTask(
@@ -736,6 +743,8 @@ def outreach_attempt_add(
         raise ValidationError(_("見守り中のケースにだけ記録できます。"))
     if on > timezone.localdate():
         raise ValidationError(_("未来の日付は入れられません。"))
+    if on < case.created_at.date() - timedelta(days=365):
+        raise ValidationError(_("日付が古すぎます。"))
     attempt = OutreachAttempt(case=case, on=on, method=method, reached=reached, note=note, by=by)
     attempt.full_clean()
     with transaction.atomic():

@@ -429,17 +429,22 @@ def conference_record(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = ConferenceRecordForm(request.POST, instance=Conference.objects.get(pk=conference.pk))
     if form.is_valid():
         d = form.cleaned_data
-        services.conference_record(
-            conference=conference,
-            by=request.user,
-            agency=agency,
-            assessment=d["assessment"],
-            direction=d["direction"],
-            decision=d["decision"],
-            next_review_on=d["next_review_on"],
-            path=request.get_full_path(),
-        )
-        messages.success(request, _("会議の記録を保存しました。"))
+        try:
+            services.conference_record(
+                conference=conference,
+                by=request.user,
+                agency=agency,
+                assessment=d["assessment"],
+                direction=d["direction"],
+                decision=d["decision"],
+                next_review_on=d["next_review_on"],
+                path=request.get_full_path(),
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("会議の記録を保存しました。"))
     else:
         for errors in form.errors.values():
             for e in errors:

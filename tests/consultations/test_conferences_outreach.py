@@ -245,3 +245,31 @@ def test_kpis_by_district(users: dict[str, Any]) -> None:
     assert kpis.sheets_sent(fy, District.objects.get(code="machida-1")) == 1
     assert kpis.sheets_sent(fy, District.objects.get(code="tsurukawa")) == 0
     assert kpis.conferences_held(fy, District.objects.get(code="tsurukawa")) is None
+
+
+def test_bad_dates_get_a_message_and_change_nothing(users: dict[str, Any], client: Any) -> None:
+    conference = make_conference(users)
+    client.force_login(users["staff_elderly"])
+    url = reverse("consultations:conference_record", kwargs={"pk": conference.pk})
+    r = client.post(
+        url,
+        {"assessment": "x", "decision": "continue", "next_review_on": "0001-01-02"},
+        follow=True,
+    )
+    assert "開催日より後" in r.content.decode()
+    conference.refresh_from_db()
+    assert conference.assessment == ""
+    case = make_outreach(users)
+    r = client.post(
+        reverse("consultations:outreach_attempt_add", kwargs={"pk": case.pk}),
+        {"on": "0001-01-01", "method": "visit"},
+    )
+    assert r.status_code == 404  # staff of an agency: not their case
+    client.force_login(users["cwc"])
+    r = client.post(
+        reverse("consultations:outreach_attempt_add", kwargs={"pk": case.pk}),
+        {"on": "0001-01-01", "method": "visit"},
+        follow=True,
+    )
+    assert "古すぎます" in r.content.decode()
+    assert not case.attempts.exists()
