@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements/dev.lock
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint fmt typecheck serve worker beat migrate seed vendor messages lock clean check-deploy bench
+.PHONY: run test lint fmt typecheck serve worker beat migrate seed vendor messages lock clean check-deploy bench soak
 
 $(STAMP): $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -84,3 +84,7 @@ clean:
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) -m bench.run
+
+## Reliability suite: private PostgreSQL + Redis, worker kill, outages, races (a few minutes)
+soak: $(STAMP)
+	$(PY) -m bench.soak

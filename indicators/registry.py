@@ -53,3 +53,8 @@ def autodiscover() -> None:
     if not _discovered:
         autodiscover_modules("kpis")
         _discovered = True
+
+
+def unregister(code: str) -> None:
+    """Remove a computation (tests register fake apps' indicators and clean up after)."""
+    _REGISTRY.pop(code, None)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -148,6 +149,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The portal's own submission rate limits (machida_portal.ratelimit); allauth has its own.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+
 # Bare views for the benchmark's baselines (make bench); never on in a real deployment.
 BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
 
@@ -172,6 +176,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.send_due_reminders",
         "schedule": float(REMINDER_SEND_INTERVAL_SECONDS),
         "options": {"expires": float(REMINDER_SEND_INTERVAL_SECONDS)},
+    },
+    # Nightly: every registered indicator for the current fiscal year (and the previous one
+    # in April and May, while late data still arrives).
+    "compute-indicators": {
+        "task": "indicators.tasks.compute_indicators",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 

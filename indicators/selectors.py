@@ -1,0 +1,256 @@
+"""Reads: what a viewer may see of the indicators, shaped for the dashboard and open data.
+
+Everything is loaded in a fixed number of queries (indicators, targets, measurements,
+districts) and shaped in Python, so a page's query count does not grow with years,
+districts or the size of the portal's data.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from accounts.roles import has_role
+from directory.models import District, Role
+
+from .charts import Chart, trend_chart
+from .conf import MIN_DISTRICT_SAMPLE
+from .models import Indicator, Measurement, Target, Unit
+from .registry import registered
+
+EDITOR_ROLES = (Role.CITY_STAFF, Role.ADMIN)
+
+
+def can_edit(user: Any) -> bool:
+    return has_role(user, *EDITOR_ROLES)
+
+
+def measurements_visible_to(user: Any) -> QuerySet[Measurement]:
+    qs = Measurement.objects.all()
+    if not can_edit(user):
+        qs = qs.filter(status=Measurement.Status.PUBLISHED)
+    return qs
+
+
+def confidence_interval(m: Measurement) -> tuple[Decimal, Decimal] | None:
+    """95 % interval of a surveyed share (normal approximation), when the sample is known."""
+    if m.indicator.unit != Unit.PERCENT or not m.sample_size:
+        return None
+    p = float(m.value) / 100
+    half = 1.96 * math.sqrt(max(p * (1 - p), 0.0) / m.sample_size) * 100
+    low, high = max(0.0, float(m.value) - half), min(100.0, float(m.value) + half)
+    return Decimal(f"{low:.1f}"), Decimal(f"{high:.1f}")
+
+
+def is_suppressed(m: Measurement) -> bool:
+    """District survey cells with too few respondents are not shown."""
+    return (
+        m.district_id is not None
+        and m.sample_size is not None
+        and m.sample_size < MIN_DISTRICT_SAMPLE
+    )
+
+
+@dataclass
+class Cell:
+    measurement: Measurement
+    suppressed: bool
+    ci: tuple[Decimal, Decimal] | None
+    list_url: str = ""
+
+    @property
+    def value(self) -> Decimal | None:
+        return None if self.suppressed else self.measurement.value
+
+
+@dataclass
+class IndicatorView:
+    indicator: Indicator
+    targets: list[Target]
+    city: list[Cell]  # by fiscal year, ascending
+    districts: list[tuple[District, Cell | None]]
+    district_year: int | None
+    available: bool  # False: computed, but no app registers the computation yet
+    list_url_name: str = ""
+    chart: Chart | None = None
+    expected: Decimal | None = None  # where the straight path says we should be now
+    needed_per_year: Decimal | None = None
+    on_track: bool | None = None
+    years: list[int] = field(default_factory=list)
+    focus: District | None = None
+    # district pk → fiscal year → cell, for the district-by-year table of the indicator page
+    by_district: dict[int, dict[int, Cell]] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> Cell | None:
+        return self.city[-1] if self.city else None
+
+    @property
+    def final_target(self) -> Target | None:
+        return self.targets[-1] if self.targets else None
+
+    @property
+    def district_years(self) -> list[int]:
+        return sorted({y for cells in self.by_district.values() for y in cells})
+
+    @property
+    def district_matrix(self) -> list[tuple[District, list[Cell | None]]]:
+        years = self.district_years
+        return [
+            (d, [self.by_district.get(d.pk, {}).get(y) for y in years]) for d, _ in self.districts
+        ]
+
+    @property
+    def table_rows(self) -> list[tuple[int, Cell | None, Target | None]]:
+        """The chart's numbers as a table: every year with a value or a target."""
+        cells = {c.measurement.fiscal_year: c for c in self.city}
+        targets = {t.fiscal_year: t for t in self.targets}
+        return [(y, cells.get(y), targets.get(y)) for y in sorted(set(cells) | set(targets))]
+
+    @property
+    def district_rows(self) -> list[tuple[District, Cell | None, int]]:
+        """Each district with its cell and a bar length (0–100) for the small bar chart."""
+        shown = [c.value for _, c in self.districts if c is not None and c.value is not None]
+        top = float(max(shown)) if shown else 0.0
+        if self.indicator.unit == Unit.PERCENT:
+            top = 100.0
+        rows = []
+        for district, cell in self.districts:
+            width = 0
+            if cell is not None and cell.value is not None and top > 0:
+                width = round(float(cell.value) / top * 100)
+            rows.append((district, cell, width))
+        return rows
+
+    @property
+    def has_demo(self) -> bool:
+        return (
+            self.indicator.baseline_is_demo
+            or any(t.is_demo for t in self.targets)
+            or any(c.measurement.is_demo for c in self.city)
+        )
+
+
+def _list_url(name: str, fiscal_year: int, district: District | None) -> str:
+    if not name:
+        return ""
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return ""
+    query = f"?fiscal_year={fiscal_year}"
+    if district is not None:
+        query += f"&district={district.code}"
+    return url + query
+
+
+def _straight_path(indicator: Indicator, target: Target | None, year: int) -> Decimal | None:
+    if (
+        target is None
+        or indicator.baseline_value is None
+        or indicator.baseline_fiscal_year is None
+        or target.fiscal_year <= indicator.baseline_fiscal_year
+    ):
+        return None
+    span = target.fiscal_year - indicator.baseline_fiscal_year
+    step = (target.value - indicator.baseline_value) / span
+    return (indicator.baseline_value + step * (year - indicator.baseline_fiscal_year)).quantize(
+        Decimal("0.01")
+    )
+
+
+def _progress(view: IndicatorView) -> None:
+    latest, target = view.latest, view.final_target
+    if latest is None or target is None:
+        return
+    year = latest.measurement.fiscal_year
+    view.expected = _straight_path(view.indicator, target, year)
+    remaining = target.fiscal_year - year
+    if remaining > 0:
+        view.needed_per_year = ((target.value - latest.measurement.value) / remaining).quantize(
+            Decimal("0.01")
+        )
+    if view.expected is not None:
+        up = view.indicator.direction == Indicator.Direction.UP
+        value = latest.measurement.value
+        view.on_track = value >= view.expected if up else value <= view.expected
+
+
+def indicator_views(
+    user: Any,
+    *,
+    indicators: QuerySet[Indicator] | None = None,
+    published_only: bool = False,
+    with_charts: bool = True,
+    focus: District | None = None,
+) -> list[IndicatorView]:
+    """``focus``: a district whose series replaces the city-wide one on the cards (latest
+    value, chart, progress against the plan's city-wide path); its suppressed cells are left
+    out of the series."""
+    measurements = (
+        Measurement.objects.filter(status=Measurement.Status.PUBLISHED)
+        if published_only
+        else measurements_visible_to(user)
+    )
+    qs = (indicators if indicators is not None else Indicator.objects.all()).prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("fiscal_year"))
+    )
+    items = list(qs)
+    by_indicator: dict[int, list[Measurement]] = {i.pk: [] for i in items}
+    for m in measurements.filter(indicator__in=[i.pk for i in items]).order_by(
+        "fiscal_year", "district_id"
+    ):
+        by_indicator[m.indicator_id].append(m)
+    districts = list(District.objects.filter(is_active=True))
+    district_by_pk = {d.pk: d for d in districts}
+    computed = registered()
+    views: list[IndicatorView] = []
+    for indicator in items:
+        reg = computed.get(indicator.code)
+        list_name = reg.list_url_name if reg else ""
+        rows = by_indicator[indicator.pk]
+        city: list[Cell] = []
+        per_district: dict[int, dict[int, Cell]] = {}
+        by_district: dict[int, dict[int, Cell]] = {}
+        for m in rows:
+            m.indicator = indicator  # already loaded: no query per row
+            if m.district_id is not None:
+                m.district = district_by_pk.get(m.district_id)
+            cell = Cell(
+                m,
+                is_suppressed(m),
+                confidence_interval(m),
+                _list_url(list_name, m.fiscal_year, m.district),
+            )
+            if focus is not None and m.district_id == focus.pk and not cell.suppressed:
+                city.append(cell)
+            if m.district_id is None:
+                if focus is None:
+                    city.append(cell)
+            else:
+                per_district.setdefault(m.fiscal_year, {})[m.district_id] = cell
+                by_district.setdefault(m.district_id, {})[m.fiscal_year] = cell
+        district_year = max(per_district) if per_district else None
+        district_cells = per_district.get(district_year, {}) if district_year else {}
+        view = IndicatorView(
+            indicator=indicator,
+            targets=list(indicator.targets.all()),
+            city=city,
+            districts=[(d, district_cells.get(d.pk)) for d in districts],
+            district_year=district_year,
+            available=indicator.source == Indicator.Source.SURVEY or reg is not None,
+            list_url_name=list_name,
+            years=sorted({m.fiscal_year for m in rows}),
+            by_district=by_district,
+            focus=focus,
+        )
+        _progress(view)
+        if with_charts:
+            view.chart = trend_chart(view)
+        views.append(view)
+    return views

@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.http import AuthenticatedHttpRequest
+from accounts.roles import role_required
+from directory.fiscal import fiscal_year_of
+from directory.models import District
+
+from .conf import PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR
+from .exports import export_rows
+from .forms import ComputeForm, ConfirmImportForm, ImportForm, IndicatorForm, MeasurementForm
+from .models import Indicator, Measurement, MeasurementChange
+from .selectors import EDITOR_ROLES, can_edit, indicator_views, measurements_visible_to
+from .services import (
+    CSV_COLUMNS,
+    indicator_update,
+    indicators_compute,
+    measurement_record,
+    measurement_transition,
+    measurements_publish,
+    survey_import,
+    survey_import_preview,
+)
+
+editor_required = role_required(*EDITOR_ROLES)
+
+
+def _current_plan_year() -> int:
+    return min(max(fiscal_year_of(timezone.now()), PLAN_FIRST_FISCAL_YEAR), PLAN_LAST_FISCAL_YEAR)
+
+
+@editor_required
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    districts = list(District.objects.filter(is_active=True))
+    code = request.GET.get("district", "")
+    focus = next((d for d in districts if d.code == code), None)
+    views = indicator_views(request.user, focus=focus)
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "plan_views": [v for v in views if v.indicator.kind == Indicator.Kind.PLAN],
+            "operational_views": [
+                v for v in views if v.indicator.kind == Indicator.Kind.OPERATIONAL
+            ],
+            "compute_form": ComputeForm(initial={"fiscal_year": _current_plan_year()}),
+            "any_demo": any(v.has_demo for v in views),
+            "districts": districts,
+            "focus": focus,
+        },
+    )
+
+
+def _indicator(code: str) -> Indicator:
+    return get_object_or_404(Indicator.objects.all(), code=code)
+
+
+@editor_required
+def indicator_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(code)
+    (view,) = indicator_views(request.user, indicators=Indicator.objects.filter(pk=indicator.pk))
+    rows = (
+        measurements_visible_to(request.user)
+        .filter(indicator=indicator)
+        .select_related("district", "updated_by")
+        .prefetch_related(
+            Prefetch("changes", queryset=MeasurementChange.objects.select_related("by"))
+        )
+        .order_by("-fiscal_year", "district__order", "district_id")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "view": view,
+            "indicator": indicator,
+            "page_obj": page,
+            "form": MeasurementForm(indicator=indicator),
+            "draft_count": indicator.measurements.filter(status=Measurement.Status.DRAFT).count(),
+        },
+    )
+
+
+@editor_required
+def indicator_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(code)
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in IndicatorForm.Meta.fields}
+        try:
+            indicator_update(
+                indicator=indicator, fields=fields, targets=form.cleaned_data["targets_text"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("指標の定義を保存しました。"))
+            return redirect("indicators:indicator_detail", code=indicator.code)
+    return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator})
+
+
+@editor_required
+def measurement_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(code)
+    form = MeasurementForm(request.POST or None, indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            measurement_record(
+                indicator=indicator,
+                fiscal_year=data["fiscal_year"],
+                district=data["district"],
+                value=data["value"],
+                sample_size=data["sample_size"],
+                numerator=data["numerator"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("値を保存しました（下書き）。"))
+            return redirect("indicators:indicator_detail", code=indicator.code)
+    return render(
+        request, "indicators/measurement_form.html", {"form": form, "indicator": indicator}
+    )
+
+
+@editor_required
+def measurement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    measurement = get_object_or_404(
+        Measurement.objects.select_related("indicator", "district"), pk=pk
+    )
+    indicator = measurement.indicator
+    form = MeasurementForm(
+        request.POST or None,
+        indicator=indicator,
+        fixed=measurement,
+        initial={
+            "value": measurement.value,
+            "sample_size": measurement.sample_size,
+            "numerator": measurement.numerator,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            measurement_record(
+                indicator=indicator,
+                fiscal_year=measurement.fiscal_year,
+                district=measurement.district,
+                value=data["value"],
+                sample_size=data["sample_size"],
+                numerator=data["numerator"],
+                reason=data["reason"],
+                source=measurement.source,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("値を訂正しました。変更履歴に残ります。"))
+            return redirect("indicators:indicator_detail", code=indicator.code)
+    return render(
+        request,
+        "indicators/measurement_form.html",
+        {"form": form, "indicator": indicator, "measurement": measurement},
+    )
+
+
+@require_POST
+@editor_required
+def measurement_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    measurement = get_object_or_404(Measurement.objects.select_related("indicator"), pk=pk)
+    to = request.POST.get("to", "")
+    try:
+        measurement_transition(measurement=measurement, to=to, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("公開しました。")
+            if to == Measurement.Status.PUBLISHED
+            else _("下書きに戻しました。"),
+        )
+    return redirect("indicators:indicator_detail", code=measurement.indicator.code)
+
+
+@require_POST
+@editor_required
+def indicator_publish(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(code)
+    count = measurements_publish(indicator=indicator, by=request.user)
+    messages.success(request, _("%(n)s件の値を公開しました。") % {"n": count})
+    return redirect("indicators:indicator_detail", code=indicator.code)
+
+
+@editor_required
+def survey_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"columns": CSV_COLUMNS}
+    if request.method == "POST" and "confirm" in request.POST:
+        confirm = ConfirmImportForm(request.POST)
+        if confirm.is_valid():
+            result = survey_import(text=confirm.cleaned_data["csv"], by=request.user)
+            if result.ok:
+                messages.success(
+                    request,
+                    _("%(n)s行を取り込みました（下書き）。内容を確かめて公開してください。")
+                    % {"n": len(result.rows)},
+                )
+                return redirect("indicators:dashboard")
+            context.update(preview=result, confirm_form=confirm)
+        context["form"] = ImportForm()
+        return render(request, "indicators/import.html", context)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        preview = survey_import_preview(form.cleaned_data["csv"])
+        context["preview"] = preview
+        if preview.ok:
+            context["confirm_form"] = ConfirmImportForm(initial={"csv": form.cleaned_data["csv"]})
+    context["form"] = form
+    return render(request, "indicators/import.html", context)
+
+
+@require_POST
+@editor_required
+def compute(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ComputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for e in form.errors.values() for m in e))
+        return redirect("indicators:dashboard")
+    result = indicators_compute(fiscal_year=form.cleaned_data["fiscal_year"], by=request.user)
+    messages.success(
+        request,
+        _("%(year)s年度の値を%(n)s件集計しました（下書き）。")
+        % {"year": result.fiscal_year, "n": result.stored},
+    )
+    if result.skipped:
+        messages.warning(
+            request,
+            _("集計できなかった指標：%(codes)s")
+            % {"codes": ", ".join(sorted(set(result.skipped)))},
+        )
+    return redirect("indicators:dashboard")
+
+
+# --- public ------------------------------------------------------------------------------
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    views = [
+        v
+        for v in indicator_views(request.user, published_only=True, with_charts=False)
+        if v.city or v.district_year
+    ]
+    return render(
+        request, "indicators/open_data.html", {"views": views, "can_edit": can_edit(request.user)}
+    )
+
+
+def _safe_cell(value: Any) -> Any:
+    # Spreadsheets run a cell that starts with = + - @ (or a tab/CR) as a formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def export_csv(request: HttpRequest) -> HttpResponse:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 Japanese correctly only with a BOM
+    writer = csv.writer(out)
+    rows = export_rows()
+    writer.writerow(rows.columns)
+    for row in rows.rows:
+        writer.writerow([_safe_cell(row[c]) for c in rows.columns])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="machida-indicators.csv"'
+    # Open data: published figures only, so any site may fetch them.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def export_json(request: HttpRequest) -> HttpResponse:
+    rows = export_rows()
+    response = JsonResponse(
+        {"columns": rows.columns, "rows": rows.rows},
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

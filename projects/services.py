@@ -1,0 +1,697 @@
+"""Writes for ideas and community projects. Keyword-only, validated, atomic.
+
+Other apps call these too: the sessions app (label ``future_sessions``) creates ideas that
+came up at a session with ``idea_create``, moves an idea to "brought to a future session"
+with ``idea_transition(to=Idea.Status.SESSION, ...)``, and creates projects from a session's
+outcome with ``project_create(..., ideas=[...])``. The consultations app may pass a 困りごと
+to an agency and mark it ``Idea.Status.CONNECTED`` with the coordinator's message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from directory.models import District, Membership, Organization, Role, Theme
+from directory.search import search_document
+from reminders.models import Reminder
+from reminders.services import notify, reminder_cancel, reminder_schedule
+
+from . import conf
+from .matching import score, skill_document
+from .models import (
+    IDEA_TRANSITIONS,
+    Availability,
+    HelpType,
+    Idea,
+    IdeaEvent,
+    IdeaNote,
+    IdeaPhoto,
+    IdeaReaction,
+    Match,
+    Need,
+    Offer,
+    OfferType,
+    Project,
+    ProjectActivity,
+    ProjectMember,
+    is_coordinator,
+    pack_codes,
+)
+
+
+def _idea_url(idea: Idea) -> str:
+    return reverse("projects:idea_detail", kwargs={"pk": idea.pk})
+
+
+def _refresh_idea_search(idea: Idea) -> None:
+    idea.search_document = search_document(idea.title, idea.description)
+
+
+def _tell_author(idea: Idea, event: IdeaEvent, subject: str) -> None:
+    """Email and in-portal notice to the author; to the email given by phone when the idea
+    was entered on someone's behalf and they have no account."""
+    body = event.message or subject
+    key = f"idea:{idea.pk}:event:{event.pk}"
+    if idea.author_id is not None:
+        notify(
+            recipient=idea.author,
+            key=key,
+            subject=subject,
+            body=body,
+            url=_idea_url(idea),
+            about=idea,
+        )
+    elif "@" in idea.on_behalf_contact:
+        reminder_schedule(
+            kind="notice",
+            key=key,
+            due_at=timezone.now(),
+            subject=subject,
+            body=body,
+            recipient_email=idea.on_behalf_contact.strip(),
+            about=idea,
+        )
+
+
+def _schedule_ack_reminders(idea: Idea) -> None:
+    due = idea.created_at + timedelta(days=conf.ack_days() - conf.ack_reminder_days_before())
+    coordinators = (
+        Membership.objects.filter(role=Role.COORDINATOR, is_active=True, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    for user_id in coordinators:
+        reminder_schedule(
+            kind="idea_ack",
+            key=f"idea:{idea.pk}:ack:{user_id}",
+            due_at=due,
+            subject=_("新しいアイデアへの受付の連絡が期限間近です：%(title)s")
+            % {"title": idea.title},
+            body=_("%(days)d 日以内に提案者へ最初の連絡をしてください。")
+            % {"days": conf.ack_days()},
+            recipient=User(pk=user_id),
+            url=_idea_url(idea),
+            about=idea,
+        )
+
+
+def _cancel_ack_reminders(idea: Idea) -> None:
+    keys = Reminder.objects.filter(
+        idempotency_key__startswith=f"idea:{idea.pk}:ack:", status=Reminder.Status.PENDING
+    ).values_list("idempotency_key", flat=True)
+    for key in list(keys):
+        reminder_cancel(key=key)
+
+
+def _mark_responded(idea: Idea) -> None:
+    if idea.first_response_at is None:
+        idea.first_response_at = timezone.now()
+        _cancel_ack_reminders(idea)
+
+
+def idea_create(
+    *,
+    by: User,
+    kind: str,
+    title: str,
+    description: str,
+    district: District | None = None,
+    themes: Iterable[Theme] = (),
+    help_types: Sequence[str] = (),
+    contact_method: str = Idea.Contact.PORTAL,
+    contact_detail: str = "",
+    is_public: bool = False,
+    photos: Iterable[ContentFile[bytes]] = (),
+    on_behalf: bool = False,
+    on_behalf_name: str = "",
+    on_behalf_contact: str = "",
+    author: User | None = None,
+    submission_token: uuid.UUID | None = None,
+    draft: bool = False,
+) -> Idea:
+    """Receive an idea (or keep it as the author's draft with ``draft=True``). Posting the
+    same form twice (same ``submission_token``) returns the idea the first post created
+    instead of a second one.
+
+    ``on_behalf``: a staff member typed it in after a call or a visit; the resident's name
+    and contact are kept and ``entered_by`` records who typed it. ``author`` is the
+    resident's account when they have one (default: ``by`` unless on behalf).
+    """
+    if submission_token is not None:
+        existing = Idea.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing
+    if on_behalf and not is_coordinator(by):
+        raise ValidationError(_("代理入力はコーディネーターだけができます。"))
+    if on_behalf and not on_behalf_name.strip():
+        raise ValidationError({"on_behalf_name": _("提案者の氏名を入力してください。")})
+    unknown = set(help_types) - set(HelpType.values)
+    if unknown:
+        raise ValidationError({"help_types": _("協力の種類が正しくありません。")})
+    idea = Idea(
+        kind=kind,
+        title=title.strip(),
+        description=description.strip(),
+        district=district,
+        help_types=list(help_types),
+        contact_method=contact_method,
+        contact_detail=contact_detail.strip(),
+        # Troubles are never on the public board.
+        is_public=is_public and kind != Idea.Kind.TROUBLE,
+        author=author if author is not None else (None if on_behalf else by),
+        entered_by=by if on_behalf else None,
+        on_behalf_name=on_behalf_name.strip() if on_behalf else "",
+        on_behalf_contact=on_behalf_contact.strip() if on_behalf else "",
+        submission_token=submission_token or uuid.uuid4(),
+        status=Idea.Status.DRAFT if draft else Idea.Status.RECEIVED,
+    )
+    _refresh_idea_search(idea)
+    idea.full_clean()
+    try:
+        with transaction.atomic():
+            idea.save()
+            idea.themes.set(list(themes))
+            for photo in photos:
+                p = IdeaPhoto(idea=idea)
+                p.image.save(photo.name or "photo.jpg", photo, save=True)
+            if not draft:
+                _receive(idea, by)
+    except IntegrityError:
+        # Two clicks raced past the first check: the other one stored it.
+        if submission_token is not None:
+            return Idea.objects.get(submission_token=submission_token)
+        raise
+    return idea
+
+
+def _receive(idea: Idea, by: User) -> None:
+    """The receipt: first timeline step, acknowledgement reminders, the author told."""
+    event = IdeaEvent.objects.create(
+        idea=idea,
+        from_status=Idea.Status.DRAFT if idea.events.exists() else "",
+        to_status=Idea.Status.RECEIVED,
+        by=by,
+        message=_("アイデアを受け付けました。コーディネーターから連絡します。"),
+    )
+    _schedule_ack_reminders(idea)
+    _tell_author(idea, event, _("アイデアを受け付けました：%(t)s") % {"t": idea.title})
+
+
+DRAFT_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "district",
+    "help_types",
+    "contact_method",
+    "contact_detail",
+    "is_public",
+)
+
+
+def idea_update_draft(
+    *,
+    idea: Idea,
+    by: User,
+    themes: Iterable[Theme] | None = None,
+    photos: Iterable[ContentFile[bytes]] = (),
+    **fields: Any,
+) -> Idea:
+    """Change a draft. A sent idea is not edited (its history would no longer match)."""
+    with transaction.atomic():
+        locked = Idea.objects.select_for_update().get(pk=idea.pk)
+        if locked.status != Idea.Status.DRAFT or locked.author_id != by.pk:
+            raise ValidationError(_("送ったアイデアは編集できません。"))
+        for name, value in fields.items():
+            if name not in DRAFT_FIELDS:
+                raise TypeError(f"not a draft field: {name}")
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        if set(locked.help_types) - set(HelpType.values):
+            raise ValidationError({"help_types": _("協力の種類が正しくありません。")})
+        locked.is_public = locked.is_public and locked.kind != Idea.Kind.TROUBLE
+        _refresh_idea_search(locked)
+        locked.full_clean()
+        locked.save()
+        if themes is not None:
+            locked.themes.set(list(themes))
+        for photo in photos:
+            p = IdeaPhoto(idea=locked)
+            p.image.save(photo.name or "photo.jpg", photo, save=True)
+    return locked
+
+
+def idea_submit(*, idea: Idea, by: User) -> Idea:
+    """Send a draft: it is received now. Sending twice (a stale form) changes nothing."""
+    with transaction.atomic():
+        locked = Idea.objects.select_for_update().get(pk=idea.pk)
+        if locked.status != Idea.Status.DRAFT:
+            return locked
+        if locked.author_id != by.pk:
+            raise ValidationError(_("送ったアイデアは編集できません。"))
+        locked.status = Idea.Status.RECEIVED
+        locked.created_at = timezone.now()
+        locked.save(update_fields=["status", "created_at", "updated_at"])
+        _receive(locked, by)
+    return locked
+
+
+def idea_transition(*, idea: Idea, to: str, by: User, message: str = "") -> Idea:
+    """Move an idea along the state machine (``IDEA_TRANSITIONS``), write the dated
+    history row and tell the author. Refuses a change the table does not allow."""
+    with transaction.atomic():
+        locked = Idea.objects.select_for_update().get(pk=idea.pk)
+        if locked.status == Idea.Status.DRAFT or to not in IDEA_TRANSITIONS[locked.status]:
+            raise ValidationError(
+                _("「%(a)s」から「%(b)s」には変えられません。")
+                % {"a": locked.get_status_display(), "b": Idea.Status(to).label}
+            )
+        event = IdeaEvent.objects.create(
+            idea=locked, from_status=locked.status, to_status=to, by=by, message=message.strip()
+        )
+        locked.status = to
+        _mark_responded(locked)
+        locked.save(update_fields=["status", "first_response_at", "updated_at"])
+        _tell_author(
+            locked,
+            event,
+            _("アイデア「%(t)s」の状況：%(s)s") % {"t": locked.title, "s": Idea.Status(to).label},
+        )
+    idea.refresh_from_db()
+    return idea
+
+
+def idea_reply(*, idea: Idea, by: User, message: str) -> IdeaEvent:
+    """A message to the author without a status change (it counts as a first response)."""
+    message = message.strip()
+    if not message:
+        raise ValidationError({"message": _("メッセージを入力してください。")})
+    with transaction.atomic():
+        locked = Idea.objects.select_for_update().get(pk=idea.pk)
+        event = IdeaEvent.objects.create(idea=locked, by=by, message=message)
+        _mark_responded(locked)
+        locked.save(update_fields=["first_response_at", "updated_at"])
+        _tell_author(
+            locked, event, _("アイデア「%(t)s」にコーディネーターから返信") % {"t": locked.title}
+        )
+    return event
+
+
+def idea_assign(*, idea: Idea, to: User | None, by: User) -> Idea:
+    if to is not None and not is_coordinator(to):
+        raise ValidationError(_("担当にできるのはコーディネーターだけです。"))
+    Idea.objects.filter(pk=idea.pk).update(assigned_to=to, updated_at=timezone.now())
+    idea.assigned_to = to
+    return idea
+
+
+def idea_note_add(*, idea: Idea, by: User, text: str) -> IdeaNote:
+    note = IdeaNote(idea=idea, by=by, text=text.strip())
+    note.full_clean()
+    note.save()
+    return note
+
+
+def idea_react(*, idea: Idea, user: User, kind: str) -> bool:
+    """Toggle 参加したい / 応援する. A user counts once per kind. Returns whether it is on."""
+    if kind not in IdeaReaction.Kind.values:
+        raise ValidationError(_("操作が正しくありません。"))
+    with transaction.atomic():
+        deleted, _rows = IdeaReaction.objects.filter(idea=idea, user=user, kind=kind).delete()
+        if deleted:
+            return False
+        try:
+            with transaction.atomic():
+                IdeaReaction.objects.create(idea=idea, user=user, kind=kind)
+        except IntegrityError:
+            pass  # a double click: the other request already recorded it
+    return True
+
+
+def idea_merge(*, source: Idea, target: Idea, by: User, message: str = "") -> Idea:
+    """Merge a duplicate into ``target``: supporters move over (once each), the source's
+    history is summarised on the target, and the source's author is told."""
+    if source.pk == target.pk:
+        raise ValidationError(_("同じアイデアどうしはまとめられません。"))
+    if target.status == Idea.Status.MERGED:
+        raise ValidationError(_("まとめ先のアイデアはすでにほかにまとめられています。"))
+    with transaction.atomic():
+        existing = set(IdeaReaction.objects.filter(idea=target).values_list("user_id", "kind"))
+        for reaction in IdeaReaction.objects.filter(idea=source):
+            if (reaction.user_id, reaction.kind) not in existing:
+                IdeaReaction.objects.create(
+                    idea=target, user_id=reaction.user_id, kind=reaction.kind
+                )
+        IdeaReaction.objects.filter(idea=source).delete()
+        IdeaEvent.objects.create(
+            idea=target,
+            by=by,
+            message=_("「%(t)s」（受付 %(d)s）をこのアイデアにまとめました。")
+            % {"t": source.title, "d": timezone.localtime(source.created_at).date().isoformat()},
+        )
+        Idea.objects.filter(pk=source.pk).update(merged_into=target)
+        source.merged_into = target
+        idea_transition(
+            idea=source,
+            to=Idea.Status.MERGED,
+            by=by,
+            message=message
+            or _("同じ内容のアイデア「%(t)s」とまとめて進めます。") % {"t": target.title},
+        )
+    return target
+
+
+def project_create(
+    *,
+    title: str,
+    purpose: str,
+    by: User,
+    districts: Iterable[District] = (),
+    themes: Iterable[Theme] = (),
+    ideas: Iterable[Idea] = (),
+    lead_user: User | None = None,
+    lead_organization: Organization | None = None,
+    status: str = Project.Status.PLANNING,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    is_public: bool = True,
+    imported_participants: int = 0,
+    message: str = "",
+) -> Project:
+    """Create a community project, prefilled from ideas and/or a session outcome. Each idea
+    that may still move becomes "became a project" and its author is told."""
+    project = Project(
+        title=title.strip(),
+        purpose=purpose.strip(),
+        lead_user=lead_user,
+        lead_organization=lead_organization,
+        status=status,
+        start_date=start_date,
+        end_date=end_date,
+        is_public=is_public,
+        imported_participants=imported_participants,
+        created_by=by,
+    )
+    project.search_document = search_document(project.title, project.purpose)
+    project.full_clean()
+    ideas = list(ideas)
+    with transaction.atomic():
+        project.save()
+        project.districts.set(list(districts))
+        project.themes.set(list(themes))
+        project.ideas.set(ideas)
+        if lead_user is not None:
+            ProjectMember.objects.create(
+                project=project,
+                user=lead_user,
+                role=ProjectMember.Role.ORGANIZER,
+                joined_on=start_date or timezone.localdate(),
+            )
+        for idea in ideas:
+            if Idea.Status.PROJECT in IDEA_TRANSITIONS[idea.status]:
+                idea_transition(
+                    idea=idea,
+                    to=Idea.Status.PROJECT,
+                    by=by,
+                    message=message
+                    or _("プロジェクト「%(t)s」が始まります。") % {"t": project.title},
+                )
+    return project
+
+
+def project_join(
+    *, project: Project, user: User, role: str = ProjectMember.Role.MEMBER
+) -> ProjectMember:
+    """Join a project (once; joining again keeps the first date)."""
+    member, _created = ProjectMember.objects.get_or_create(
+        project=project, user=user, defaults={"role": role, "joined_on": timezone.localdate()}
+    )
+    return member
+
+
+def project_activity_add(
+    *, project: Project, by: User, date: date, text: str, photo: ContentFile[bytes] | None = None
+) -> ProjectActivity:
+    activity = ProjectActivity(project=project, by=by, date=date, text=text.strip())
+    activity.full_clean(exclude=["photo"])
+    with transaction.atomic():
+        if photo is not None:
+            activity.photo.save(photo.name or "photo.jpg", photo, save=False)
+        activity.save()
+    return activity
+
+
+def can_edit_project(*, project: Project, user: Any) -> bool:
+    if is_coordinator(user):
+        return True
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and ProjectMember.objects.filter(
+            project=project, user=user, role=ProjectMember.Role.ORGANIZER
+        ).exists()
+    )
+
+
+# --- offers, needs and matching ---------------------------------------------------------
+
+
+def _check_codes(values: Iterable[str], allowed: list[str], field: str) -> None:
+    if set(values) - set(allowed):
+        raise ValidationError({field: _("選択肢が正しくありません。")})
+
+
+def offer_create(
+    *,
+    owner: User,
+    title: str,
+    description: str,
+    offer_types: Sequence[str],
+    contact: str,
+    skills: str = "",
+    availability: Sequence[str] = (),
+    themes: Iterable[Theme] = (),
+    districts: Iterable[District] = (),
+    organization: Organization | None = None,
+) -> Offer:
+    _check_codes(offer_types, OfferType.values, "offer_types")
+    _check_codes(availability, Availability.values, "availability")
+    if not offer_types:
+        raise ValidationError({"offer_types": _("出せるものを一つ以上選んでください。")})
+    if (
+        organization is not None
+        and not owner.memberships.filter(organization=organization, is_active=True).exists()
+    ):
+        raise ValidationError(_("所属していない団体としては登録できません。"))
+    offer = Offer(
+        owner=owner,
+        organization=organization,
+        title=title.strip(),
+        description=description.strip(),
+        offer_types=pack_codes(offer_types),
+        skills=skills.strip(),
+        skill_document=skill_document(skills),
+        availability=pack_codes(availability),
+        contact=contact.strip(),
+        search_document=search_document(title, description, skills),
+    )
+    offer.full_clean()
+    with transaction.atomic():
+        offer.save()
+        offer.themes.set(list(themes))
+        offer.districts.set(list(districts))
+    return offer
+
+
+def need_create(
+    *,
+    by: User,
+    title: str,
+    description: str,
+    source: str,
+    need_types: Sequence[str],
+    skills: str = "",
+    availability: Sequence[str] = (),
+    themes: Iterable[Theme] = (),
+    district: District | None = None,
+    contact: str = "",
+    idea: Idea | None = None,
+    project: Project | None = None,
+    organization: Organization | None = None,
+    owner: User | None = None,
+    is_public: bool = True,
+) -> Need:
+    """A need from an idea, a project's open role, or an organization's recruitment."""
+    _check_codes(need_types, OfferType.values, "need_types")
+    _check_codes(availability, Availability.values, "availability")
+    if not need_types:
+        raise ValidationError({"need_types": _("求めるものを一つ以上選んでください。")})
+    need = Need(
+        title=title.strip(),
+        description=description.strip(),
+        source=source,
+        idea=idea,
+        project=project,
+        organization=organization,
+        owner=owner if owner is not None else by,
+        need_types=pack_codes(need_types),
+        skills=skills.strip(),
+        skill_document=skill_document(skills),
+        availability=pack_codes(availability),
+        district=district,
+        contact=contact.strip(),
+        # A need behind a trouble stays between its author and the coordinators.
+        is_public=is_public and not (idea is not None and idea.is_trouble),
+    )
+    need.full_clean()
+    with transaction.atomic():
+        need.save()
+        need.themes.set(list(themes))
+    return need
+
+
+HELP_TO_OFFER = {
+    HelpType.PEOPLE: OfferType.TIME,
+    HelpType.PLACE: OfferType.VENUE,
+    HelpType.MONEY: OfferType.FUNDS,
+    HelpType.KNOWHOW: OfferType.SKILL,
+    HelpType.PUBLICITY: OfferType.SKILL,
+}
+
+
+def need_from_idea(*, idea: Idea, by: User) -> Need:
+    """Turn what an idea asks for into a need that feeds matching."""
+    types = sorted({HELP_TO_OFFER[HelpType(h)] for h in idea.help_types}) or [OfferType.TIME]
+    return need_create(
+        by=by,
+        owner=idea.author,
+        title=idea.title,
+        description=idea.description,
+        source=Need.Source.IDEA,
+        need_types=types,
+        themes=idea.themes.all(),
+        district=idea.district,
+        contact=idea.contact_detail,
+        idea=idea,
+        is_public=idea.is_public,
+    )
+
+
+def _need_side(need: Need, user: Any) -> bool:
+    if need.owner_id is not None and need.owner_id == getattr(user, "pk", None):
+        return True
+    if (
+        need.organization_id
+        and user.memberships.filter(organization_id=need.organization_id, is_active=True).exists()
+    ):
+        return True
+    return bool(
+        need.project_id
+        and ProjectMember.objects.filter(
+            project_id=need.project_id, user=user, role=ProjectMember.Role.ORGANIZER
+        ).exists()
+    )
+
+
+def _offer_side(offer: Offer, user: Any) -> bool:
+    if offer.owner_id == getattr(user, "pk", None):
+        return True
+    return bool(
+        offer.organization_id
+        and user.memberships.filter(organization_id=offer.organization_id, is_active=True).exists()
+    )
+
+
+def match_sides(*, match: Match, user: Any) -> tuple[bool, bool]:
+    """(speaks for the need, speaks for the offer)."""
+    if not getattr(user, "is_authenticated", False):
+        return False, False
+    return _need_side(match.need, user), _offer_side(match.offer, user)
+
+
+def match_propose(*, need: Need, offer: Offer, by: User) -> Match:
+    """Propose a connection (once per pair). Both sides are told; the proposer's own side
+    counts as accepted."""
+    from .matching import _need_facts, _offer_facts
+
+    result = score(**_need_facts(need), **_offer_facts(offer))
+    reasons = result.reasons if result else []
+    with transaction.atomic():
+        match, created = Match.objects.get_or_create(
+            need=need, offer=offer, defaults={"proposed_by": by, "reasons": reasons}
+        )
+        if created:
+            need_side, offer_side = match_sides(match=match, user=by)
+            now = timezone.now()
+            if need_side:
+                match.need_accepted_at = now
+            if offer_side:
+                match.offer_accepted_at = now
+            match.save()
+            url = reverse("projects:match_detail", kwargs={"pk": match.pk})
+            for recipient in [u for u in {need.owner, offer.owner} if u is not None and u != by]:
+                notify(
+                    recipient=recipient,
+                    key=f"match:{match.pk}:proposed:{recipient.pk}",
+                    subject=_("「%(n)s」と「%(o)s」をつなぐ提案があります")
+                    % {"n": need.title, "o": offer.title},
+                    body=_("内容を見て、承諾するかどうかを選んでください。"),
+                    url=url,
+                    about=match,
+                )
+    return match
+
+
+def match_respond(*, match: Match, user: User, accept: bool) -> Match:
+    """Accept or decline for the side(s) ``user`` speaks for. When both have accepted, each
+    side is told and the contact details appear on the match page."""
+    with transaction.atomic():
+        locked = Match.objects.select_for_update().select_related("need", "offer").get(pk=match.pk)
+        need_side, offer_side = match_sides(match=locked, user=user)
+        if not (need_side or offer_side):
+            raise ValidationError(_("この提案に答えられるのは当事者だけです。"))
+        now = timezone.now()
+        if not accept:
+            locked.declined_at = now
+        else:
+            if need_side and locked.need_accepted_at is None:
+                locked.need_accepted_at = now
+            if offer_side and locked.offer_accepted_at is None:
+                locked.offer_accepted_at = now
+        locked.save()
+        if locked.both_accepted:
+            url = reverse("projects:match_detail", kwargs={"pk": locked.pk})
+            for recipient in [u for u in {locked.need.owner, locked.offer.owner} if u is not None]:
+                notify(
+                    recipient=recipient,
+                    key=f"match:{locked.pk}:accepted:{recipient.pk}",
+                    subject=_("つながりました：%(n)s × %(o)s")
+                    % {"n": locked.need.title, "o": locked.offer.title},
+                    body=_("双方が承諾しました。連絡先を確認できます。"),
+                    url=url,
+                    about=locked,
+                )
+    return locked
+
+
+def project_update(*, project: Project, by: User, **fields: Any) -> Project:
+    """Change a project's fields (status, dates, text, districts, themes …)."""
+    m2m = {k: fields.pop(k) for k in ("districts", "themes") if k in fields}
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.search_document = search_document(project.title, project.purpose)
+    project.full_clean()
+    with transaction.atomic():
+        project.save()
+        for name, values in m2m.items():
+            getattr(project, name).set(list(values))
+    return project

@@ -1,0 +1,57 @@
+from typing import Any
+
+from tests.access import Row, everyone, only
+
+EDITORS = ["city", "admin"]
+
+
+def _code(users: dict[str, Any]) -> dict[str, Any]:
+    return {"code": "I-2"}
+
+
+def _measurement(users: dict[str, Any]) -> dict[str, Any]:
+    from indicators.models import Indicator
+    from indicators.services import measurement_record
+
+    m = measurement_record(
+        indicator=Indicator.objects.get(code="I-2"),
+        fiscal_year=2024,
+        district=None,
+        value=40,
+        by=users["city"],
+    )
+    return {"pk": m.pk}
+
+
+ROWS = [
+    Row("indicators:dashboard", only(EDITORS)),
+    Row("indicators:open_data", everyone(200)),
+    Row("indicators:export_csv", everyone(200)),
+    Row("indicators:export_json", everyone(200)),
+    Row("indicators:import", only(EDITORS)),
+    Row(
+        "indicators:import",
+        only(EDITORS, ok=200),
+        method="post",
+        id="post:indicators:import",
+        data=lambda u: {"text": "code,fiscal_year,district,value\nI-2,2024,,40\n"},
+    ),
+    Row(
+        "indicators:compute",
+        only(EDITORS, ok=302),
+        method="post",
+        data=lambda u: {"fiscal_year": "2024"},
+    ),
+    Row("indicators:indicator_detail", only(EDITORS), kwargs=_code),
+    Row("indicators:indicator_edit", only(EDITORS), kwargs=_code),
+    Row("indicators:measurement_new", only(EDITORS), kwargs=_code),
+    Row("indicators:indicator_publish", only(EDITORS, ok=302), kwargs=_code, method="post"),
+    Row("indicators:measurement_edit", only(EDITORS), kwargs=_measurement),
+    Row(
+        "indicators:measurement_status",
+        only(EDITORS, ok=302),
+        kwargs=_measurement,
+        method="post",
+        data=lambda u: {"to": "published"},
+    ),
+]
