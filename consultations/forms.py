@@ -283,3 +283,9 @@ class ConsentForm(forms.Form):
     consent_expires_on = forms.DateField(
         label=_("同意の有効期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class IdeaHandoffForm(OutreachConvertForm):
+    consent_confirmed = forms.BooleanField(
+        label=_("本人から、相談支援機関に伝えることの同意を得ました"), required=True
+    )

@@ -163,6 +163,15 @@ class Consultation(models.Model):
     )
     consent_expires_on = models.DateField(_("同意の有効期限"), null=True, blank=True)
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    # A 困りごと idea a coordinator passed on with the resident's consent.
+    source_idea = models.ForeignKey(
+        "projects.Idea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("元の困りごと"),
+    )
     closed_at = models.DateTimeField(_("終結日時"), null=True, blank=True)
     anonymized_at = models.DateTimeField(_("匿名化日時"), null=True, blank=True)
     search_document = models.TextField(editable=False, blank=True, default="")

@@ -34,4 +34,13 @@ NAV = [
         order=66,
         description=_("会議で見つかった、今ある資源では応えられないニーズを確かめます。"),
     ),
+    NavItem(
+        _("困りごとを相談へつなぐ"),
+        "consultations:idea_handoff_list",
+        roles=frozenset({Role.COORDINATOR, Role.WELFARE_COORDINATOR}),
+        order=64,
+        description=_(
+            "個人の福祉の相談にあたる困りごとを、本人の同意を得て相談支援機関へつなぎます。"
+        ),
+    ),
 ]

@@ -26,4 +26,6 @@ urlpatterns = [
     path("outreach/<int:pk>/", views.outreach_detail, name="outreach_detail"),
     path("outreach/<int:pk>/attempts/", views.outreach_attempt_add, name="outreach_attempt_add"),
     path("outreach/<int:pk>/convert/", views.outreach_convert, name="outreach_convert"),
+    path("ideas/", views.idea_handoff_list, name="idea_handoff_list"),
+    path("ideas/<int:pk>/handoff/", views.idea_handoff, name="idea_handoff"),
 ]

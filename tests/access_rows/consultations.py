@@ -170,3 +170,31 @@ ROWS += [
         data=lambda u: {"consent_status": "given", "consent_method": "verbal"},
     ),
 ]
+
+
+def _idea(users: dict[str, Any]) -> dict[str, Any]:
+    from tests.consultations.builders import make_trouble_idea
+
+    return {"pk": make_trouble_idea(users).pk}
+
+
+_HANDOFF = only(["coordinator", "cwc"])
+
+ROWS += [
+    Row("consultations:idea_handoff_list", _HANDOFF),
+    Row("consultations:idea_handoff", _HANDOFF, kwargs=_idea),
+    Row(
+        "consultations:idea_handoff",
+        {**_HANDOFF, "coordinator": 302, "cwc": 404},
+        method="post",
+        id="post:consultations:idea_handoff",
+        kwargs=_idea,
+        data=lambda u: {
+            "agency": _elderly_agency_id(u),
+            "person_name": "山田 花子",
+            "consent_method": "verbal",
+            "consent_confirmed": "on",
+        },
+        notes="once passed on, the idea is no longer a candidate: 404 for the next",
+    ),
+]

@@ -102,3 +102,16 @@ def make_outreach(users: dict[str, Any]) -> Any:
         source="minsei",
         rhythm_days=7,
     )
+
+
+def make_trouble_idea(users: dict[str, Any]) -> Any:
+    from projects.models import Idea
+    from projects.services import idea_create
+
+    return idea_create(
+        by=users["resident"],
+        kind=Idea.Kind.TROUBLE,
+        title="親の介護と仕事の両立がつらい",
+        description="母の介護で仕事を休みがちです。誰に相談すればいいかわかりません。",
+        district=District.objects.get(code="machida-1"),
+    )
