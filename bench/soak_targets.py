@@ -108,12 +108,21 @@ def _registrations_prepare(services: Any) -> dict[str, Any] | None:
         "email, true, true FROM accounts_user WHERE email LIKE 'soak%@example.jp' "
         "ON CONFLICT DO NOTHING"
     )
-    ids = services.sql(
-        "SELECT id FROM future_sessions_futuresession WHERE status = 'scheduled' AND starts_at > "
-        f"now() ORDER BY starts_at LIMIT {SOAK_SESSIONS}"
-    ).split()
-    if len(ids) < SOAK_SESSIONS:
+    # Twenty copies of an upcoming demo session, so the run owns its sessions outright.
+    table = "future_sessions_futuresession"
+    columns = services.sql(
+        "SELECT string_agg(quote_ident(column_name), ',') FROM information_schema.columns "
+        f"WHERE table_name = '{table}' AND column_name <> 'id'"
+    )
+    source = services.sql(
+        f"SELECT id FROM {table} WHERE status = 'scheduled' AND starts_at > now() LIMIT 1"
+    )
+    if not source:
         return None
+    ids = services.sql(
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table}, "
+        f"generate_series(1, {SOAK_SESSIONS}) WHERE id = {source} RETURNING id"
+    ).split()
     services.sql(
         f"UPDATE future_sessions_futuresession SET capacity = {CAPACITY} WHERE id IN "
         f"({','.join(ids)})"

@@ -151,6 +151,8 @@ else:
 
 # The portal's own submission rate limits (machida_portal.ratelimit); allauth has its own.
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+if not RATE_LIMITS_ENABLED:  # the soak signs fifty clients in from one address
+    ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
 
 # Bare views for the benchmark's baselines (make bench); never on in a real deployment.
 BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
