@@ -196,6 +196,14 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors here: the database may be the reason we are in this view.
+    import sys
+
     from django.template.loader import render_to_string
 
+    from .middleware import DATABASE_ERRORS, database_unavailable_response
+
+    # A database outage raised outside a view (loading the session's user in a middleware)
+    # arrives here: it is a 503 like any other, not a 500.
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable_response()
     return HttpResponse(render_to_string("500.html"), status=500)

@@ -185,3 +185,18 @@ def test_every_model_has_a_japanese_admin_page(client: Any, demo: Any) -> None:
 @pytest.mark.django_db
 def test_error_pages_are_in_japanese(client: Any) -> None:
     assert "ページが見つかりません" in client.get("/no-such-page/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_database_outage_outside_the_view_is_a_503_too(client: Any, monkeypatch: Any) -> None:
+    from django.db import InterfaceError
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise InterfaceError("connection already closed")
+
+    client.raise_request_exception = False
+    client.force_login(__import__("tests.factories", fromlist=["UserFactory"]).UserFactory())
+    monkeypatch.setattr("accounts.middleware.is_staff_member", broken)
+    response = client.get("/me/")
+    assert response.status_code == 503
+    assert "ただいまご利用いただけません" in response.content.decode()
