@@ -28,6 +28,46 @@ class Page:
 
 
 RESIDENT = "resident@example.jp"
+COORDINATOR = "coordinator@example.jp"
+STAFF = "staff.elderly@example.jp"
+CITY = "city@example.jp"
+
+
+def _first(model_path: str, url_name: str, **filters: Any) -> str | None:
+    """The page of the newest matching object, or None while its app is not built."""
+    from django.apps import apps
+
+    app_label, model_name = model_path.split(".")
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+    pk = (
+        model._default_manager.filter(**filters)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return _url(url_name, pk=pk) if pk is not None else None
+
+
+def _url(name: str, **kwargs: Any) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+def _idea_body() -> str:
+    return (
+        "csrfmiddlewaretoken={csrf}&submission_token={n}&kind=want"
+        "&title=%E5%AD%90%E3%81%A9%E3%82%82%E9%A3%9F%E5%A0%82%E3%82%92%E9%96%8B%E3%81%8D%E3%81%9F%E3%81%84"
+        "&description=%E9%80%B1%E3%81%AB%E4%B8%80%E5%BA%A6%E3%80%81%E5%9C%B0%E5%9F%9F%E3%81%A7%E3%80%82"
+        "&contact_method=portal"
+    )
+
 
 PAGES: list[Page] = [
     Page("bare view (anonymous)", "anonymous", "/bench/bare/", baseline=True, public=True),
@@ -36,4 +76,64 @@ PAGES: list[Page] = [
     Page("home (resident)", RESIDENT, "/"),
     Page("notifications (resident)", RESIDENT, "/notifications/"),
     Page("organizations (anonymous)", "anonymous", "/directory/organizations/", public=True),
+    # Leading project 1: ideas and projects
+    Page(
+        "idea board (anonymous)",
+        "anonymous",
+        resolve=lambda: _url("projects:idea_board"),
+        public=True,
+    ),
+    Page(
+        "idea board, search 介護 (anonymous)",
+        "anonymous",
+        public=True,
+        resolve=lambda: (
+            (u + "?q=%E4%BB%8B%E8%AD%B7") if (u := _url("projects:idea_board")) else None
+        ),
+    ),
+    Page("coordinator inbox", COORDINATOR, resolve=lambda: _url("projects:inbox")),
+    Page(
+        "project page (resident)",
+        RESIDENT,
+        resolve=lambda: _first("projects.Project", "projects:project_detail", status="active"),
+    ),
+    Page(
+        "idea submission (resident)",
+        RESIDENT,
+        resolve=lambda: _url("projects:idea_create"),
+        method="POST",
+        body=_idea_body,
+        expect=302,
+    ),
+    # Leading project 1: the Future Center
+    Page(
+        "session calendar (anonymous)",
+        "anonymous",
+        public=True,
+        resolve=lambda: _url("future_sessions:calendar"),
+    ),
+    Page("session page (anonymous)", "anonymous", public=True, resolve=lambda: _upcoming_session()),
+    Page("session page (resident)", RESIDENT, resolve=lambda: _upcoming_session()),
+    Page(
+        "meeting pack (coordinator)",
+        COORDINATOR,
+        resolve=lambda: _url("future_sessions:meeting_pack", code="tsurukawa"),
+    ),
 ]
+
+
+def _upcoming_session() -> str | None:
+    from django.apps import apps
+    from django.utils import timezone
+
+    try:
+        model = apps.get_model("future_sessions", "FutureSession")
+    except LookupError:
+        return None
+    pk = (
+        model._default_manager.filter(starts_at__gt=timezone.now(), status="scheduled")
+        .order_by("starts_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return _url("future_sessions:session_detail", pk=pk) if pk else None

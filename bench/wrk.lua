@@ -20,7 +20,9 @@ function request()
   if cookie ~= "" then headers["Cookie"] = cookie end
   local body = nil
   if method == "POST" then
-    local n = tostring(thread_no or 0) .. "-" .. tostring(counter) .. "-" .. tostring(math.random(1, 1000000000))
+    -- 32 hex digits: usable as a UUID (idempotency tokens) and unique per request.
+    local n = string.format("%08x%08x%08x%08x", thread_no or 0, counter,
+      math.random(0, 0x7fffffff), math.random(0, 0x7fffffff))
     body = string.gsub(body_template, "{n}", n)
     headers["Content-Type"] = "application/x-www-form-urlencoded"
   end

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import District, Organization
+from .models import District, Organization, Resource
 
 
 def districts_with_counts() -> QuerySet[District]:
@@ -20,3 +20,26 @@ def organizations_public(
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("name", "id")
+
+
+def resources_public(
+    *, query: str = "", kind: str = "", district: District | None = None, domain_code: str = ""
+) -> QuerySet[Resource]:
+    from .search import search_filter
+
+    qs = Resource.objects.filter(is_active=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if district is not None:
+        # A resource with no districts serves the whole city.
+        qs = qs.filter(Q(districts=district) | Q(districts__isnull=True))
+    if domain_code:
+        qs = qs.filter(domains__code=domain_code)
+    if query:
+        qs = search_filter(qs, query)
+    return (
+        qs.distinct()
+        .select_related("organization", "place")
+        .prefetch_related("districts", "domains")
+        .order_by("name", "id")
+    )

@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from machida_portal.public_cache import cache_public_page
 
-from .models import District, Organization
-from .selectors import districts_with_counts, organizations_public
+from .models import District, Domain, Membership, Organization, Resource
+from .selectors import districts_with_counts, organizations_public, resources_public
+from .services import resource_mark_verified
 
 
 @cache_public_page("directory")
@@ -37,4 +45,77 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             "selected_district": district,
             "selected_kind": kind,
         },
+    )
+
+
+@cache_public_page("directory")
+def resource_list(request: HttpRequest) -> HttpResponse:
+    """Public search of social resources, support menus and drop-in places, in Japanese."""
+    query = request.GET.get("q", "")[:100]
+    kind = request.GET.get("kind", "")
+    if kind not in Resource.Kind.values:
+        kind = ""
+    district = None
+    code = request.GET.get("district", "")
+    if code:
+        district = District.objects.filter(code=code, is_active=True).first()
+    domain = request.GET.get("domain", "")
+    domains = list(Domain.objects.all())
+    if domain not in {d.code for d in domains}:
+        domain = ""
+    page = Paginator(
+        resources_public(query=query, kind=kind, district=district, domain_code=domain), 20
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/resource_list.html",
+        {
+            "page_obj": page,
+            "query": query,
+            "kinds": Resource.Kind.choices,
+            "selected_kind": kind,
+            "districts": District.objects.filter(is_active=True),
+            "selected_district": district,
+            "domains": domains,
+            "selected_domain": domain,
+        },
+    )
+
+
+def _may_verify(user: Any, resource: Resource) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        bool(user.is_superuser)
+        or Membership.objects.filter(
+            user=user, organization_id=resource.organization_id, is_active=True
+        ).exists()
+    )
+
+
+@require_POST
+def resource_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owning organization confirms that the listing is still correct."""
+    resource = get_object_or_404(Resource.objects.filter(is_active=True), pk=pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not _may_verify(request.user, resource):
+        raise PermissionDenied
+    resource_mark_verified(resource=resource)
+    messages.success(request, _("掲載内容を確認済みにしました。"))
+    return redirect("directory:resource_detail", pk=pk)
+
+
+@cache_public_page("directory")
+def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = get_object_or_404(
+        Resource.objects.filter(is_active=True)
+        .select_related("organization", "place", "place__district")
+        .prefetch_related("districts", "domains", "themes"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "directory/resource_detail.html",
+        {"resource": resource, "may_verify": _may_verify(request.user, resource)},
     )

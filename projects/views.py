@@ -17,6 +17,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.services import personal_data_viewed_from_request
 from directory.models import Role
+from machida_portal.ratelimit import rate_limit
 
 from . import conf, importer, services
 from .forms import (
@@ -89,6 +90,7 @@ def idea_board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limit("idea_submit", "10/m", "60/h")
 def idea_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     on_behalf_allowed = is_coordinator(request.user)
     form = IdeaForm(

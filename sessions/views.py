@@ -22,6 +22,7 @@ from accounts.roles import role_required
 from directory.fiscal import fiscal_year_of
 from directory.models import District, Role
 from machida_portal.public_cache import cache_public_page
+from machida_portal.ratelimit import rate_limit
 
 from . import conf, ical, selectors, services
 from .forms import (
@@ -254,6 +255,7 @@ def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limit("session_register", "20/m", "100/h")
 def register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(FutureSession.objects.public(), pk=pk)
     form = RegistrationForm(request.POST, user=request.user)

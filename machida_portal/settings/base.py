@@ -149,6 +149,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The portal's own submission rate limits (machida_portal.ratelimit); allauth has its own.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+
+
 # Bare views for the benchmark's baselines (make bench); never on in a real deployment.
 BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
 
@@ -207,7 +211,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[まちだ地域福祉ポータル] "
-ACCOUNT_RATE_LIMITS = {
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
     # allauth's defaults, written out so that a reader sees them; they use the cache.
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -218,6 +222,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",  # nosec B105
 }
+if not env_bool("RATE_LIMITS_ENABLED", True):  # the soak signs fifty clients in at once
+    ACCOUNT_RATE_LIMITS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Machida Welfare Portal"
 # Every staff role must have TOTP before it can work (the demo turns this off).

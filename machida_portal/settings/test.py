@@ -12,7 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REQUIRE_STAFF_MFA = False
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # Tests that exercise rate limits turn them back on; everything else must not trip them.
-ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
+ACCOUNT_RATE_LIMITS = False
 # Tests must not share a cache with a running portal; those that need Redis ask for it.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {

@@ -41,8 +41,10 @@ def fake_kpi() -> Iterator[ComputedIndicator]:
 
 @pytest.fixture
 def registered_ii1() -> Iterator[ComputedIndicator]:
-    """II-1 as the projects app will register it (participants), faked with a constant."""
-    registered()
+    """II-1 as the projects app registers it (participants), faked with a constant; the real
+    one is put back afterwards."""
+    real = registered().get("II-1")
+    unregister("II-1")
     item = register(
         ComputedIndicator(
             code="II-1",
@@ -54,6 +56,8 @@ def registered_ii1() -> Iterator[ComputedIndicator]:
     )
     yield item
     unregister("II-1")
+    if real is not None:
+        register(real)
 
 
 @pytest.fixture

@@ -88,6 +88,7 @@ def test_ideas_received_and_median_days_to_first_response(make_idea: Any) -> Non
 
 
 def _count(client: Any, url: str) -> int:
+    client.get(url)  # warm the per-user caches (roles, unread count): compare steady states
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200

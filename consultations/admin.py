@@ -1,0 +1,142 @@
+"""Admin pages show case metadata only (agencies, states, dates), read-only.
+
+Case records are need-to-know (docs/decisions/0501): the administrator runs the system but is
+not a party to any case, so no personal field (names, contact details, narratives, household,
+notes) is listed or shown here, and nothing can be added, edited or deleted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+
+from .models import (
+    AccessLog,
+    Conference,
+    ConferenceTask,
+    Consultation,
+    HouseholdMember,
+    OutreachAttempt,
+    OutreachCase,
+    SheetTransition,
+    TsunaguSheet,
+    UnmetNeed,
+)
+
+
+class MetadataOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(MetadataOnlyAdmin):
+    fields = list_display = (
+        "id",
+        "agency",
+        "status",
+        "urgency",
+        "consent_status",
+        "created_at",
+        "closed_at",
+        "anonymized_at",
+    )
+    list_filter = ("status", "urgency", "consent_status")
+    list_select_related = ("agency",)
+
+
+@admin.register(HouseholdMember)
+class HouseholdMemberAdmin(MetadataOnlyAdmin):
+    fields = list_display = ("id", "consultation")
+
+
+@admin.register(TsunaguSheet)
+class TsunaguSheetAdmin(MetadataOnlyAdmin):
+    fields = list_display = (
+        "id",
+        "sender",
+        "receiver",
+        "status",
+        "urgency",
+        "legal_basis",
+        "sent_at",
+        "deadline_at",
+        "received_at",
+        "first_contact_on",
+        "days_to_first_contact",
+    )
+    list_filter = ("status", "urgency", "legal_basis")
+    list_select_related = ("sender", "receiver")
+
+
+@admin.register(SheetTransition)
+class SheetTransitionAdmin(MetadataOnlyAdmin):
+    fields = list_display = ("sheet", "from_status", "to_status", "agency", "at")
+    list_select_related = ("agency",)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(MetadataOnlyAdmin):
+    fields = list_display = (
+        "at",
+        "user",
+        "agency",
+        "owner_agency",
+        "action",
+        "object_type",
+        "object_id",
+        "path",
+    )
+    list_filter = ("action", "object_type")
+    list_select_related = ("user", "agency", "owner_agency")
+
+
+@admin.register(Conference)
+class ConferenceAdmin(MetadataOnlyAdmin):
+    fields = list_display = (
+        "id",
+        "convened_by",
+        "held_on",
+        "legal_basis",
+        "decision",
+        "next_review_on",
+    )
+    list_select_related = ("convened_by",)
+
+
+@admin.register(ConferenceTask)
+class ConferenceTaskAdmin(MetadataOnlyAdmin):
+    fields = list_display = ("conference", "organization", "due_on", "done")
+    list_select_related = ("organization",)
+
+
+@admin.register(UnmetNeed)
+class UnmetNeedAdmin(MetadataOnlyAdmin):
+    fields = list_display = ("description", "domain", "district", "created_at")
+    list_select_related = ("domain", "district")
+
+
+@admin.register(OutreachCase)
+class OutreachCaseAdmin(MetadataOnlyAdmin):
+    fields = list_display = (
+        "id",
+        "organization",
+        "district",
+        "source",
+        "status",
+        "next_contact_on",
+        "created_at",
+    )
+    list_select_related = ("organization", "district")
+
+
+@admin.register(OutreachAttempt)
+class OutreachAttemptAdmin(MetadataOnlyAdmin):
+    fields = list_display = ("case", "on", "method", "reached")

@@ -1,0 +1,291 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import District, Domain, Organization
+
+from . import conf
+from .models import (
+    Conference,
+    Consultation,
+    OutreachAttempt,
+    OutreachCase,
+    SharedField,
+    SheetStatus,
+    Trouble,
+    TsunaguSheet,
+    Urgency,
+)
+from .selectors import CASE_AGENCY_KINDS
+
+
+class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
+    troubles = forms.MultipleChoiceField(
+        label=_("困りごと"),
+        choices=Trouble.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    narrative = forms.CharField(
+        label=_("相談の内容"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=conf.NARRATIVE_MAX_LENGTH,
+    )
+    consent_fields = forms.MultipleChoiceField(
+        label=_("共有してよい項目"),
+        choices=SharedField.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent_domains = forms.ModelMultipleChoiceField(
+        label=_("共有してよい分野"),
+        queryset=Domain.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent_agencies = forms.ModelMultipleChoiceField(
+        label=_("共有してよい機関"),
+        queryset=Organization.objects.filter(is_active=True, kind__in=CASE_AGENCY_KINDS),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "person_name",
+            "person_kana",
+            "birth_date",
+            "district",
+            "phone",
+            "visitor",
+            "visitor_relation",
+            "troubles",
+            "main_trouble",
+            "narrative",
+            "urgency",
+            "consent_status",
+            "consent_method",
+            "consent_fields",
+            "consent_domains",
+            "consent_agencies",
+            "consent_expires_on",
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}),
+            "consent_expires_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class HouseholdForm(forms.Form):
+    relation = forms.CharField(label=_("続柄"), max_length=50, required=False)
+    age = forms.IntegerField(label=_("年齢"), min_value=0, max_value=130, required=False)
+    notes = forms.CharField(label=_("メモ"), max_length=200, required=False)
+
+
+HouseholdFormSet = forms.formset_factory(HouseholdForm, extra=3, max_num=10)
+
+
+class SheetForm(forms.Form):
+    receiver = forms.ModelChoiceField(
+        label=_("つなぐ先の機関"),
+        queryset=Organization.objects.none(),
+    )
+    reason = forms.CharField(
+        label=_("つなぐ理由"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    shared_fields = forms.MultipleChoiceField(
+        label=_("引き継ぐ項目"),
+        choices=SharedField.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    urgency = forms.ChoiceField(label=_("緊急度"), choices=Urgency.choices)
+    legal_basis = forms.ChoiceField(label=_("共有の根拠"), choices=TsunaguSheet.LegalBasis.choices)
+    support_meeting_note = forms.CharField(
+        label=_("支援会議の記録"),
+        max_length=200,
+        required=False,
+        help_text=_("同意なしで送るときは、支援会議の日付と決定を書きます。"),
+    )
+    preferred_contact = forms.ChoiceField(
+        label=_("望ましい連絡方法"),
+        choices=[("", "---------"), *TsunaguSheet.ContactMethod.choices],
+        required=False,
+    )
+    contact_times = forms.CharField(label=_("連絡してよい時間帯"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiver"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            is_active=True, kind__in=CASE_AGENCY_KINDS
+        ).exclude(pk=agency.pk)
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=SheetStatus.choices, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("メモ・報告"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    contact_on = forms.DateField(
+        label=_("初回連絡日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    contact_method = forms.ChoiceField(
+        label=_("初回連絡の方法"),
+        choices=[("", "---------"), *TsunaguSheet.ContactMethod.choices],
+        required=False,
+    )
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("名前・ふりがなで探す"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("状態"), choices=[("", _("すべて")), *SheetStatus.choices], required=False
+    )
+    urgency = forms.ChoiceField(
+        label=_("緊急度"), choices=[("", _("すべて")), *Urgency.choices], required=False
+    )
+
+
+class ConferenceForm(forms.Form):
+    title = forms.CharField(label=_("会議名"), max_length=200)
+    held_on = forms.DateField(label=_("開催日"), widget=forms.DateInput(attrs={"type": "date"}))
+    legal_basis = forms.ChoiceField(label=_("根拠"), choices=Conference.LegalBasis.choices)
+    agenda = forms.CharField(
+        label=_("議題"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("参加機関（医療機関・NPOを含む）"),
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consultations = forms.ModelMultipleChoiceField(
+        label=_("対象の相談"),
+        queryset=Consultation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, agency: Organization, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            is_active=True, kind__in=CASE_AGENCY_KINDS
+        ).exclude(pk=agency.pk)
+        self.fields["consultations"].queryset = cases  # type: ignore[attr-defined]
+
+
+class ConferenceRecordForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Conference
+        fields = ["assessment", "direction", "decision", "next_review_on"]
+        widgets = {
+            "assessment": forms.Textarea(attrs={"rows": 3}),
+            "direction": forms.Textarea(attrs={"rows": 3}),
+            "next_review_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class ConferenceTaskForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("担当機関"), queryset=Organization.objects.none())
+    description = forms.CharField(label=_("役割・やること"), max_length=300)
+    due_on = forms.DateField(
+        label=_("期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, conference: Conference, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = conference.participants.all()  # type: ignore[attr-defined]
+
+
+class UnmetNeedForm(forms.Form):
+    description = forms.CharField(label=_("足りない資源"), max_length=300)
+    domain = forms.ModelChoiceField(label=_("分野"), queryset=Domain.objects.all(), required=False)
+    district = forms.ModelChoiceField(
+        label=_("地区"), queryset=District.objects.filter(is_active=True), required=False
+    )
+
+
+class OutreachForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = OutreachCase
+        fields = ["district", "household_tag", "source", "rhythm_days", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class OutreachAttemptForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = OutreachAttempt
+        fields = ["on", "method", "reached", "note"]
+        widgets = {"on": forms.DateInput(attrs={"type": "date"})}
+
+
+class OutreachConvertForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("つなぐ相談支援機関"),
+        queryset=Organization.objects.filter(
+            is_active=True, kind=Organization.Kind.CONSULTATION_AGENCY
+        ),
+    )
+    person_name = forms.CharField(label=_("氏名"), max_length=100)
+    person_kana = forms.CharField(label=_("ふりがな"), max_length=100, required=False)
+    phone = forms.CharField(label=_("電話番号"), max_length=20, required=False)
+    troubles = forms.MultipleChoiceField(
+        label=_("困りごと"),
+        choices=Trouble.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    narrative = forms.CharField(
+        label=_("相談の内容"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=conf.NARRATIVE_MAX_LENGTH,
+    )
+    consent_method = forms.ChoiceField(
+        label=_("同意の方法"), choices=Consultation.ConsentMethod.choices
+    )
+
+
+class ConsentForm(forms.Form):
+    consent_status = forms.ChoiceField(
+        label=_("情報共有への同意"), choices=Consultation.ConsentStatus.choices
+    )
+    consent_method = forms.ChoiceField(
+        label=_("同意の方法"),
+        choices=[("", "---------"), *Consultation.ConsentMethod.choices],
+        required=False,
+    )
+    consent_fields = forms.MultipleChoiceField(
+        label=_("共有してよい項目"),
+        choices=SharedField.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent_domains = forms.ModelMultipleChoiceField(
+        label=_("共有してよい分野"),
+        queryset=Domain.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent_agencies = forms.ModelMultipleChoiceField(
+        label=_("共有してよい機関"),
+        queryset=Organization.objects.filter(is_active=True, kind__in=CASE_AGENCY_KINDS),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent_expires_on = forms.DateField(
+        label=_("同意の有効期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class IdeaHandoffForm(OutreachConvertForm):
+    consent_confirmed = forms.BooleanField(
+        label=_("本人から、相談支援機関に伝えることの同意を得ました"), required=True
+    )

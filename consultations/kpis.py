@@ -1,0 +1,108 @@
+"""Indicators from case work: counts and rates only, by database aggregation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+
+from directory.fiscal import fiscal_year_bounds, fiscal_year_datetimes
+from indicators.registry import ComputedIndicator, register
+
+from .models import Conference, OutreachAttempt, SheetStatus, TsunaguSheet
+
+
+def _sent_sheets(fiscal_year: int, district: Any) -> QuerySet[TsunaguSheet]:
+    start, end = fiscal_year_datetimes(fiscal_year)
+    qs = TsunaguSheet.objects.filter(sent_at__gte=start, sent_at__lt=end)
+    if district is not None:
+        qs = qs.filter(consultation__district=district)
+    return qs
+
+
+def sheets_sent(fiscal_year: int, district: Any = None) -> int:
+    return _sent_sheets(fiscal_year, district).count()
+
+
+def received_within_deadline_pct(fiscal_year: int, district: Any = None) -> float | None:
+    qs = _sent_sheets(fiscal_year, district).exclude(status=SheetStatus.WITHDRAWN)
+    total = qs.count()
+    if not total:
+        return None
+    on_time = qs.filter(received_at__isnull=False, received_at__lte=F("deadline_at")).count()
+    return round(100 * on_time / total, 1)
+
+
+def median_days_to_first_contact(fiscal_year: int, district: Any = None) -> float | None:
+    """The median, found by the database: count, then read the middle row(s) in order."""
+    qs = _sent_sheets(fiscal_year, district).filter(days_to_first_contact__isnull=False)
+    n = qs.count()
+    if not n:
+        return None
+    ordered = qs.order_by("days_to_first_contact").values_list("days_to_first_contact", flat=True)
+    if n % 2:
+        return float(ordered[n // 2] or 0)
+    lower, upper = (int(v or 0) for v in ordered[n // 2 - 1 : n // 2 + 1])
+    return (lower + upper) / 2
+
+
+def conferences_held(fiscal_year: int, district: Any = None) -> int | None:
+    if district is not None:
+        return None  # a conference belongs to agencies, not to a district
+    start, end = fiscal_year_bounds(fiscal_year)
+    return Conference.objects.filter(held_on__gte=start, held_on__lte=end).count()
+
+
+def outreach_contacts_made(fiscal_year: int, district: Any = None) -> int:
+    start, end = fiscal_year_bounds(fiscal_year)
+    qs = OutreachAttempt.objects.filter(on__gte=start, on__lte=end, reached=True)
+    if district is not None:
+        qs = qs.filter(Q(case__district=district))
+    return qs.count()
+
+
+register(
+    ComputedIndicator(
+        code="consult_sheets_sent",
+        name_ja="つなぐシートの送付件数",
+        name_en="Tsunagu sheets sent",
+        unit="cases",
+        compute=sheets_sent,
+    )
+)
+register(
+    ComputedIndicator(
+        code="consult_sheets_on_time_pct",
+        name_ja="期限内に受理されたつなぐシートの割合",
+        name_en="Tsunagu sheets received within the deadline",
+        unit="%",
+        compute=received_within_deadline_pct,
+    )
+)
+register(
+    ComputedIndicator(
+        code="consult_median_days_first_contact",
+        name_ja="初回連絡までの日数（中央値）",
+        name_en="Median days to first contact",
+        unit="days",
+        compute=median_days_to_first_contact,
+    )
+)
+register(
+    ComputedIndicator(
+        code="consult_conferences_held",
+        name_ja="多機関協働会議の開催件数",
+        name_en="Multi-agency conferences held",
+        unit="cases",
+        compute=conferences_held,
+    )
+)
+register(
+    ComputedIndicator(
+        code="consult_outreach_contacts",
+        name_ja="アウトリーチで会えた・話せた回数",
+        name_en="Outreach contacts made",
+        unit="cases",
+        compute=outreach_contacts_made,
+    )
+)
