@@ -129,3 +129,32 @@ def test_meeting_pack_lists_the_districts_ideas_and_projects(
         reverse("future_sessions:meeting_pack", kwargs={"code": "minami"})
     ).content.decode()
     assert "南の公園で朝ラジオ体操" in body and "南の見守り隊" in body
+
+
+def test_session_page_query_count_does_not_grow_with_linked_ideas_and_projects(
+    client: Any, coordinator: Any, resident: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.services import project_create
+
+    session = make_session(coordinator, agenda_ideas=[_idea(resident, title="最初")])
+    client.force_login(resident)
+    url = reverse("future_sessions:session_detail", kwargs={"pk": session.pk})
+
+    def count() -> int:
+        client.get(url)  # warm: roles and the unread count are cached between requests
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = count()
+    ideas = [_idea(resident, title=f"アイデア{i}") for i in range(8)]
+    session.agenda_ideas.add(*ideas)
+    session.generated_ideas.add(*ideas[:4])
+    for i in range(3):
+        session.resulting_projects.add(
+            project_create(title=f"計画{i}", purpose="目的", by=coordinator)
+        )
+    assert count() == one
