@@ -9,8 +9,9 @@ to an agency and mark it ``Idea.Status.CONNECTED`` with the coordinator's messag
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from directory.models import District, Membership, Organization, Role, Theme
 from directory.search import search_document
+from machida_portal.public_cache import public_cache_bump
 from reminders.models import Reminder
 from reminders.services import notify, reminder_cancel, reminder_schedule
 
@@ -48,6 +50,18 @@ from .models import (
     is_coordinator,
     pack_codes,
 )
+
+
+def _bumps_public_pages(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The idea board and project pages are cached whole for visitors: a service that changes
+    what they show makes them stale once its transaction commits."""
+
+    @functools.wraps(func)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        transaction.on_commit(lambda: public_cache_bump("ideas"))
+        return func(*args, **kwargs)
+
+    return wrapped
 
 
 def _idea_url(idea: Idea) -> str:
@@ -120,6 +134,7 @@ def _mark_responded(idea: Idea) -> None:
         _cancel_ack_reminders(idea)
 
 
+@_bumps_public_pages
 def idea_create(
     *,
     by: User,
@@ -251,6 +266,7 @@ def idea_update_draft(
     return locked
 
 
+@_bumps_public_pages
 def idea_submit(*, idea: Idea, by: User) -> Idea:
     """Send a draft: it is received now. Sending twice (a stale form) changes nothing."""
     with transaction.atomic():
@@ -266,6 +282,7 @@ def idea_submit(*, idea: Idea, by: User) -> Idea:
     return locked
 
 
+@_bumps_public_pages
 def idea_transition(*, idea: Idea, to: str, by: User, message: str = "") -> Idea:
     """Move an idea along the state machine (``IDEA_TRANSITIONS``), write the dated
     history row and tell the author. Refuses a change the table does not allow."""
@@ -291,6 +308,7 @@ def idea_transition(*, idea: Idea, to: str, by: User, message: str = "") -> Idea
     return idea
 
 
+@_bumps_public_pages
 def idea_reply(*, idea: Idea, by: User, message: str) -> IdeaEvent:
     """A message to the author without a status change (it counts as a first response)."""
     message = message.strip()
@@ -322,6 +340,7 @@ def idea_note_add(*, idea: Idea, by: User, text: str) -> IdeaNote:
     return note
 
 
+@_bumps_public_pages
 def idea_react(*, idea: Idea, user: User, kind: str) -> bool:
     """Toggle 参加したい / 応援する. A user counts once per kind. Returns whether it is on."""
     if kind not in IdeaReaction.Kind.values:
@@ -338,6 +357,7 @@ def idea_react(*, idea: Idea, user: User, kind: str) -> bool:
     return True
 
 
+@_bumps_public_pages
 def idea_merge(*, source: Idea, target: Idea, by: User, message: str = "") -> Idea:
     """Merge a duplicate into ``target``: supporters move over (once each), the source's
     history is summarised on the target, and the source's author is told."""
@@ -371,6 +391,7 @@ def idea_merge(*, source: Idea, target: Idea, by: User, message: str = "") -> Id
     return target
 
 
+@_bumps_public_pages
 def project_create(
     *,
     title: str,
@@ -429,6 +450,7 @@ def project_create(
     return project
 
 
+@_bumps_public_pages
 def project_join(
     *, project: Project, user: User, role: str = ProjectMember.Role.MEMBER
 ) -> ProjectMember:
@@ -439,6 +461,7 @@ def project_join(
     return member
 
 
+@_bumps_public_pages
 def project_activity_add(
     *, project: Project, by: User, date: date, text: str, photo: ContentFile[bytes] | None = None
 ) -> ProjectActivity:
@@ -683,6 +706,7 @@ def match_respond(*, match: Match, user: User, accept: bool) -> Match:
     return locked
 
 
+@_bumps_public_pages
 def project_update(*, project: Project, by: User, **fields: Any) -> Project:
     """Change a project's fields (status, dates, text, districts, themes …)."""
     m2m = {k: fields.pop(k) for k in ("districts", "themes") if k in fields}

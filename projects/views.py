@@ -17,6 +17,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.services import personal_data_viewed_from_request
 from directory.models import Role
+from machida_portal.public_cache import cache_public_page
 from machida_portal.ratelimit import rate_limit
 
 from . import conf, importer, services
@@ -67,6 +68,7 @@ def _error_text(exc: ValidationError) -> str:
 # --- ideas: residents ---------------------------------------------------------------------
 
 
+@cache_public_page("ideas")
 def idea_board(request: HttpRequest) -> HttpResponse:
     # Troubles never appear on the board, so they are not offered as a filter either.
     kinds = [(k, label) for k, label in Idea.Kind.choices if k != Idea.Kind.TROUBLE]
@@ -437,6 +439,7 @@ def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "projects/project_form.html", {"form": form, "ideas": ideas})
 
 
+@cache_public_page("ideas")
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
         Project.objects.visible_to(request.user).select_related("lead_organization", "lead_user"),
