@@ -184,6 +184,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.compute_indicators",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Closed cases past their retention period are anonymised; resource owners are asked
+    # once a year to check their listing.
+    "anonymize-retention": {
+        "task": "consultations.tasks.anonymize_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "remind-resource-verification": {
+        "task": "directory.tasks.remind_resource_verification",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
