@@ -384,8 +384,9 @@ def survey_import(*, text: str, by: Any) -> ImportPreview:
         if not preview.ok:
             return preview
         for row in preview.rows:
-            assert row.indicator is not None and row.fiscal_year is not None
-            assert row.value is not None
+            if row.indicator is None or row.fiscal_year is None or row.value is None:
+                # preview.ok guarantees these; refuse rather than store half a row.
+                raise ValidationError(_("取り込みデータが不完全です。"))
             measurement_record(
                 indicator=row.indicator,
                 fiscal_year=row.fiscal_year,
