@@ -3,6 +3,7 @@ reader's agency may not see answers 404, whoever asks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -48,6 +49,19 @@ from .models import (
 
 def _messages_of(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
+
+
+def _apply(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    """Run one service call for a POST: its success message, or each of its validation
+    errors in the user's language (the service changed nothing then)."""
+    try:
+        action()
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+        return False
+    messages.success(request, success)
+    return True
 
 
 def _agency_or_404(request: AuthenticatedHttpRequest) -> Any:
@@ -461,8 +475,9 @@ def conference_task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     form = ConferenceTaskForm(request.POST, conference=conference)
     if form.is_valid():
         d = form.cleaned_data
-        try:
-            services.conference_task_add(
+        _apply(
+            request,
+            lambda: services.conference_task_add(
                 conference=conference,
                 by=request.user,
                 agency=agency,
@@ -470,11 +485,9 @@ def conference_task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 description=d["description"],
                 due_on=d["due_on"],
                 path=request.get_full_path(),
-            )
-            messages.success(request, _("役割を追加しました。"))
-        except ValidationError as exc:
-            for message in _messages_of(exc):
-                messages.error(request, message)
+            ),
+            _("役割を追加しました。"),
+        )
     else:
         messages.error(request, _("入力を確かめてください。"))
     return redirect("consultations:conference_detail", pk=pk)
@@ -587,8 +600,9 @@ def outreach_attempt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     form = OutreachAttemptForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        try:
-            services.outreach_attempt_add(
+        _apply(
+            request,
+            lambda: services.outreach_attempt_add(
                 case=case,
                 by=request.user,
                 on=d["on"],
@@ -596,11 +610,9 @@ def outreach_attempt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 reached=d["reached"],
                 note=d["note"],
                 path=request.get_full_path(),
-            )
-            messages.success(request, _("連絡の記録を追加しました。"))
-        except ValidationError as exc:
-            for message in _messages_of(exc):
-                messages.error(request, message)
+            ),
+            _("連絡の記録を追加しました。"),
+        )
     else:
         messages.error(request, _("入力を確かめてください。"))
     return redirect("consultations:outreach_detail", pk=pk)
@@ -613,8 +625,9 @@ def outreach_convert(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     form = OutreachConvertForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        try:
-            services.outreach_convert(
+        _apply(
+            request,
+            lambda: services.outreach_convert(
                 case=case,
                 by=request.user,
                 agency=d["agency"],
@@ -625,11 +638,9 @@ def outreach_convert(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 narrative=d["narrative"],
                 consent_method=d["consent_method"],
                 path=request.get_full_path(),
-            )
-            messages.success(request, _("相談支援機関につなぎました。"))
-        except ValidationError as exc:
-            for message in _messages_of(exc):
-                messages.error(request, message)
+            ),
+            _("相談支援機関につなぎました。"),
+        )
     else:
         messages.error(request, _("入力を確かめてください。"))
     return redirect("consultations:outreach_detail", pk=pk)
