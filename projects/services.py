@@ -363,9 +363,20 @@ def idea_merge(*, source: Idea, target: Idea, by: User, message: str = "") -> Id
     history is summarised on the target, and the source's author is told."""
     if source.pk == target.pk:
         raise ValidationError(_("同じアイデアどうしはまとめられません。"))
-    if target.status == Idea.Status.MERGED:
-        raise ValidationError(_("まとめ先のアイデアはすでにほかにまとめられています。"))
     with transaction.atomic():
+        # Both rows locked, always in the same order: two coordinators merging the same pair
+        # (or the pair crossed, A into B and B into A) queue here instead of deadlocking,
+        # and the second one sees the first one's result.
+        locked = {
+            i.pk: i
+            for i in Idea.objects.select_for_update()
+            .filter(pk__in=[source.pk, target.pk])
+            .order_by("pk")
+        }
+        if locked[target.pk].status == Idea.Status.MERGED:
+            raise ValidationError(_("まとめ先のアイデアはすでにほかにまとめられています。"))
+        if locked[source.pk].status == Idea.Status.MERGED:
+            raise ValidationError(_("このアイデアはすでにほかにまとめられています。"))
         existing = set(IdeaReaction.objects.filter(idea=target).values_list("user_id", "kind"))
         for reaction in IdeaReaction.objects.filter(idea=source):
             if (reaction.user_id, reaction.kind) not in existing:
