@@ -273,6 +273,10 @@ class Services:
     def close(self) -> None:
         for name in list(self.procs):
             self.kill(name)
+        web_log = self.dir / "web.log"
+        if web_log.exists() and web_log.stat().st_size:
+            log("last lines of the portal's log:")
+            print(web_log.read_text(errors="replace")[-3000:], flush=True)
         self.redis_stop()
         with contextlib.suppress(subprocess.CalledProcessError):
             self.pg("pg_ctl", "-D", str(self.dir / "pg"), "-m", "immediate", "-w", "stop")
@@ -558,26 +562,47 @@ def scenario_submissions(services: Services) -> None:
             check(ok, what)
 
 
+def _press(
+    barrier: threading.Barrier,
+    codes: list[int],
+    person: requests.Session,
+    path: str,
+    data: dict[str, str],
+) -> None:
+    barrier.wait()
+    codes.append(post_form(person, path, data))
+
+
 def scenario_races(services: Services) -> None:
     from bench.soak_targets import RACES
 
     for race in RACES:
         log(f"scenario: {race.name}")
-        result = subprocess.run(
-            [PY, "-m", "bench.soak_race", race.key],
-            cwd=ROOT,
-            env=services.env(),
-            capture_output=True,
-            text=True,
-        )
-        if "NOT BUILT" in result.stdout:
-            log("  skipped: not built yet")
+        plan = race.prepare(services)
+        if plan is None:
+            check(False, "no data to race on (the demo seed has changed?)")
             continue
-        for line in result.stdout.splitlines():
-            if line.startswith(("ok ", "FAIL ")):
-                check(line.startswith("ok "), line.split(" ", 1)[1])
-        if result.returncode not in (0, 1):
-            check(False, f"race script crashed: {result.stderr[-500:]}")
+        people = [signed_in(services, e) for e in plan["emails"]]
+        statuses: list[int] = []
+        for pair in plan["rounds"]:
+            barrier = threading.Barrier(len(pair))
+            threads = [
+                threading.Thread(target=_press, args=(barrier, statuses, people[who], path, data))
+                for who, path, data in pair
+            ]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+        codes = Counter(statuses)
+        bad = sum(v for k, v in codes.items() if k >= 500 or k == 0)
+        check(
+            bad == 0,
+            f"{bad} 5xx/connection errors in {sum(codes.values())} posts "
+            f"({len(plan['rounds'])} rounds of two at once)",
+        )
+        for ok, what in race.verify(services, plan):
+            check(ok, what)
 
 
 def main() -> None:
@@ -591,13 +616,26 @@ def main() -> None:
         services.redis_start()
         services.manage("migrate", "--noinput", "-v0")
         services.manage("seed_demo")
+        # Production settings serve hashed static files from a manifest, which a fresh
+        # clone does not have yet.
+        subprocess.run(
+            [PY, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=services.env(DJANGO_SETTINGS_MODULE="machida_portal.settings.prod"),
+            check=True,
+        )
         for name in ("web", "worker", "beat"):
             services.start(name)
-        scenario_submissions(services)
-        scenario_worker_killed(services)
-        scenario_redis_down(services)
-        scenario_postgres_restart(services)
-        scenario_races(services)
+        scenarios = {
+            "submissions": scenario_submissions,
+            "worker": scenario_worker_killed,
+            "redis": scenario_redis_down,
+            "postgres": scenario_postgres_restart,
+            "races": scenario_races,  # after submissions: it merges the ideas they sent
+        }
+        chosen = os.environ.get("SOAK_SCENARIOS", ",".join(scenarios)).split(",")
+        for name in chosen:
+            scenarios[name.strip()](services)
     finally:
         services.close()
     log(f"done in {time.monotonic() - started:.0f} s: {len(FAILURES)} failed check(s)")
