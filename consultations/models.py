@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory.choices import ChoiceLabels
 from directory.models import District, Domain, Organization
 
 from . import conf
@@ -77,7 +78,7 @@ class SharedField(models.TextChoices):
     NARRATIVE = "narrative", _("相談の内容")
 
 
-class Consultation(models.Model):
+class Consultation(ChoiceLabels, models.Model):
     class Visitor(models.TextChoices):
         SELF = "self", _("本人")
         FAMILY = "family", _("家族")
@@ -249,7 +250,7 @@ class SheetStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("取り下げ")
 
 
-class TsunaguSheet(models.Model):
+class TsunaguSheet(ChoiceLabels, models.Model):
     """A hand-over of one consultation to one receiving agency (つなぐシート)."""
 
     class LegalBasis(models.TextChoices):
@@ -340,7 +341,7 @@ class TsunaguSheet(models.Model):
         return f"つなぐシート #{self.pk}"
 
 
-class SheetTransition(models.Model):
+class SheetTransition(ChoiceLabels, models.Model):
     sheet = models.ForeignKey(
         TsunaguSheet, on_delete=models.CASCADE, related_name="history", verbose_name=_("シート")
     )
@@ -406,7 +407,7 @@ class AccessLog(models.Model):
         return f"{self.action} {self.object_type}#{self.object_id}"
 
 
-class Conference(models.Model):
+class Conference(ChoiceLabels, models.Model):
     """A multi-agency collaboration conference (多機関協働会議) on one or more cases."""
 
     class LegalBasis(models.TextChoices):
@@ -504,7 +505,7 @@ class UnmetNeed(models.Model):
         return self.description
 
 
-class OutreachCase(models.Model):
+class OutreachCase(ChoiceLabels, models.Model):
     """A latent case a community welfare coordinator keeps reaching out to (minimal data)."""
 
     class Source(models.TextChoices):

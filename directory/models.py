@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ChoiceLabels
+
 
 class Role(models.TextChoices):
     RESIDENT = "resident", _("市民")
@@ -60,7 +62,7 @@ class Domain(BilingualName):
         ordering = ["order", "id"]
 
 
-class Organization(models.Model):
+class Organization(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         CITY_DEPARTMENT = "city_department", _("市の部署")
         SHAKYO = "shakyo", _("社会福祉協議会")
@@ -107,7 +109,7 @@ class Organization(models.Model):
         return self.kind == self.Kind.CONSULTATION_AGENCY
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """Ties a user to an organization in one role. Roles are enforced on the server."""
 
     ROLE_CHOICES = [(r.value, r.label) for r in Role if r not in (Role.RESIDENT, Role.ADMIN)]
@@ -211,7 +213,7 @@ class Place(models.Model):
         return self.name
 
 
-class Resource(models.Model):
+class Resource(ChoiceLabels, models.Model):
     """A social resource, a support menu or a drop-in place in the public directory."""
 
     class Kind(models.TextChoices):

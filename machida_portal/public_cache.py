@@ -24,7 +24,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 
-def _version(scope: str) -> str:
+def scope_version(scope: str) -> str:
+    """The current generation of a scope: part of every cache key that must go stale when
+    the scope's data changes (whole pages here, fragments through ``{% scope_version %}``)."""
     key = f"pagever:{scope}"
     version = cache.get(key)
     if version is None:
@@ -54,7 +56,7 @@ def cache_public_page(scope: str, timeout: int = 120) -> Callable[[Any], Any]:
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-            key = f"page:{scope}:{_version(scope)}:{get_language()}:{digest}"
+            key = f"page:{scope}:{scope_version(scope)}:{get_language()}:{digest}"
             hit = cache.get(key)
             if hit is not None:
                 response = HttpResponse(hit["content"], content_type=hit["content_type"])

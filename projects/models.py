@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import has_role
+from directory.choices import ChoiceLabels
 from directory.models import District, Organization, Role, Theme
 
 # Who coordinates ideas: they see every idea, its contact details and internal notes.
@@ -54,7 +55,7 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         return self.public()
 
 
-class Idea(models.Model):
+class Idea(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         WANT = "want", _("やりたい")
         CAN = "can", _("できる")
@@ -156,7 +157,15 @@ class Idea(models.Model):
         verbose_name = _("アイデア")
         verbose_name_plural = _("アイデア")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["is_public", "kind", "-created_at"])]
+        indexes = [
+            models.Index(fields=["is_public", "kind", "-created_at"]),
+            # The inbox counts unanswered ideas on every load: a small index of just those.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="received", first_response_at__isnull=True),
+                name="idea_unanswered_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -185,7 +194,7 @@ IDEA_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class IdeaEvent(models.Model):
+class IdeaEvent(ChoiceLabels, models.Model):
     """One dated step of the timeline the author sees: a status change or a reply."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="events")
@@ -263,7 +272,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         return self.filter(is_public=True)
 
 
-class Project(models.Model):
+class Project(ChoiceLabels, models.Model):
     """A community problem-solving project (課題解決プロジェクト)."""
 
     class Status(models.TextChoices):
@@ -476,7 +485,7 @@ class NeedQuerySet(models.QuerySet["Need"]):
         return self.filter(is_public=True)
 
 
-class Need(models.Model):
+class Need(ChoiceLabels, models.Model):
     """What an idea, a project's open role or an organization's recruitment (担い手募集)
     is looking for."""
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from directory.choices import ChoiceLabels
 from directory.models import District, Mode, Organization, Place, Theme
 
 
@@ -33,7 +34,7 @@ class FutureSessionQuerySet(models.QuerySet["FutureSession"]):
         return self.filter(organizer=user)
 
 
-class FutureSession(models.Model):
+class FutureSession(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         FUTURE_SESSION = "future_session", _("フューチャーセッション")
         DISTRICT_MEETING = "district_meeting", _("地区別懇談会")
@@ -162,7 +163,7 @@ class FutureSession(models.Model):
         return self.status == self.Status.CANCELLED
 
 
-class Registration(models.Model):
+class Registration(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         REGISTERED = "registered", _("参加登録済み")
         WAITING = "waiting", _("キャンセル待ち")

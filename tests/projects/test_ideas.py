@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -373,3 +374,26 @@ def test_coordinators_read_a_draft_without_the_action_panel(
     client.force_login(role_users["coordinator"])
     page = client.get(reverse("projects:idea_detail", kwargs={"pk": idea.pk})).content.decode()
     assert "考え中の下書き" in page and "コーディネーターの作業" not in page
+
+
+def test_the_inbox_filter_form_is_cached_per_query_and_language_and_refreshed_by_directory_edits(
+    client: Any, role_users: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from directory.models import Theme
+
+    client.force_login(role_users["coordinator"])
+    url = reverse("projects:inbox")
+    first = client.get(url, {"q": "子ども食堂"}).content.decode()
+    assert 'value="子ども食堂"' in first
+    # Another query is another form, never the cached one.
+    assert 'value="見守り"' in client.get(url, {"q": "見守り"}).content.decode()
+    # The same query in English is the English form.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url, {"q": "子ども食堂"}).content.decode()
+    assert "絞り込む" not in english and ">Filter<" in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    # A theme added in the admin (a plain save) appears in the cached form at once.
+    assert "新しいテーマ" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        Theme.objects.create(name_ja="新しいテーマ", name_en="A new theme", code="new-theme")
+    assert "新しいテーマ" in client.get(url).content.decode()

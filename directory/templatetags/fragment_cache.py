@@ -1,0 +1,18 @@
+"""``{% scope_version "directory" as v %}``: a cache generation for ``{% cache %}`` keys.
+
+A fragment cached with the generation in its key goes stale the moment a service (or an
+admin save, see ``directory.apps``) calls ``public_cache_bump`` for that scope.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from machida_portal.public_cache import scope_version as _scope_version
+
+register = template.Library()
+
+
+@register.simple_tag
+def scope_version(*scopes: str) -> str:
+    return ":".join(_scope_version(s) for s in scopes)
