@@ -485,9 +485,13 @@ def project_activity_add(
     return activity
 
 
-def can_edit_project(*, project: Project, user: Any) -> bool:
+def can_edit_project(*, project: Project, user: Any, roles: set[str] | None = None) -> bool:
+    """Coordinators and the project's organizers. ``roles``: the user's roles in the
+    project when the caller has already read them (saves a query)."""
     if is_coordinator(user):
         return True
+    if roles is not None:
+        return ProjectMember.Role.ORGANIZER in roles
     return bool(
         getattr(user, "is_authenticated", False)
         and ProjectMember.objects.filter(

@@ -445,24 +445,27 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Project.objects.visible_to(request.user).select_related("lead_organization", "lead_user"),
         pk=pk,
     )
-    # A page shows the first 100 members by name and the total, so a large project's page
-    # stays small.
-    members = list(
-        project.memberships.select_related("user").order_by("role", "joined_on", "id")[:100]
-    )
-    is_member = (
-        request.user.is_authenticated
-        and project.memberships.filter(user_id=request.user.pk).exists()
+    # The parts every visitor sees alike (districts, themes, members, activities) are
+    # cached fragments in the template; their querysets stay lazy here, so a cached page
+    # runs none of them. A page shows the first 100 members by name and the total.
+    my_roles = (
+        set(project.memberships.filter(user_id=request.user.pk).values_list("role", flat=True))
+        if request.user.is_authenticated
+        else set()
     )
     return render(
         request,
         "projects/project_detail.html",
         {
             "project": project,
-            "members": members,
-            "member_count": project.memberships.count(),
-            "is_member": is_member,
-            "can_edit": services.can_edit_project(project=project, user=request.user),
+            "members": project.memberships.select_related("user").order_by(
+                "role", "joined_on", "id"
+            )[:100],
+            "all_members": project.memberships.all(),
+            "is_member": bool(my_roles),
+            "can_edit": services.can_edit_project(
+                project=project, user=request.user, roles=my_roles
+            ),
             "activities": project.activities.select_related("by")[:50],
             "districts": project.districts.all(),
             "themes": project.themes.all(),

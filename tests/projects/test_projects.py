@@ -179,3 +179,37 @@ def test_the_idea_author_leads_the_new_project_not_the_coordinator(
     assert list(project.memberships.values_list("user_id", flat=True)) == [
         role_users["resident"].pk
     ]
+
+
+def test_the_shared_parts_of_a_project_page_follow_joins_and_activities(
+    client: Any, role_users: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Members and activities are cached fragments; each change shows on the next view."""
+    project = project_create(
+        title="川をきれいに", purpose="清掃活動", by=role_users["coordinator"], lead_user=None
+    )
+    url = reverse("projects:project_detail", kwargs={"pk": project.pk})
+    client.force_login(role_users["member"])
+    count_before = project.memberships.count()
+    assert f"メンバー（{count_before} 人）" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("projects:project_join", kwargs={"pk": project.pk}))
+    after = client.get(url).content.decode()
+    assert f"メンバー（{count_before + 1} 人）" in after
+    assert role_users["member"].public_name in after
+    client.force_login(role_users["coordinator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("projects:project_activity", kwargs={"pk": project.pk}),
+            {"date": "2026-05-01", "text": "第1回の清掃をしました"},
+        )
+    assert "第1回の清掃をしました" in client.get(url).content.decode()
+    # The per-person parts are never shared: the coordinator sees the edit button, a
+    # resident does not, though both are served the same cached fragments.
+    assert reverse("projects:project_edit", kwargs={"pk": project.pk}) in client.get(
+        url
+    ).content.decode()
+    client.force_login(role_users["resident"])
+    page = client.get(url).content.decode()
+    assert reverse("projects:project_edit", kwargs={"pk": project.pk}) not in page
+    assert "第1回の清掃をしました" in page
