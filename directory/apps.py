@@ -1,18 +1,8 @@
-from typing import Any
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # Pages and fragments that show districts, themes, organizations or resources.
-DIRECTORY_SCOPES = ("directory", "home", "ideas", "sessions")
-
-
-def _bump_after_commit(**kwargs: Any) -> None:
-    from django.db import transaction
-
-    from machida_portal.public_cache import public_cache_bump
-
-    transaction.on_commit(lambda: public_cache_bump(*DIRECTORY_SCOPES))
+DIRECTORY_SCOPES = ("directory", "home", "ideas", "sessions", "indicators")
 
 
 class DirectoryConfig(AppConfig):
@@ -22,9 +12,7 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         # The directory is mostly edited in the admin, which calls no service: any save or
         # delete of its rows makes the cached pages and fragments that show them stale.
-        from django.db.models.signals import post_delete, post_save
+        from machida_portal.public_cache import bump_when_saved
 
         for name in ("District", "Domain", "Theme", "Organization", "Place", "Resource"):
-            model = self.get_model(name)
-            post_save.connect(_bump_after_commit, sender=model, dispatch_uid=f"bump-{name}")
-            post_delete.connect(_bump_after_commit, sender=model, dispatch_uid=f"bump-{name}-d")
+            bump_when_saved(self.get_model(name), *DIRECTORY_SCOPES)

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from directory.fiscal import fiscal_year_of
 from directory.models import District
+from machida_portal.public_cache import bump_after_commit
 
+from .apps import CACHE_SCOPE
 from .models import (
     Indicator,
     Measurement,
@@ -229,6 +231,7 @@ def measurements_publish(*, indicator: Indicator, by: Any) -> int:
         for m in drafts:
             m.status, m.published_at, m.updated_by = Measurement.Status.PUBLISHED, now, by
         Measurement.objects.bulk_update(drafts, ["status", "published_at", "updated_by"])
+        bump_after_commit(CACHE_SCOPE)  # bulk writes send no signals
         MeasurementChange.objects.bulk_create(
             MeasurementChange(
                 measurement=m,
@@ -490,6 +493,7 @@ def _store_computed(
         try:
             with transaction.atomic():
                 Measurement.objects.bulk_create(new)
+                bump_after_commit(CACHE_SCOPE)  # bulk writes send no signals
         except IntegrityError:
             # A concurrent run stored some of these cells first: go one by one, correcting.
             for key, value in values.items():
@@ -535,6 +539,7 @@ def _store_computed(
             m.value, m.as_of, m.is_demo, m.updated_by = values[key], as_of, is_demo, by
             touched.append(m)
         Measurement.objects.bulk_update(touched, ["value", "as_of", "is_demo", "updated_by"])
+        bump_after_commit(CACHE_SCOPE)  # bulk writes send no signals
         MeasurementChange.objects.bulk_create(changes)
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -42,22 +43,47 @@ def _current_plan_year() -> int:
     return min(max(fiscal_year_of(timezone.now()), PLAN_FIRST_FISCAL_YEAR), PLAN_LAST_FISCAL_YEAR)
 
 
+class _DashboardData:
+    """The dashboard's tables and charts, computed on first use: the template caches them
+    as fragments, so a page served from the cache never computes them."""
+
+    def __init__(self, user: Any, focus: District | None) -> None:
+        self.user = user
+        self.focus = focus
+
+    @cached_property
+    def views(self) -> list[Any]:
+        return indicator_views(self.user, focus=self.focus)
+
+    @cached_property
+    def plan_views(self) -> list[Any]:
+        return [v for v in self.views if v.indicator.kind == Indicator.Kind.PLAN]
+
+    @cached_property
+    def operational_views(self) -> list[Any]:
+        return [v for v in self.views if v.indicator.kind == Indicator.Kind.OPERATIONAL]
+
+    @cached_property
+    def any_demo(self) -> bool:
+        return any(v.has_demo for v in self.views)
+
+
 @editor_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # Every viewer is an editor (city staff, admin) and editors all see the same values, so
+    # the cached fragments are shared by them; a change to any indicator data makes them
+    # stale (indicators.apps).
     districts = list(District.objects.filter(is_active=True))
     code = request.GET.get("district", "")
     focus = next((d for d in districts if d.code == code), None)
-    views = indicator_views(request.user, focus=focus)
+    year = _current_plan_year()
     return render(
         request,
         "indicators/dashboard.html",
         {
-            "plan_views": [v for v in views if v.indicator.kind == Indicator.Kind.PLAN],
-            "operational_views": [
-                v for v in views if v.indicator.kind == Indicator.Kind.OPERATIONAL
-            ],
-            "compute_form": ComputeForm(initial={"fiscal_year": _current_plan_year()}),
-            "any_demo": any(v.has_demo for v in views),
+            "data": _DashboardData(request.user, focus),
+            "compute_form": ComputeForm(initial={"fiscal_year": year}),
+            "plan_year": year,
             "districts": districts,
             "focus": focus,
         },

@@ -83,3 +83,24 @@ def cache_public_page(scope: str, timeout: int = 120) -> Callable[[Any], Any]:
         return wrapped
 
     return decorator
+
+
+def bump_after_commit(*scopes: str) -> None:
+    """Bump ``scopes`` once the current transaction commits (at once outside one)."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: public_cache_bump(*scopes))
+
+
+def bump_when_saved(model: type[Any], *scopes: str) -> None:
+    """Any save or delete of ``model`` (the admin's included) bumps ``scopes`` after commit.
+    ``bulk_create``/``bulk_update``/``update()`` send no signals: code using them calls
+    ``bump_after_commit`` itself."""
+    from django.db.models.signals import post_delete, post_save
+
+    def receiver(**kwargs: Any) -> None:
+        bump_after_commit(*scopes)
+
+    uid = f"bump:{model._meta.label}:{','.join(scopes)}"
+    post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+    post_delete.connect(receiver, sender=model, dispatch_uid=uid + ":delete", weak=False)

@@ -123,12 +123,23 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _field(self, "organization").queryset = Organization.objects.filter(
-            pk__in=Membership.objects.filter(user=user, is_active=True).values("organization")
+        organizations = list(
+            Organization.objects.filter(
+                pk__in=Membership.objects.filter(user=user, is_active=True).values(
+                    "organization"
+                )
+            )
         )
-        if not _field(self, "organization").queryset.exists():
+        _field(self, "organization").queryset = Organization.objects.filter(
+            pk__in=[o.pk for o in organizations]
+        )
+        if not organizations:
             del self.fields["organization"]
             self.fields["seats"].widget = forms.HiddenInput()
+        # An unbound form looks the same for everyone with the same organizations: the
+        # session page caches its rendering under this key (with the language and the
+        # directory generation, which changes when an organization is renamed).
+        self.render_key = ",".join(str(o.pk) for o in organizations) or "-"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -67,28 +67,33 @@ def sessions_in_month(
 
 
 def session_for_page(pk: int, user: Any = None) -> FutureSession | None:
-    from projects.models import Idea, Project
+    """The session with what every visit shows; ``session_outcome_parts`` has the rest."""
+    from projects.models import Idea
 
     # Only what the visitor may see of the linked ideas (troubles and private ideas stay
-    # hidden) and projects.
+    # hidden).
     ideas = Idea.objects.visible_to(user).order_by("-created_at")
-    projects = Project.objects.visible_to(user).order_by("-created_at")
     return (
         FutureSession.objects.public()
-        .select_related("outcome", "organizer")
-        .prefetch_related(
-            "themes",
-            "photos",
-            "connections__first",
-            "connections__second",
-            Prefetch("agenda_ideas", queryset=ideas),
-            Prefetch("generated_ideas", queryset=ideas),
-            Prefetch("resulting_projects", queryset=projects),
-        )
+        .select_related("outcome")
+        .prefetch_related("themes", Prefetch("agenda_ideas", queryset=ideas))
         .annotate(seats_taken=_seats_taken(), waiting_count=_waiting_count())
         .filter(pk=pk)
         .first()
     )
+
+
+def session_outcome_parts(session: FutureSession, user: Any = None) -> dict[str, Any]:
+    """What the outcome section lists, as lazy querysets: a session without an outcome (any
+    upcoming one) never runs them."""
+    return {
+        "photos": session.photos.all(),
+        "generated_ideas": session.generated_ideas.visible_to(user).order_by("-created_at"),
+        "resulting_projects": session.resulting_projects.visible_to(user).order_by(
+            "-created_at"
+        ),
+        "connections": session.connections.select_related("first", "second"),
+    }
 
 
 def registrations_of(user: Any) -> QuerySet[Registration]:

@@ -155,6 +155,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "outcome": outcome,
             "can_manage": can_manage(request.user, session),
+            **selectors.session_outcome_parts(session, request.user),
         },
     )
 
