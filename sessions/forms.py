@@ -125,9 +125,7 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         organizations = list(
             Organization.objects.filter(
-                pk__in=Membership.objects.filter(user=user, is_active=True).values(
-                    "organization"
-                )
+                pk__in=Membership.objects.filter(user=user, is_active=True).values("organization")
             )
         )
         _field(self, "organization").queryset = Organization.objects.filter(

@@ -89,9 +89,7 @@ def session_outcome_parts(session: FutureSession, user: Any = None) -> dict[str,
     return {
         "photos": session.photos.all(),
         "generated_ideas": session.generated_ideas.visible_to(user).order_by("-created_at"),
-        "resulting_projects": session.resulting_projects.visible_to(user).order_by(
-            "-created_at"
-        ),
+        "resulting_projects": session.resulting_projects.visible_to(user).order_by("-created_at"),
         "connections": session.connections.select_related("first", "second"),
     }
 

@@ -241,3 +241,20 @@ def test_raising_the_capacity_moves_people_up(coordinator: Any) -> None:
     session_update(session=session, by=coordinator, capacity=2)
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.REGISTERED
+
+
+def test_the_cached_registration_form_is_shared_only_by_people_with_the_same_organizations(
+    future_session: Any, resident: Any, demo: Any, client: Any
+) -> None:
+    url = reverse("future_sessions:session_detail", kwargs={"pk": future_session.pk})
+    npo = demo.orgs["npo"]
+    client.force_login(resident)
+    alone = client.get(url).content.decode()
+    assert 'name="organization"' not in alone and 'name="needs_wheelchair"' in alone
+    member = UserFactory(email="npo.member@example.jp")
+    Membership.objects.create(user=member, organization=npo, role=Role.MEMBER)
+    client.force_login(member)
+    grouped = client.get(url).content.decode()
+    assert 'name="organization"' in grouped and npo.name in grouped
+    client.force_login(resident)
+    assert 'name="organization"' not in client.get(url).content.decode()

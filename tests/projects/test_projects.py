@@ -206,9 +206,10 @@ def test_the_shared_parts_of_a_project_page_follow_joins_and_activities(
     assert "第1回の清掃をしました" in client.get(url).content.decode()
     # The per-person parts are never shared: the coordinator sees the edit button, a
     # resident does not, though both are served the same cached fragments.
-    assert reverse("projects:project_edit", kwargs={"pk": project.pk}) in client.get(
-        url
-    ).content.decode()
+    assert (
+        reverse("projects:project_edit", kwargs={"pk": project.pk})
+        in client.get(url).content.decode()
+    )
     client.force_login(role_users["resident"])
     page = client.get(url).content.decode()
     assert reverse("projects:project_edit", kwargs={"pk": project.pk}) not in page
