@@ -119,7 +119,37 @@ PAGES: list[Page] = [
         COORDINATOR,
         resolve=lambda: _url("future_sessions:meeting_pack", code="tsurukawa"),
     ),
+    # Leading project 2: consultations (every read is written to the access log)
+    Page("consultation inbox (agency staff)", STAFF, resolve=lambda: _url("consultations:inbox")),
+    Page("tsunagu sheet (agency staff)", STAFF, resolve=lambda: _sheet_for(STAFF)),
+    Page("overdue board (city staff)", CITY, resolve=lambda: _url("consultations:overdue_board")),
+    # The plan's KPIs
+    Page("KPI dashboard (city staff)", CITY, resolve=lambda: _url("indicators:dashboard")),
 ]
+
+
+def _sheet_for(email: str) -> str | None:
+    """The newest sheet sent to the agency of ``email``."""
+    from django.apps import apps
+
+    try:
+        sheet = apps.get_model("consultations", "TsunaguSheet")
+        membership = apps.get_model("directory", "Membership")
+    except LookupError:
+        return None
+    agency = (
+        membership.objects.filter(user__email=email, is_active=True)
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+    pk = (
+        sheet.objects.filter(receiver_id=agency)
+        .exclude(status="draft")
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return _url("consultations:sheet_detail", pk=pk) if pk else None
 
 
 def _upcoming_session() -> str | None:

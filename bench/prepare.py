@@ -73,14 +73,18 @@ def _resolved_pages() -> list[dict[str, Any]]:
     return out
 
 
-def _query_counts(pages: list[dict[str, Any]]) -> dict[str, int | None]:
+def _query_counts(pages: list[dict[str, Any]]) -> dict[str, dict[str, int] | None]:
+    """Each page's queries with its cached pages and fragments cold (what computing the page
+    costs) and warm (what a repeat view costs). The per-user caches (roles, unread count)
+    are warm in both."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
+    from machida_portal.public_cache import SCOPES, public_cache_bump
 
-    counts: dict[str, int | None] = {}
+    counts: dict[str, dict[str, int] | None] = {}
     for page in pages:
         if not page["path"] or page["baseline"] or page["method"] != "GET":
             continue
@@ -88,9 +92,14 @@ def _query_counts(pages: list[dict[str, Any]]) -> dict[str, int | None]:
         if page["role"] != "anonymous":
             client.force_login(User.objects.get(email=page["role"]))
         client.get(page["path"])  # warm per-process caches (content types, translations)
-        with CaptureQueriesContext(connection) as queries:
+        public_cache_bump(*SCOPES)
+        with CaptureQueriesContext(connection) as cold:
             response = client.get(page["path"])
-        counts[page["name"]] = len(queries) if response.status_code == 200 else None
+        with CaptureQueriesContext(connection) as warm:
+            client.get(page["path"])
+        counts[page["name"]] = (
+            {"cold": len(cold), "warm": len(warm)} if response.status_code == 200 else None
+        )
     return counts
 
 

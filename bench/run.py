@@ -281,6 +281,12 @@ def chart(rows: list[dict[str, Any]], path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
+def _queries_text(small: dict[str, int] | None, large: dict[str, int] | None) -> str:
+    if not small or not large:
+        return f"{small}/{large}" if (small or large) else "-"
+    return f"{small['cold']}/{large['cold']} ({small['warm']}/{large['warm']})"
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -342,7 +348,8 @@ def main() -> None:
                 row["errors"] == 0
                 and row["p95_ms"] <= 100
                 and row["ratio"] >= 0.5
-                and (row["queries_small"] == row["queries_large"])
+                and row["queries_small"] is not None
+                and row["queries_small"] == row["queries_large"]
             )
     results = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
@@ -360,17 +367,17 @@ def main() -> None:
     print()
     print(
         f"{'page':42} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'err':>5} {'ratio':>6} "
-        f"{'q small/large':>14}"
+        f"{'queries small/large, cold (warm)':>33}"
     )
     for row in rows:
         if not row.get("rps"):
             print(f"{row['name']:42} {'skipped: ' + row.get('skipped', ''):>40}")
             continue
         ratio = f"{row['ratio']:.2f}" if "ratio" in row else "base"
-        queries = f"{row.get('queries_small')}/{row.get('queries_large')}"
+        queries = _queries_text(row.get("queries_small"), row.get("queries_large"))
         print(
             f"{row['name']:42} {row['rps']:8.0f} {row['p50_ms']:7.1f} {row['p95_ms']:7.1f} "
-            f"{row['p99_ms']:7.1f} {row['errors']:5d} {ratio:>6} {queries:>14}"
+            f"{row['p99_ms']:7.1f} {row['errors']:5d} {ratio:>6} {queries:>33}"
         )
     if mix:
         print(

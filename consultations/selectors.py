@@ -204,7 +204,7 @@ def missing_resources_report() -> QuerySet[Any]:
     """Unmet needs counted by domain and district: what the city should develop."""
     return (
         UnmetNeed.objects.values("domain__name_ja", "district__name_ja")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("*"))
         .order_by("-count", "domain__name_ja", "district__name_ja")
     )
 
@@ -241,7 +241,7 @@ def incoming_counts_by_state(user: Any) -> list[dict[str, Any]]:
         TsunaguSheet.objects.filter(receiver=agency)
         .exclude(status=SheetStatus.DRAFT)
         .values("status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # COUNT(*): an index-only scan
         .order_by("status")
     )
     order = list(SheetStatus.values)

@@ -36,6 +36,10 @@ def scope_version(scope: str) -> str:
     return str(version)
 
 
+# Every scope in use; a new ``cache_public_page``/``scope_version`` scope is added here.
+SCOPES = ("directory", "home", "ideas", "sessions", "indicators")
+
+
 def public_cache_bump(*scopes: str) -> None:
     for scope in scopes:
         cache.set(f"pagever:{scope}", uuid.uuid4().hex[:12], None)

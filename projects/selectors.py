@@ -87,7 +87,7 @@ def with_reaction_counts(ideas: list[Idea]) -> list[Idea]:
     rows = (
         IdeaReaction.objects.filter(idea__in=[i.pk for i in ideas])
         .values("idea_id", "kind")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     for row in rows:

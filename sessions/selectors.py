@@ -37,7 +37,7 @@ def _waiting_count() -> Subquery:
         Registration.objects.filter(session=OuterRef("pk"), status=Registration.Status.WAITING)
         .order_by()
         .values("session")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # COUNT(*): an index-only scan
         .values("n")
     )
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import calendar as pycalendar
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -645,27 +646,48 @@ def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "future_sessions/my_actions.html", {"page_obj": page})
 
 
+class _PackData:
+    """What the meeting pack shows, read on first use: the template caches the pack as one
+    fragment (it is the same for every coordinator), so a cached pack reads none of it."""
+
+    def __init__(self, district: District) -> None:
+        self.district = district
+
+    @cached_property
+    def vision(self) -> Any:
+        return selectors.vision_for_district(self.district)
+
+    @cached_property
+    def upcoming(self) -> list[FutureSession]:
+        return list(
+            selectors.sessions_for_calendar(district=self.district).filter(district=self.district)[
+                :10
+            ]
+        )
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        if self.vision is not None:
+            for action in self.vision.actions.all():
+                counts[action.status] += 1
+        return dict(counts)
+
+    @cached_property
+    def extras(self) -> dict[str, Any]:
+        return _pack_extras(self.district)
+
+
 @cache_public_page(CACHE_SCOPE)
 def meeting_pack(request: HttpRequest, code: str) -> HttpResponse:
     district = _district(code)
-    vision = selectors.vision_for_district(district)
-    upcoming = list(
-        selectors.sessions_for_calendar(district=district).filter(district=district)[:10]
-    )
-    counts: dict[str, int] = defaultdict(int)
-    if vision is not None:
-        for action in vision.actions.all():
-            counts[action.status] += 1
     return render(
         request,
         "future_sessions/meeting_pack.html",
         {
             "district": district,
-            "vision": vision,
-            "upcoming": upcoming,
-            "counts": dict(counts),
+            "pack": _PackData(district),
             "fiscal_year": fiscal_year_of(timezone.now()),
-            "extras": _pack_extras(district),
         },
     )
 

@@ -64,3 +64,27 @@ def test_language_switch_sets_the_cookie_and_goes_back_safely(client: Any) -> No
     assert "Machida" in client.get("/directory/districts/").content.decode()
     evil = client.get("/language/", {"language": "en", "next": "https://evil.example/"})
     assert evil["Location"] == "/"
+
+
+def test_every_scope_in_use_is_listed() -> None:
+    """``SCOPES`` is what directory edits and the benchmark's cold counts bump: a scope
+    used in code or templates but missing there would never go stale on those paths."""
+    import re
+    from pathlib import Path
+
+    from machida_portal.public_cache import SCOPES
+
+    root = Path(__file__).resolve().parents[1]
+    used: set[str] = set()
+    for path in root.glob("*/**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts:
+            continue
+        text = path.read_text(errors="replace")
+        used |= set(re.findall(r'cache_public_page\("([a-z_]+)"', text))
+        used |= set(re.findall(r'public_cache_bump\("([a-z_]+)"', text))
+        used |= set(re.findall(r'^CACHE_SCOPE = "([a-z_]+)"', text, re.M))
+    for path in (root / "templates").glob("**/*.html"):
+        for args in re.findall(r"{% scope_version ((?:\"[a-z_]+\" ?)+)", path.read_text()):
+            used |= set(re.findall(r'"([a-z_]+)"', args))
+    assert used, "the scan found no scope at all"
+    assert used <= set(SCOPES), used - set(SCOPES)

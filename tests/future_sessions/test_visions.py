@@ -158,3 +158,19 @@ def test_coordinator_writes_the_vision_and_adds_actions(
     )
     assert VisionAction.objects.filter(vision__district__code="tadao").count() == 1
     assert Organization.objects.filter(vision_actions__isnull=False).count() == 1
+
+
+def test_a_cached_meeting_pack_shows_a_new_action_at_once(
+    client: Any, coordinator: Any, vision: Any, demo: Any
+) -> None:
+    url = reverse("future_sessions:meeting_pack", kwargs={"code": "minami"})
+    client.force_login(coordinator)
+    assert "公園の花壇を一緒に手入れする" not in client.get(url).content.decode()
+    action_create(
+        vision=vision,
+        by=coordinator,
+        title="公園の花壇を一緒に手入れする",
+        owner=demo.orgs["npo"],
+        target_year=2028,
+    )
+    assert "公園の花壇を一緒に手入れする" in client.get(url).content.decode()
