@@ -335,6 +335,18 @@ class TsunaguSheet(ChoiceLabels, models.Model):
             models.Index(fields=["sender", "status"], name="sheet_sender_state"),
             models.Index(fields=["status", "deadline_at"], name="sheet_status_deadline"),
             models.Index(fields=["status", "updated_at"], name="sheet_status_updated"),
+            # The overdue board (selectors.OverdueBoard) reads both kinds in deadline order.
+            models.Index(
+                fields=["deadline_at", "id"],
+                condition=models.Q(status="sent"),
+                name="sheet_overdue",
+            ),
+            models.Index(
+                fields=["deadline_at", "id"],
+                include=["updated_at"],
+                condition=models.Q(status__in=["received", "first_contact", "supporting"]),
+                name="sheet_stale",
+            ),
         ]
 
     def __str__(self) -> str:

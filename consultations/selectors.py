@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -131,36 +132,79 @@ def possible_duplicates(user: Any, consultation: Consultation) -> QuerySet[Consu
     return consultations_visible_to(user).filter(match).exclude(pk=consultation.pk)[:5]
 
 
-def overdue_board(*, now: Any = None) -> QuerySet[TsunaguSheet]:
-    """Overdue (sent, past the deadline) and stale (received, no change for a while) sheets.
-    The board shows agencies, urgency, dates and state only."""
-    now = now or timezone.now()
-    stale_before = now - timedelta(days=conf.SHEET_STALE_DAYS)
-    return (
-        TsunaguSheet.objects.filter(
-            Q(status=SheetStatus.SENT, deadline_at__lt=now)
-            | Q(
-                status__in=[
-                    SheetStatus.RECEIVED,
-                    SheetStatus.FIRST_CONTACT,
-                    SheetStatus.SUPPORTING,
-                ],
-                updated_at__lt=stale_before,
+STALE_STATES = (SheetStatus.RECEIVED, SheetStatus.FIRST_CONTACT, SheetStatus.SUPPORTING)
+
+
+class OverdueBoard:
+    """Overdue (sent, past the deadline) and stale (received, no change for a while) sheets,
+    by deadline. The board shows agencies, urgency, dates and state only.
+
+    A sequence for ``Paginator``. The two kinds are read as two index-ordered scans merged
+    by the database (partial indexes ``sheet_overdue``/``sheet_stale``) and counted as two
+    index-only counts: the one query with ``OR`` had to sort every late sheet for each page,
+    1.1 s at p95 with 42,000 of them in the benchmark's data.
+    """
+
+    def __init__(self, *, now: Any = None) -> None:
+        self.now = now or timezone.now()
+        self.stale_before = self.now - timedelta(days=conf.SHEET_STALE_DAYS)
+
+    def _overdue(self) -> QuerySet[TsunaguSheet]:
+        return TsunaguSheet.objects.filter(status=SheetStatus.SENT, deadline_at__lt=self.now)
+
+    def _stale(self) -> QuerySet[TsunaguSheet]:
+        return TsunaguSheet.objects.filter(
+            status__in=STALE_STATES, updated_at__lt=self.stale_before
+        )
+
+    def count(self) -> int:
+        return self._overdue().count() + self._stale().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _page_ids(self, offset: int, limit: int) -> list[int]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for qs in (self._overdue(), self._stale()):
+            sql, part_params = (
+                qs.order_by("deadline_at", "id").values("id", "deadline_at").query.sql_with_params()
             )
+            # Only the ORM's own SQL is composed here; every value stays a parameter.
+            parts.append(f"SELECT * FROM ({sql}) part{len(parts)}")  # noqa: S608
+            params.extend(part_params)
+        query = (
+            f"SELECT id FROM ({' UNION ALL '.join(parts)}) late "  # noqa: S608
+            "ORDER BY deadline_at, id LIMIT %s OFFSET %s"
         )
-        .select_related("sender", "receiver")
-        .only(
-            "id",
-            "status",
-            "urgency",
-            "sent_at",
-            "deadline_at",
-            "updated_at",
-            "sender__name",
-            "receiver__name",
+        with connection.cursor() as cursor:
+            cursor.execute(query, [*params, limit, offset])
+            return [row[0] for row in cursor.fetchall()]
+
+    def __getitem__(self, index: slice, /) -> list[TsunaguSheet]:
+        start = index.start or 0
+        stop = index.stop if index.stop is not None else start + conf.PAGE_SIZE
+        ids = self._page_ids(start, max(stop - start, 0))
+        rows = (
+            TsunaguSheet.objects.filter(pk__in=ids)
+            .select_related("sender", "receiver")
+            .only(
+                "id",
+                "status",
+                "urgency",
+                "sent_at",
+                "deadline_at",
+                "updated_at",
+                "sender__name",
+                "receiver__name",
+            )
+            .in_bulk()
         )
-        .order_by("deadline_at", "id")
-    )
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+def overdue_board(*, now: Any = None) -> OverdueBoard:
+    return OverdueBoard(now=now)
 
 
 def access_log_for_supervisor(user: Any) -> QuerySet[AccessLog]:

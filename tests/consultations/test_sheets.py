@@ -435,3 +435,36 @@ def test_a_closed_consultation_cannot_be_handed_over(users: dict[str, Any]) -> N
     with pytest.raises(ValidationError, match="終結"):
         make_sheet(users, status=SheetStatus.DRAFT, consultation=c)
     assert not TsunaguSheet.objects.exists()
+
+
+def test_overdue_board_merges_overdue_and_stale_sheets_by_deadline_across_pages(
+    users: dict[str, Any], settings: Any
+) -> None:
+    from consultations import conf
+    from consultations.selectors import overdue_board
+
+    now = timezone.now()
+    consultation = make_consultation(users)
+    late, stale, fine = [], [], []
+    for i in range(4):  # sent, deadline passed i+1 days ago
+        s = make_sheet(users, status=SheetStatus.SENT, consultation=consultation)
+        TsunaguSheet.objects.filter(pk=s.pk).update(deadline_at=now - timedelta(days=i + 1))
+        late.append(s.pk)
+    for i in range(3):  # received long ago, deadlines interleaved with the late ones
+        s = make_sheet(users, status=SheetStatus.RECEIVED, consultation=consultation)
+        TsunaguSheet.objects.filter(pk=s.pk).update(
+            deadline_at=now - timedelta(days=i + 1, hours=12),
+            updated_at=now - timedelta(days=conf.SHEET_STALE_DAYS + 1),
+        )
+        stale.append(s.pk)
+    for _ in range(2):  # sent with time left, and received recently: not on the board
+        fine.append(make_sheet(users, status=SheetStatus.SENT, consultation=consultation).pk)
+        fine.append(make_sheet(users, status=SheetStatus.RECEIVED, consultation=consultation).pk)
+    board = overdue_board(now=now)
+    assert board.count() == 7
+    everything = board[0:100]
+    assert {s.pk for s in everything} == set(late) | set(stale)
+    deadlines = [(s.deadline_at, s.pk) for s in everything]
+    assert deadlines == sorted(deadlines)
+    # Pages are slices of the same order, without gaps or repeats.
+    assert [s.pk for s in board[0:3] + board[3:6] + board[6:9]] == [s.pk for s in everything]
