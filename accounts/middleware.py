@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -19,6 +21,29 @@ from .roles import is_staff_member
 # Pages a staff member without TOTP may still reach: signing in and out, setting up TOTP,
 # switching language, static files and the health check.
 _OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/favicon.ico", "/jsi18n/")
+
+
+TOTP_CACHE_SECONDS = 300
+
+
+def _totp_key(user_id: Any) -> str:
+    return f"totp:v1:{user_id}"
+
+
+def has_totp(user: Any) -> bool:
+    """Whether the user has an authenticator app set up. Only a yes is cached (a staff page
+    would otherwise ask the database on every request); removing the authenticator drops it
+    at once (``totp_changed``, connected in ``accounts.apps``)."""
+    if cache.get(_totp_key(user.pk)):
+        return True
+    found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if found:
+        cache.set(_totp_key(user.pk), True, TOTP_CACHE_SECONDS)
+    return found
+
+
+def totp_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    cache.delete(_totp_key(instance.user_id))
 
 
 class StaffMFARequiredMiddleware:
@@ -31,9 +56,7 @@ class StaffMFARequiredMiddleware:
             and request.user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
             and is_staff_member(request.user)
-            and not Authenticator.objects.filter(
-                user=request.user, type=Authenticator.Type.TOTP
-            ).exists()
+            and not has_totp(request.user)
         ):
             messages.warning(
                 request,

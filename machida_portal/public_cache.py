@@ -60,9 +60,14 @@ def cache_public_page(scope: str, timeout: int = 120) -> Callable[[Any], Any]:
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-            key = f"page:{scope}:{scope_version(scope)}:{get_language()}:{digest}"
-            hit = cache.get(key)
-            if hit is not None:
+            key = f"page:{scope}:{get_language()}:{digest}"
+            # One round trip for the scope's generation and the page; the page carries the
+            # generation it was rendered under and counts only while that is still current.
+            version_key = f"pagever:{scope}"
+            got = cache.get_many([version_key, key])
+            version = got.get(version_key) or scope_version(scope)
+            hit = got.get(key)
+            if hit is not None and hit.get("v") == version:
                 response = HttpResponse(hit["content"], content_type=hit["content_type"])
                 response["X-Page-Cache"] = "hit"
                 return response
@@ -78,7 +83,11 @@ def cache_public_page(scope: str, timeout: int = 120) -> Callable[[Any], Any]:
             ):
                 cache.set(
                     key,
-                    {"content": response.content, "content_type": response["Content-Type"]},
+                    {
+                        "v": version,
+                        "content": response.content,
+                        "content_type": response["Content-Type"],
+                    },
                     timeout,
                 )
                 response["X-Page-Cache"] = "miss"

@@ -88,3 +88,23 @@ def test_every_scope_in_use_is_listed() -> None:
             used |= set(re.findall(r'"([a-z_]+)"', args))
     assert used, "the scan found no scope at all"
     assert used <= set(SCOPES), used - set(SCOPES)
+
+
+@cache_public_page("test")
+def bumping_view(request: HttpRequest) -> HttpResponse:
+    """A page whose data changes while it renders (a write commits meanwhile)."""
+    calls.append(1)
+    if len(calls) == 1:
+        public_cache_bump("test")
+    return HttpResponse(f"render {len(calls)}")
+
+
+def test_a_page_rendered_while_its_scope_changed_is_not_served_again(rf: RequestFactory) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    calls.clear()
+    request = rf.get("/bumping/")
+    request.user = AnonymousUser()
+    assert bumping_view(request).content == b"render 1"
+    assert bumping_view(request).content == b"render 2"
+    assert bumping_view(request).content == b"render 2"

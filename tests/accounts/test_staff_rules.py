@@ -39,6 +39,28 @@ def test_staff_with_totp_may_work(mfa_on: None, role_users: dict[str, Any], clie
     assert client.get(reverse("accounts:profile")).status_code == 200
 
 
+def test_removing_the_authenticator_takes_effect_on_the_next_request(
+    mfa_on: None, role_users: dict[str, Any], client: Any
+) -> None:
+    """The yes is cached between requests; deleting the authenticator drops it at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = role_users["coordinator"]
+    totp = Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    client.force_login(user)
+    url = reverse("accounts:profile")
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not any("mfa_authenticator" in q["sql"] for q in queries.captured_queries)
+    totp.delete()
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+
+
 def test_staff_may_still_reach_the_sign_out_and_setup_pages(
     mfa_on: None, role_users: dict[str, Any], client: Any
 ) -> None:
