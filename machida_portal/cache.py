@@ -45,7 +45,9 @@ class _ReusedClients(RedisCacheClient):
 
 
 class ResilientRedisCache(RedisCache):
-    _class = _ReusedClients
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._class = _ReusedClients  # RedisCache sets its client class per instance
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         try:

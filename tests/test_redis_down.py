@@ -50,3 +50,13 @@ def test_resilient_cache_works_normally_with_redis_up(redis_url: str, settings: 
     assert cache.get("k") == "v"
     cache.delete("k")
     assert cache.get("k") is None
+
+
+def test_the_redis_cache_reuses_one_client_per_pool() -> None:
+    """Django builds a client per cache call; ours keeps one (no connection is opened here)."""
+    from machida_portal.cache import ResilientRedisCache
+
+    backend = ResilientRedisCache("redis://127.0.0.1:1/0", {})
+    first = backend._cache.get_client("a")
+    assert backend._cache.get_client("b") is first
+    assert backend._cache.get_client("c", write=True) is first
