@@ -4,12 +4,12 @@ they are gathered in INSTALLED_APPS order, so no app edits another's menu."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import import_module
 from typing import Any
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,15 @@ def all_nav_items() -> tuple[NavItem, ...]:
 
 
 def visible_items(roles: frozenset[str], authenticated: bool) -> list[dict[str, Any]]:
+    return list(_visible_items(roles, authenticated, get_script_prefix()))
+
+
+@lru_cache(maxsize=128)
+def _visible_items(
+    roles: frozenset[str], authenticated: bool, script_prefix: str
+) -> tuple[dict[str, Any], ...]:
+    """Computed once per set of roles (and URL prefix) in each process: the items and their
+    URLs are fixed at start-up; labels stay lazy, so each request gets its language."""
     result = []
     for item in all_nav_items():
         if item.roles:
@@ -62,7 +71,7 @@ def visible_items(roles: frozenset[str], authenticated: bool) -> list[dict[str, 
                     "description": item.description,
                 }
             )
-    return result
+    return tuple(result)
 
 
 NAV: list[NavItem] = []
