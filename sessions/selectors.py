@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -66,32 +67,72 @@ def sessions_in_month(
     )
 
 
-def session_for_page(pk: int, user: Any = None) -> FutureSession | None:
-    """The session with what every visit shows; ``session_outcome_parts`` has the rest."""
-    from projects.models import Idea
-
-    # Only what the visitor may see of the linked ideas (troubles and private ideas stay
-    # hidden).
-    ideas = Idea.objects.visible_to(user).order_by("-created_at")
-    return (
-        FutureSession.objects.public()
-        .select_related("outcome")
-        .prefetch_related("themes", Prefetch("agenda_ideas", queryset=ideas))
-        .annotate(seats_taken=_seats_taken(), waiting_count=_waiting_count())
-        .filter(pk=pk)
-        .first()
-    )
+def session_for_page(pk: int) -> FutureSession | None:
+    """The session row and its booked seats: what every view of the page needs. What the
+    page shows alike to many people is read through ``SessionPageParts`` instead."""
+    return FutureSession.objects.annotate(seats_taken=_seats_taken()).filter(pk=pk).first()
 
 
-def session_outcome_parts(session: FutureSession, user: Any = None) -> dict[str, Any]:
-    """What the outcome section lists, as lazy querysets: a session without an outcome (any
-    upcoming one) never runs them."""
-    return {
-        "photos": session.photos.all(),
-        "generated_ideas": session.generated_ideas.visible_to(user).order_by("-created_at"),
-        "resulting_projects": session.resulting_projects.visible_to(user).order_by("-created_at"),
-        "connections": session.connections.select_related("first", "second"),
-    }
+class SessionPageParts:
+    """The parts of a session page that every viewer of a class sees alike, read on first
+    use: the template caches them as fragments, so a cached page reads none of them.
+
+    ``viewer_class`` is "all" for coordinators (who see every linked idea and project) and
+    "public" for everyone else, who sees what a visitor sees: linked ideas that are public,
+    not troubles and not drafts (an author's own private idea on the agenda is in their
+    "my ideas" page, not here).
+    """
+
+    def __init__(self, session: FutureSession, user: Any) -> None:
+        from django.contrib.auth.models import AnonymousUser
+
+        from projects.models import is_coordinator
+
+        self.session = session
+        self.viewer_class = "all" if is_coordinator(user) else "public"
+        self._viewer = user if self.viewer_class == "all" else AnonymousUser()
+
+    @cached_property
+    def related(self) -> FutureSession:
+        """The session with venue, district and organizing organization joined."""
+        found = FutureSession.objects.public().get(pk=self.session.pk)
+        return found
+
+    @cached_property
+    def themes(self) -> list[Any]:
+        return list(self.session.themes.all())
+
+    @cached_property
+    def agenda(self) -> list[Any]:
+        return list(self.session.agenda_ideas.visible_to(self._viewer).order_by("-created_at"))
+
+    @cached_property
+    def outcome(self) -> Any:
+        from .models import SessionOutcome
+
+        return SessionOutcome.objects.filter(session=self.session).first()
+
+    @cached_property
+    def photos(self) -> list[Any]:
+        return list(self.session.photos.all())
+
+    @cached_property
+    def generated_ideas(self) -> list[Any]:
+        return list(self.session.generated_ideas.visible_to(self._viewer).order_by("-created_at"))
+
+    @cached_property
+    def resulting_projects(self) -> list[Any]:
+        return list(
+            self.session.resulting_projects.visible_to(self._viewer).order_by("-created_at")
+        )
+
+    @cached_property
+    def connections(self) -> list[Any]:
+        return list(self.session.connections.select_related("first", "second"))
+
+
+def waiting_count(session: FutureSession) -> int:
+    return session.registrations.filter(status=Registration.Status.WAITING).count()
 
 
 def registrations_of(user: Any) -> QuerySet[Registration]:

@@ -130,7 +130,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
 
 @cache_public_page(CACHE_SCOPE)
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = selectors.session_for_page(pk, user=request.user)
+    session = selectors.session_for_page(pk)
     if session is None:
         raise Http404
     my_registration = None
@@ -141,22 +141,25 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .exclude(status=Registration.Status.CANCELLED)
             .first()
         )
-        if my_registration is None:
+        if my_registration is None and not session.is_past and not session.is_cancelled:
             form = RegistrationForm(user=request.user)
     seats_taken = session.seats_taken or 0  # type: ignore[attr-defined]
     seats_left = None if session.capacity is None else max(session.capacity - seats_taken, 0)
-    outcome = getattr(session, "outcome", None) if hasattr(session, "outcome") else None
+    manage = can_manage(request.user, session)
     return render(
         request,
         "future_sessions/session_detail.html",
         {
             "session": session,
+            "parts": selectors.SessionPageParts(session, request.user),
             "seats_left": seats_left,
             "my_registration": my_registration,
             "form": form,
-            "outcome": outcome,
-            "can_manage": can_manage(request.user, session),
-            **selectors.session_outcome_parts(session, request.user),
+            "can_manage": manage,
+            # The online link is shown to people registered and to those who run it.
+            "show_online_link": manage
+            or (my_registration is not None and my_registration.status == "registered"),
+            "waiting_count": selectors.waiting_count(session) if manage else 0,
         },
     )
 

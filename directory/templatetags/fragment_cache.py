@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django import template
 
-from machida_portal.public_cache import scope_version as _scope_version
+from machida_portal.public_cache import scope_versions
 
 register = template.Library()
 
 
 @register.simple_tag
 def scope_version(*scopes: str) -> str:
-    return ":".join(_scope_version(s) for s in scopes)
+    return scope_versions(*scopes)
