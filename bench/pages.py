@@ -84,7 +84,7 @@ PAGES: list[Page] = [
         public=True,
     ),
     Page(
-        "idea board, search 介護 (anonymous)",
+        "idea board, search 'kaigo' (anonymous)",
         "anonymous",
         public=True,
         resolve=lambda: (
@@ -160,8 +160,11 @@ def _upcoming_session() -> str | None:
         model = apps.get_model("future_sessions", "FutureSession")
     except LookupError:
         return None
+    # One the demo resident has not registered for: the page then shows the registration
+    # form, at small and at large scale alike.
     pk = (
         model._default_manager.filter(starts_at__gt=timezone.now(), status="scheduled")
+        .exclude(registrations__user__email=RESIDENT)
         .order_by("starts_at")
         .values_list("pk", flat=True)
         .first()
