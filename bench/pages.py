@@ -162,11 +162,11 @@ def _upcoming_session() -> str | None:
         return None
     # One the demo resident has not registered for: the page then shows the registration
     # form, at small and at large scale alike.
+    upcoming = model._default_manager.filter(
+        starts_at__gt=timezone.now(), status="scheduled"
+    ).order_by("starts_at")
     pk = (
-        model._default_manager.filter(starts_at__gt=timezone.now(), status="scheduled")
-        .exclude(registrations__user__email=RESIDENT)
-        .order_by("starts_at")
-        .values_list("pk", flat=True)
-        .first()
+        upcoming.exclude(registrations__user__email=RESIDENT).values_list("pk", flat=True).first()
+        or upcoming.values_list("pk", flat=True).first()
     )
     return _url("future_sessions:session_detail", pk=pk) if pk else None

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from directory.fiscal import TOKYO, fiscal_year_of
-from directory.models import District, Mode, Place, Theme
+from directory.models import District, Mode, Organization, Place, Theme
 
 from .models import (
     ActionReview,
@@ -34,6 +34,9 @@ LARGE_PREFIX = "【大規模デモ】"
 
 # title → (days from today, hour, hours long, kind, district code or None, place name prefix,
 #          online, capacity, question, outcome summary or "")
+# The upcoming sessions the demo resident is already registered for (all past ones too).
+RESIDENT_REGISTERED = {"南地区 地区別懇談会"}
+
 SESSIONS: dict[str, tuple[int, int, int, str, str | None, str, bool, int | None, str, str]] = {
     "フューチャーセッション「子どもの居場所」": (
         -40,
@@ -80,7 +83,7 @@ SESSIONS: dict[str, tuple[int, int, int, str, str | None, str, bool, int | None,
         "tadao",
         "忠生市民センター",
         False,
-        3,
+        2,  # full with the member's group of two: the resident goes on the waiting list
         "車がなくても、80歳で買い物に困らない忠生にするには？",
         "",
     ),
@@ -184,7 +187,13 @@ def _seed_sessions(ctx: Any, coordinator: User) -> None:
         )
         session.themes.set(themes)
         past = days < 0
-        for user, org, seats in ((resident, None, 1), (member, ctx.orgs["npo"], 2)):
+        people: list[tuple[User, Organization | None, int]] = [(member, ctx.orgs["npo"], 2)]
+        if past or title in RESIDENT_REGISTERED:
+            people.append((resident, None, 1))
+        else:
+            # Left open, so the demo resident can try registering (the README's "try it").
+            Registration.objects.filter(session=session, user=resident).delete()
+        for user, org, seats in people:
             Registration.objects.update_or_create(
                 session=session,
                 user=user,
