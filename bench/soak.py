@@ -40,14 +40,21 @@ PG_BIN = Path(os.environ.get("SOAK_PG_BIN", "/usr/lib/postgresql/15/bin"))
 PG_PORT, REDIS_PORT, WEB_PORT = 5441, 6391, 8091
 BASE = f"http://127.0.0.1:{WEB_PORT}"
 FAILURES: list[str] = []
+CHECKS: list[dict[str, object]] = []
+
+
+_SCENARIO = [""]
 
 
 def log(message: str) -> None:
+    if message.startswith("scenario: "):
+        _SCENARIO[0] = message.removeprefix("scenario: ")
     print(f"[soak {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 def check(ok: bool, what: str) -> None:
     log(("  ok    " if ok else "  FAIL  ") + what)
+    CHECKS.append({"scenario": _SCENARIO[0], "ok": ok, "check": what})
     if not ok:
         FAILURES.append(what)
 
@@ -646,6 +653,7 @@ def main() -> None:
             {
                 "when": time.strftime("%Y-%m-%d %H:%M:%S"),
                 "failures": FAILURES,
+                "checks": CHECKS,
                 "seconds": round(time.monotonic() - started),
             },
             ensure_ascii=False,
