@@ -342,10 +342,11 @@ class TsunaguSheet(ChoiceLabels, models.Model):
                 name="sheet_overdue",
             ),
             models.Index(
-                fields=["deadline_at", "id"],
-                include=["updated_at"],
+                # updated_at as a key column rather than INCLUDE (SQLite has no INCLUDE): the
+                # scan is still in (deadline_at, id) order and index-only.
+                fields=["deadline_at", "id", "updated_at"],
                 condition=models.Q(status__in=["received", "first_contact", "supporting"]),
-                name="sheet_stale",
+                name="sheet_stale_order",
             ),
         ]
 

@@ -140,7 +140,7 @@ class OverdueBoard:
     by deadline. The board shows agencies, urgency, dates and state only.
 
     A sequence for ``Paginator``. The two kinds are read as two index-ordered scans merged
-    by the database (partial indexes ``sheet_overdue``/``sheet_stale``) and counted as two
+    by the database (partial indexes ``sheet_overdue``/``sheet_stale_order``) and counted as two
     index-only counts: the one query with ``OR`` had to sort every late sheet for each page,
     1.1 s at p95 with 42,000 of them in the benchmark's data.
     """
