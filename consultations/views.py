@@ -314,8 +314,9 @@ def sheet_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         messages.error(request, _("入力を確かめてください。"))
         return redirect("consultations:sheet_detail", pk=pk)
     d = form.cleaned_data
-    try:
-        services.sheet_transition(
+    _apply(
+        request,
+        lambda: services.sheet_transition(
             sheet_id=sheet.pk,
             to=d["to"],
             by=request.user,
@@ -324,12 +325,9 @@ def sheet_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             contact_on=d["contact_on"],
             contact_method=d["contact_method"],
             path=request.get_full_path(),
-        )
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("つなぐシートの状態を更新しました。"))
+        ),
+        _("つなぐシートの状態を更新しました。"),
+    )
     return redirect("consultations:sheet_detail", pk=pk)
 
 
@@ -447,8 +445,9 @@ def conference_record(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = ConferenceRecordForm(request.POST, instance=Conference.objects.get(pk=conference.pk))
     if form.is_valid():
         d = form.cleaned_data
-        try:
-            services.conference_record(
+        _apply(
+            request,
+            lambda: services.conference_record(
                 conference=conference,
                 by=request.user,
                 agency=agency,
@@ -457,12 +456,9 @@ def conference_record(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 decision=d["decision"],
                 next_review_on=d["next_review_on"],
                 path=request.get_full_path(),
-            )
-        except ValidationError as exc:
-            for message in _messages_of(exc):
-                messages.error(request, message)
-        else:
-            messages.success(request, _("会議の記録を保存しました。"))
+            ),
+            _("会議の記録を保存しました。"),
+        )
     else:
         for errors in form.errors.values():
             for e in errors:

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from machida_portal.public_cache import public_cache_bump
 from reminders.services import reminder_schedule
 
 from .models import Resource
@@ -46,6 +45,5 @@ def resources_remind_verification(*, today: date | None = None) -> int:
 
 def resource_mark_verified(*, resource: Resource, today: date | None = None) -> Resource:
     resource.last_verified_on = today or timezone.localdate()
-    resource.save(update_fields=["last_verified_on", "updated_at"])
-    public_cache_bump("directory")
+    resource.save(update_fields=["last_verified_on", "updated_at"])  # bumps the page caches
     return resource

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from directory.models import District, Membership, Organization, Role, Theme
 from directory.search import search_document
-from machida_portal.public_cache import public_cache_bump
+from machida_portal.public_cache import bump_after_commit
 from reminders.models import Reminder
 from reminders.services import notify, reminder_cancel, reminder_schedule
 
@@ -58,7 +58,7 @@ def _bumps_public_pages(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        transaction.on_commit(lambda: public_cache_bump("ideas"))
+        bump_after_commit("ideas")
         return func(*args, **kwargs)
 
     return wrapped

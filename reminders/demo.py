@@ -37,11 +37,11 @@ def seed(ctx: Any) -> None:
     total = LARGE if ctx.large else SMALL
     now = timezone.now()
     url = reverse("projects:idea_mine")
+    times = [now - timedelta(hours=6 * n + 1) for n in range(total)]  # newest first
     rows = []
-    for n in range(total):
+    for n, at in enumerate(times):
         subject, body = MESSAGES[n % len(MESSAGES)]
         topic = TOPICS[n % len(TOPICS)]
-        at = now - timedelta(hours=6 * n + 1)
         rows.append(
             Notification(
                 recipient=resident,
@@ -53,8 +53,8 @@ def seed(ctx: Any) -> None:
         )
     created = Notification.objects.bulk_create(rows, batch_size=1000)
     # created_at is set on insert (auto_now_add): spread the history over time afterwards.
-    for n, row in enumerate(created):
-        row.created_at = now - timedelta(hours=6 * n + 1)
+    for row, at in zip(created, times, strict=True):
+        row.created_at = at
     Notification.objects.bulk_update(created, ["created_at"], batch_size=1000)
     unread_count_changed(resident.pk)
     ctx.out.write(f"    {total} notifications for the demo resident")

@@ -95,11 +95,19 @@ def notify(
 
 def reminder_cancel(*, key: str) -> bool:
     """Cancel a reminder that has not gone out. Returns whether one was cancelled."""
-    return bool(
-        Reminder.objects.filter(idempotency_key=key, status=Reminder.Status.PENDING).update(
-            status=Reminder.Status.CANCELLED
-        )
+    return reminders_cancel_matching(key=key) > 0
+
+
+def reminders_cancel_matching(*, key: str = "", key_prefix: str = "") -> int:
+    """Cancel the pending reminders with this key, or whose keys start with ``key_prefix``
+    (the reminders of one object, whatever its keys' later parts say). Returns how many."""
+    if not (key or key_prefix):
+        raise ValueError("a key or a key prefix")
+    qs = Reminder.objects.filter(status=Reminder.Status.PENDING)
+    qs = (
+        qs.filter(idempotency_key=key) if key else qs.filter(idempotency_key__startswith=key_prefix)
     )
+    return qs.update(status=Reminder.Status.CANCELLED)
 
 
 def _kick() -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from directory.fiscal import TOKYO, fiscal_year_of
 from directory.models import District, Mode, Organization, Place, Theme
-from reminders.models import Reminder
+from reminders.services import reminders_cancel_matching
 
 from .models import (
     ActionReview,
@@ -223,10 +223,7 @@ def _seed_sessions(ctx: Any, coordinator: User) -> None:
         # Seeding again moves the demo sessions (their times are relative to today) and may
         # drop the resident's registration: the registrants' pending reminders of the earlier
         # seed are cancelled, and the current ones scheduled afresh.
-        Reminder.objects.filter(
-            idempotency_key__startswith=f"session:{session.pk}:registration:",
-            status=Reminder.Status.PENDING,
-        ).update(status=Reminder.Status.CANCELLED)
+        reminders_cancel_matching(key_prefix=f"session:{session.pk}:registration:")
         if not past:
             _schedule_session_reminders(session)
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from directory.fiscal import fiscal_year_of
 from directory.models import Membership, Organization
-from machida_portal.public_cache import public_cache_bump
+from machida_portal.public_cache import bump_after_commit, public_cache_bump
 from reminders.services import notify, reminder_cancel, reminder_schedule
 
 from . import conf
@@ -59,7 +59,7 @@ def _public_pages_changed() -> None:
     again after the commit, so a page cached from the old data while the transaction was open
     does not survive it."""
     public_cache_bump(CACHE_SCOPE)
-    transaction.on_commit(lambda: public_cache_bump(CACHE_SCOPE))
+    bump_after_commit(CACHE_SCOPE)
 
 
 def _when(session: FutureSession) -> str:

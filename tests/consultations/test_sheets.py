@@ -468,3 +468,15 @@ def test_overdue_board_merges_overdue_and_stale_sheets_by_deadline_across_pages(
     assert deadlines == sorted(deadlines)
     # Pages are slices of the same order, without gaps or repeats.
     assert [s.pk for s in board[0:3] + board[3:6] + board[6:9]] == [s.pk for s in everything]
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-3", "999999", ""])
+def test_overdue_board_survives_any_page_number(
+    users: dict[str, Any], client: Any, page: str
+) -> None:
+    sheet = make_sheet(users, status=SheetStatus.SENT)
+    TsunaguSheet.objects.filter(pk=sheet.pk).update(deadline_at=timezone.now() - timedelta(days=1))
+    client.force_login(users["city"])
+    response = client.get(reverse("consultations:overdue_board"), {"page": page})
+    assert response.status_code == 200
+    assert f"<td>{sheet.pk}</td>" in response.content.decode()

@@ -71,6 +71,23 @@ def test_cancelled_reminder_is_not_sent() -> None:
     assert not mail.outbox
 
 
+def test_cancel_by_key_prefix_touches_only_pending_reminders_of_that_object() -> None:
+    from reminders.services import reminders_cancel_matching
+
+    user = UserFactory()
+    _schedule(user, key="session:7:registration:1:48h", minutes=60)
+    _schedule(user, key="session:7:registration:2:2h", minutes=60)
+    _schedule(user, key="session:70:registration:3:2h", minutes=60)
+    sent = _schedule(user, key="session:7:registration:4:2h")
+    reminders_send_due()
+    assert reminders_cancel_matching(key_prefix="session:7:registration:") == 2
+    statuses = dict(Reminder.objects.values_list("idempotency_key", "status"))
+    assert statuses["session:70:registration:3:2h"] == Reminder.Status.PENDING
+    assert statuses[sent.idempotency_key] == Reminder.Status.SENT
+    with pytest.raises(ValueError):
+        reminders_cancel_matching()
+
+
 def test_reminder_to_an_address_without_account_is_emailed_only() -> None:
     reminder_schedule(
         kind="invite",
