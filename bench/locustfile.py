@@ -29,10 +29,11 @@ class Person(HttpUser):
     @task
     def visit(self) -> None:
         page = random.choice(self.pages)
+        path = random.choice(page["paths"]) if page.get("paths") else page["path"]
         if page["method"] == "POST":
             body = page["body"].replace("{n}", uuid.uuid4().hex).replace("{csrf}", "b" * 32)
             with self.client.post(
-                page["path"],
+                path,
                 data=body,
                 name=page["name"],
                 catch_response=True,
@@ -43,7 +44,7 @@ class Person(HttpUser):
                     r.failure(f"status {r.status_code}")
         else:
             with self.client.get(
-                page["path"], name=page["name"], catch_response=True, allow_redirects=False
+                path, name=page["name"], catch_response=True, allow_redirects=False
             ) as r:
                 if r.status_code != page["expect"]:
                     r.failure(f"status {r.status_code}")

@@ -25,6 +25,9 @@ class Page:
     baseline: bool = False
     public: bool = False  # compared with the anonymous baseline
     extra: dict[str, Any] = field(default_factory=dict)
+    # A write that changes one object each time (register, move a sheet, reply): only in the
+    # locust mix, each request on a path drawn from ``pool()``.
+    pool: Callable[[], list[str]] | None = None
 
 
 RESIDENT = "resident@example.jp"
@@ -125,7 +128,77 @@ PAGES: list[Page] = [
     Page("overdue board (city staff)", CITY, resolve=lambda: _url("consultations:overdue_board")),
     # The plan's KPIs
     Page("KPI dashboard (city staff)", CITY, resolve=lambda: _url("indicators:dashboard")),
+    # Writes in the mix: residents registering, coordinators triaging, staff moving sheets.
+    Page(
+        "session registration (resident, POST)",
+        RESIDENT,
+        method="POST",
+        body=lambda: "csrfmiddlewaretoken={csrf}&seats=1",
+        expect=302,
+        pool=lambda: _open_sessions(),
+    ),
+    Page(
+        "reply to a new idea (coordinator, POST)",
+        COORDINATOR,
+        method="POST",
+        body=lambda: (
+            "csrfmiddlewaretoken={csrf}"
+            "&message=%E3%81%8A%E8%A9%B1%E3%82%92%E8%81%9E%E3%81%8B%E3%81%9B%E3%81%A6"
+        ),
+        expect=302,
+        pool=lambda: _pks("projects.Idea", "projects:idea_reply", status="received"),
+    ),
+    Page(
+        "receive a tsunagu sheet (agency staff, POST)",
+        STAFF,
+        method="POST",
+        body=lambda: "csrfmiddlewaretoken={csrf}&to=received",
+        expect=302,
+        pool=lambda: _sent_sheets(STAFF),
+    ),
 ]
+
+POOL_SIZE = 500
+
+
+def _pks(model_path: str, url_name: str, **filters: Any) -> list[str]:
+    from django.apps import apps
+
+    app_label, model_name = model_path.split(".")
+    model = apps.get_model(app_label, model_name)
+    pks = model._default_manager.filter(**filters).order_by("-pk").values_list("pk", flat=True)
+    return [u for pk in pks[:POOL_SIZE] if (u := _url(url_name, pk=pk))]
+
+
+def _open_sessions() -> list[str]:
+    from django.utils import timezone
+
+    from sessions.models import FutureSession
+
+    pks = (
+        FutureSession.objects.filter(starts_at__gt=timezone.now(), status="scheduled")
+        .exclude(registrations__user__email=RESIDENT)
+        .order_by("starts_at")
+        .values_list("pk", flat=True)[:POOL_SIZE]
+    )
+    return [u for pk in pks if (u := _url("future_sessions:register", pk=pk))]
+
+
+def _sent_sheets(email: str) -> list[str]:
+    from consultations.models import TsunaguSheet
+    from directory.models import Membership
+
+    agency = (
+        Membership.objects.filter(user__email=email, is_active=True)
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+    pks = (
+        TsunaguSheet.objects.filter(receiver_id=agency, status="sent")
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:POOL_SIZE]
+    )
+    return [u for pk in pks if (u := _url("consultations:sheet_transition", pk=pk))]
 
 
 def _sheet_for(email: str) -> str | None:

@@ -57,7 +57,8 @@ def _resolved_pages() -> list[dict[str, Any]]:
 
     out = []
     for page in PAGES:
-        path = page.path or (page.resolve() if page.resolve else None)
+        paths = page.pool() if page.pool else []
+        path = page.path or (page.resolve() if page.resolve else None) or next(iter(paths), None)
         out.append(
             {
                 "name": page.name,
@@ -68,6 +69,8 @@ def _resolved_pages() -> list[dict[str, Any]]:
                 "expect": page.expect,
                 "baseline": page.baseline,
                 "public": page.public,
+                "paths": paths,
+                "mix_only": bool(page.pool),
             }
         )
     return out

@@ -14,6 +14,7 @@ Loopback only; every load is bounded in time; everything it starts is stopped at
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import secrets
@@ -271,16 +272,25 @@ def run_mix(sessions: dict[str, str], pages: list[dict[str, Any]]) -> dict[str, 
         text=True,
         timeout=MIX_SECONDS + 60,
     )
-    stats = (OUT / "mix_stats.csv").read_text().splitlines()
-    header = stats[0].split(",")
-    total = dict(zip(header, stats[-1].split(","), strict=False))
+    with (OUT / "mix_stats.csv").open(newline="") as f:
+        stats = list(csv.DictReader(f))
+
+    def figures(row: dict[str, str]) -> dict[str, Any]:
+        return {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "rps": float(row["Requests/s"]),
+            "p50_ms": float(row["50%"]),
+            "p95_ms": float(row["95%"]),
+            "p99_ms": float(row["99%"]),
+        }
+
+    total = next(r for r in stats if r["Name"] == "Aggregated")
     return {
-        "requests": int(total["Request Count"]),
-        "failures": int(total["Failure Count"]),
-        "rps": float(total["Requests/s"]),
-        "p50_ms": float(total["50%"]),
-        "p95_ms": float(total["95%"]),
-        "p99_ms": float(total["99%"]),
+        **figures(total),
+        "by_request": [
+            {"name": r["Name"], **figures(r)} for r in stats if r["Name"] != "Aggregated"
+        ],
     }
 
 
@@ -335,6 +345,8 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     try:
         for page in plan["pages"]:
+            if page.get("mix_only"):
+                continue  # each request changes one object: measured in the mix below
             if not page["path"]:
                 log(f"skip {page['name']}: not built yet")
                 rows.append({"name": page["name"], "skipped": "not built yet"})
@@ -411,6 +423,11 @@ def main() -> None:
             f"\nmix ({MIX_SECONDS} s, {CONNECTIONS} users): {mix['requests']} requests, "
             f"{mix['failures']} failures, {mix['rps']:.0f} req/s, p95 {mix['p95_ms']:.0f} ms"
         )
+        for row in mix["by_request"]:
+            print(
+                f"  {row['name']:48} {row['requests']:5d} requests {row['failures']:3d} failed "
+                f"p50 {row['p50_ms']:5.0f} p95 {row['p95_ms']:5.0f} ms"
+            )
     print(
         f"\nlarge seed {results['large_seed_seconds']} s; whole run {results['total_seconds']} s; "
         "bench/results.json, bench/latency.png"
