@@ -4,6 +4,7 @@ that bench.prepare wrote; run by bench/run.py."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -14,13 +15,15 @@ from locust import HttpUser, between, task
 PLAN = json.loads(open(os.environ["BENCH_MIX"]).read())  # noqa: SIM115
 PAGES = PLAN["pages"]
 ROLES = sorted({p["role"] for p in PAGES})
+_NEXT_ROLE = itertools.count()
 
 
 class Person(HttpUser):
     wait_time = between(0.1, 0.5)
 
     def on_start(self) -> None:
-        self.role = random.choice(ROLES)
+        # Round robin, so every role has its share of the simulated people.
+        self.role = ROLES[next(_NEXT_ROLE) % len(ROLES)]
         self.pages = [p for p in PAGES if p["role"] == self.role]
         if self.role != "anonymous":
             self.client.cookies.set("sessionid", PLAN["sessions"][self.role])

@@ -247,7 +247,7 @@ def run_mix(sessions: dict[str, str], pages: list[dict[str, Any]]) -> dict[str, 
     spec = OUT / "mix.json"
     spec.write_text(json.dumps({"sessions": sessions, "pages": pages}))
     csv_prefix = OUT / "mix"
-    subprocess.run(
+    result = subprocess.run(
         [
             str(Path(PY).parent / "locust"),
             "-f",
@@ -272,6 +272,7 @@ def run_mix(sessions: dict[str, str], pages: list[dict[str, Any]]) -> dict[str, 
         text=True,
         timeout=MIX_SECONDS + 60,
     )
+    (OUT / "mix.log").write_text(result.stdout + result.stderr)
     with (OUT / "mix_stats.csv").open(newline="") as f:
         stats = list(csv.DictReader(f))
 
