@@ -46,6 +46,12 @@ def totp_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     cache.delete(_totp_key(instance.user_id))
 
 
+def works_as_staff(user: Any) -> bool:
+    """A staff role in the portal, or the ``is_staff`` flag that opens the Django admin: both
+    reach other people's data, so both need the second factor and the idle timeout."""
+    return bool(getattr(user, "is_staff", False)) or is_staff_member(user)
+
+
 class StaffMFARequiredMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -55,7 +61,7 @@ class StaffMFARequiredMiddleware:
             settings.REQUIRE_STAFF_MFA
             and request.user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
-            and is_staff_member(request.user)
+            and works_as_staff(request.user)
             and not has_totp(request.user)
         ):
             messages.warning(
@@ -78,7 +84,7 @@ class StaffIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and is_staff_member(request.user):
+        if request.user.is_authenticated and works_as_staff(request.user):
             now = int(time.time())
             last = request.session.get(_LAST_SEEN_KEY)
             timeout = int(getattr(settings, "STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60))
