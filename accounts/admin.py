@@ -1,11 +1,27 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Membership
 
-from .models import PersonalDataView, User
+from .models import MembershipGrant, PersonalDataView, User
 from .roles import roles_changed
+from .services import membership_grant_approve, membership_grant_reject, membership_save_by_admin
+
+
+def tell_grant_filed(request: HttpRequest) -> None:
+    messages.warning(
+        request,
+        _(
+            "相談記録を開く所属は、別の管理者が「相談記録を開く所属の承認」で承認するまで"
+            "有効になりません。"
+        ),
+    )
 
 
 class MembershipInline(admin.TabularInline):
@@ -34,6 +50,19 @@ class UserAdmin(BaseUserAdmin):
         super().save_related(request, form, formsets, change)
         roles_changed(form.instance.pk)
 
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        # Each membership goes through the same rule as on its own admin page.
+        memberships = formset.save(commit=False)
+        for gone in formset.deleted_objects:
+            gone.delete()
+        filed = [membership_save_by_admin(membership=m, by=request.user) for m in memberships]
+        formset.save_m2m()
+        if any(filed):
+            tell_grant_filed(request)
+
 
 @admin.register(PersonalDataView)
 class PersonalDataViewAdmin(admin.ModelAdmin):
@@ -47,3 +76,58 @@ class PersonalDataViewAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(MembershipGrant)
+class MembershipGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Requests to open case records, approved or rejected by a second administrator.
+
+    The rows are the audit trail: nobody adds, edits or deletes them here; the two actions
+    go through ``accounts.services``, which refuse the requester and the person granted.
+    """
+
+    list_display = [
+        "requested_at",
+        "user",
+        "organization",
+        "role",
+        "is_supervisor",
+        "requested_by",
+        "status",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["status", "role"]
+    search_fields = ["user__email", "organization__name", "requested_by__email"]
+    list_select_related = ["user", "organization", "requested_by", "decided_by"]
+    actions = ["approve_grants", "reject_grants"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[MembershipGrant], decide: Any
+    ) -> None:
+        for grant in queryset:
+            try:
+                decide(grant=grant, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"#{grant.pk}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"#{grant.pk}: {grant.get_status_display()}", messages.SUCCESS
+                )
+
+    @admin.action(description=_("選択した申請を承認する"))
+    def approve_grants(self, request: HttpRequest, queryset: QuerySet[MembershipGrant]) -> None:
+        self._decide(request, queryset, membership_grant_approve)
+
+    @admin.action(description=_("選択した申請を却下する"))
+    def reject_grants(self, request: HttpRequest, queryset: QuerySet[MembershipGrant]) -> None:
+        self._decide(request, queryset, membership_grant_reject)

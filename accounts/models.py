@@ -104,3 +104,83 @@ class PersonalDataView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer_id} → {self.subject_id} ({self.context})"
+
+
+class MembershipGrant(models.Model):
+    """A request to open case records to someone, and the second person's decision on it.
+
+    The admin never opens case records by itself (issue #11): a membership with a case role
+    (``accounts.roles.CASE_ROLES``) that is added, re-activated, moved or made supervisor there
+    stays closed and files one of these; a different administrator, who is not the person
+    granted either, approves it (``accounts.services.membership_grant_approve``). The rows are
+    the audit trail of who asked for and who granted access to case records; nobody edits them.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("承認待ち")
+        APPROVED = "approved", _("承認済み")
+        REJECTED = "rejected", _("却下")
+        WITHDRAWN = "withdrawn", _("取り下げ")
+
+    membership = models.ForeignKey(
+        "directory.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grants",
+        verbose_name=_("所属"),
+    )
+    # What was asked for, kept even when the membership is later changed or deleted.
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="membership_grants", verbose_name=_("利用者")
+    )
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("団体・機関"),
+    )
+    role = models.CharField(_("役割"), max_length=30)
+    is_supervisor = models.BooleanField(_("責任者"), default=False)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("申請した人")
+    )
+    requested_at = models.DateTimeField(_("申請日時"), auto_now_add=True)
+    status = models.CharField(
+        _("状態"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("判断した人"),
+    )
+    decided_at = models.DateTimeField(_("判断日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("相談記録を開く所属の承認")
+        verbose_name_plural = _("相談記録を開く所属の承認")
+        ordering = ["-requested_at", "-id"]
+        permissions = [("approve_membershipgrant", _("相談記録を開く所属を承認できる"))]
+        constraints = [
+            # The database itself refuses a grant approved by its requester or its grantee.
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | (
+                    models.Q(decided_by__isnull=False)
+                    & ~models.Q(decided_by=models.F("requested_by"))
+                    & ~models.Q(decided_by=models.F("user"))
+                ),
+                name="membership_grant_second_person",
+            ),
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(status="pending"),
+                name="membership_grant_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"

@@ -27,6 +27,11 @@ STAFF_ROLES = frozenset(
     }
 )
 
+# Roles whose membership opens case records (decision 0501): consultation staff read their
+# agency's consultations and sheets, welfare coordinators their organization's outreach
+# cases. Granting one in the admin needs a second administrator (``MembershipGrant``).
+CASE_ROLES = frozenset({Role.CONSULTATION_STAFF, Role.WELFARE_COORDINATOR})
+
 
 ROLES_CACHE_SECONDS = 300
 

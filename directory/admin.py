@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from accounts.admin import tell_grant_filed
 from accounts.roles import roles_changed
+from accounts.services import membership_save_by_admin
 
 from .models import District, Domain, Membership, Organization, Place, Resource, Theme
 
@@ -35,8 +37,9 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organization"]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
-        roles_changed(obj.user_id)
+        # A case role is held back for a second administrator (accounts.MembershipGrant).
+        if membership_save_by_admin(membership=obj, by=request.user) is not None:
+            tell_grant_filed(request)
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         super().delete_model(request, obj)
