@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Membership
+from machida_portal.admin_metadata import path_without_query
 
 from .models import MembershipGrant, PersonalDataView, User
 from .roles import roles_changed
@@ -32,14 +33,18 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts, flags and memberships. The real name, its kana and the phone number are not
+    here: the person keeps them on their profile, and staff read them only where the portal
+    logs the reading (``PersonalDataView``); the admin can find people by email only."""
+
     ordering = ["email"]
-    list_display = ["email", "display_name", "full_name", "is_active", "is_staff", "date_joined"]
-    search_fields = ["email", "display_name", "full_name", "full_name_kana"]
+    list_display = ["email", "display_name", "is_active", "is_staff", "date_joined"]
+    search_fields = ["email", "display_name"]
     list_filter = ["is_active", "is_staff", "is_superuser", "memberships__role"]
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("個人情報"), {"fields": ("display_name", "full_name", "full_name_kana", "phone")}),
+        (_("表示名"), {"fields": ("display_name",)}),
         (_("権限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("日時"), {"fields": ("last_login", "date_joined")}),
     )
@@ -66,7 +71,8 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(PersonalDataView)
 class PersonalDataViewAdmin(admin.ModelAdmin):
-    list_display = ["viewed_at", "viewer", "subject", "context", "path"]
+    list_display = ("viewed_at", "viewer", "subject", "context", "page")
+    fields = readonly_fields = ("viewed_at", "viewer", "subject", "context", "page")
     search_fields = ["viewer__email", "subject__email", "context"]
     list_select_related = ["viewer", "subject"]
     date_hierarchy = "viewed_at"
@@ -76,6 +82,11 @@ class PersonalDataViewAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+    # A search's query string may hold the name searched for: the page is enough here.
+    @admin.display(description=_("ページ"))
+    def page(self, obj: PersonalDataView) -> str:
+        return path_without_query(obj.path)
 
 
 @admin.register(MembershipGrant)

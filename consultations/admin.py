@@ -2,14 +2,16 @@
 
 Case records are need-to-know (docs/decisions/0501): the administrator runs the system but is
 not a party to any case, so no personal field (names, contact details, narratives, household,
-notes) is listed or shown here, and nothing can be added, edited or deleted.
+notes, task texts) is listed or shown here, pages name a record by its number only
+(``machida_portal.admin_metadata``), and nothing can be added, edited or deleted.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from machida_portal.admin_metadata import MetadataOnlyAdmin, path_without_query
 
 from .models import (
     AccessLog,
@@ -23,17 +25,6 @@ from .models import (
     TsunaguSheet,
     UnmetNeed,
 )
-
-
-class MetadataOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Consultation)
@@ -92,10 +83,16 @@ class AccessLogAdmin(MetadataOnlyAdmin):
         "action",
         "object_type",
         "object_id",
-        "path",
+        "page",
     )
     list_filter = ("action", "object_type")
     list_select_related = ("user", "agency", "owner_agency")
+    readonly_fields = ("page",)
+
+    # A search's query string may hold the name searched for: the page is enough here.
+    @admin.display(description=_("ページ"))
+    def page(self, obj: AccessLog) -> str:
+        return path_without_query(obj.path)
 
 
 @admin.register(Conference)

@@ -1,29 +1,46 @@
+"""Reminders and notifications in the admin: delivery metadata only, read-only.
+
+Their subjects and bodies carry what they are about — a conference task's text, a private
+trouble's title, a resident's name — so the admin neither shows nor searches them
+(decision 0501, issue #11). Delivery is operated from the state, the attempts and the error.
+"""
+
+from __future__ import annotations
+
 from django.contrib import admin
+
+from machida_portal.admin_metadata import MetadataOnlyAdmin
 
 from .models import Notification, Reminder
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    list_display = [
+class ReminderAdmin(MetadataOnlyAdmin):
+    list_display = ["id", "kind", "recipient", "due_at", "status", "sent_at", "attempts"]
+    fields = [
+        "id",
         "kind",
+        "idempotency_key",
         "recipient",
         "recipient_email",
+        "content_type",
+        "object_id",
+        "send_email",
         "due_at",
         "status",
-        "sent_at",
         "attempts",
+        "last_error",
+        "sent_at",
+        "created_at",
     ]
     list_filter = ["status", "kind"]
-    search_fields = ["idempotency_key", "subject", "recipient__email", "recipient_email"]
+    search_fields = ["idempotency_key", "recipient__email", "recipient_email"]
     list_select_related = ["recipient"]
-    raw_id_fields = ["recipient"]
     date_hierarchy = "due_at"
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipient", "created_at", "read_at"]
-    search_fields = ["subject", "recipient__email"]
-    list_select_related = ["recipient"]
-    raw_id_fields = ["recipient", "reminder"]
+class NotificationAdmin(MetadataOnlyAdmin):
+    list_display = fields = ("id", "recipient", "reminder", "created_at", "read_at")
+    search_fields = ["recipient__email"]
+    list_select_related = ["recipient", "reminder"]

@@ -125,3 +125,156 @@ def test_superuser_without_totp_is_sent_to_set_it_up_before_the_admin(
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
+
+
+# --- Behind the door, metadata only (finding 7, admin part; decision 0501) -------------------
+
+SECRET = "山本キヨ"
+
+
+def _admin_pages(client: Any, label: str, pk: Any) -> dict[str, str]:
+    pages = {
+        "list": reverse(f"admin:{label}_changelist"),
+        "search": reverse(f"admin:{label}_changelist") + "?q=山本",
+        "change": reverse(f"admin:{label}_change", args=[pk]),
+        "history": reverse(f"admin:{label}_history", args=[pk]),
+    }
+    found = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        found[name] = response.content.decode()
+    return found
+
+
+@pytest.fixture
+def case_free_texts(role_users: dict[str, Any]) -> dict[str, Any]:
+    from consultations.models import ConferenceTask, HouseholdMember
+    from reminders.models import Notification, Reminder
+    from tests.consultations.builders import make_conference
+
+    conference = make_conference(role_users)
+    task = ConferenceTask.objects.create(
+        conference=conference,
+        organization=conference.convened_by,
+        description=f"{SECRET}さん宅に訪問",
+    )
+    member = HouseholdMember.objects.create(
+        consultation=conference.consultations.get(),
+        relation=f"長男（{SECRET}の子）",
+        notes=f"{SECRET}さんと同居",
+    )
+    staff = role_users["staff_disability"]
+    reminder = Reminder.objects.create(
+        kind="conference_task",
+        idempotency_key="test:conference-task:1",
+        recipient=staff,
+        due_at=conference.created_at,
+        subject=f"期限: {SECRET}さん宅に訪問",
+        body=f"{SECRET}さん宅に訪問してください。",
+    )
+    notification = Notification.objects.create(
+        recipient=staff, reminder=reminder, subject=reminder.subject, body=reminder.body
+    )
+    return {
+        "consultations_conferencetask": task.pk,
+        "consultations_householdmember": member.pk,
+        "reminders_reminder": reminder.pk,
+        "reminders_notification": notification.pk,
+    }
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "consultations_conferencetask",
+        "consultations_householdmember",
+        "reminders_reminder",
+        "reminders_notification",
+    ],
+)
+def test_admin_never_shows_case_free_text(
+    label: str, case_free_texts: dict[str, Any], role_users: dict[str, Any], client: Any
+) -> None:
+    client.force_login(role_users["admin"])
+    for page, body in _admin_pages(client, label, case_free_texts[label]).items():
+        assert SECRET not in body, (label, page)
+        assert "長男" not in body and "宅に訪問" not in body, (label, page)
+
+
+def test_admin_search_does_not_reach_reminder_texts(
+    case_free_texts: dict[str, Any], role_users: dict[str, Any], client: Any
+) -> None:
+    client.force_login(role_users["admin"])
+    for label in ("reminders_reminder", "reminders_notification"):
+        response = client.get(reverse(f"admin:{label}_changelist") + f"?q={SECRET}")
+        assert response.context["cl"].result_count == 0, label
+
+
+def test_reminders_are_read_only_in_the_admin(
+    case_free_texts: dict[str, Any], role_users: dict[str, Any], client: Any
+) -> None:
+    client.force_login(role_users["admin"])
+    pk = case_free_texts["reminders_reminder"]
+    assert client.get(reverse("admin:reminders_reminder_add")).status_code == 403
+    response = client.post(
+        reverse("admin:reminders_reminder_change", args=[pk]), {"subject": "x", "body": "x"}
+    )
+    assert response.status_code == 403
+
+
+def test_admin_user_pages_show_no_real_name_or_phone(demo: Any, client: Any) -> None:
+    resident = demo.users["resident@example.jp"]
+    resident.full_name, resident.full_name_kana, resident.phone = (
+        SECRET,
+        "やまもときよ",
+        "042-999-0000",
+    )
+    resident.save()
+    client.force_login(demo.users[ADMIN_EMAIL])
+    pages = _admin_pages(client, "accounts_user", resident.pk)
+    for page, body in pages.items():
+        assert SECRET not in body and "やまもときよ" not in body and "042-999-0000" not in body, (
+            page
+        )
+    response = client.get(reverse("admin:accounts_user_changelist") + "?q=やまもと")
+    assert response.context["cl"].result_count == 0
+
+
+def test_admin_logs_show_pages_without_their_search_terms(
+    role_users: dict[str, Any], client: Any
+) -> None:
+    from accounts.models import PersonalDataView
+    from consultations.models import AccessLog
+
+    staff = role_users["staff_elderly"]
+    AccessLog.objects.create(
+        user=staff,
+        action="view",
+        object_type="consultation",
+        object_id=1,
+        path="/consultations/?tab=consultations&q=やまもと",
+    )
+    PersonalDataView.objects.create(
+        viewer=staff, subject=role_users["resident"], context="idea:1", path="/ideas/?q=やまもと"
+    )
+    client.force_login(role_users["admin"])
+    for label in ("consultations_accesslog", "accounts_personaldataview"):
+        body = client.get(reverse(f"admin:{label}_changelist")).content.decode()
+        assert "やまもと" not in body, label
+
+
+def test_admin_log_pages_open(role_users: dict[str, Any], client: Any) -> None:
+    from accounts.models import PersonalDataView
+    from consultations.models import AccessLog
+
+    staff = role_users["staff_elderly"]
+    log = AccessLog.objects.create(
+        user=staff, action="view", object_type="consultation", object_id=1, path="/c/?q=やま"
+    )
+    seen = PersonalDataView.objects.create(viewer=staff, context="idea:1", path="/i/?q=やま")
+    client.force_login(role_users["admin"])
+    for label, pk in (("consultations_accesslog", log.pk), ("accounts_personaldataview", seen.pk)):
+        body = client.get(reverse(f"admin:{label}_change", args=[pk])).content.decode()
+        assert "/c/" in body or "/i/" in body
+        assert "やま" not in body
