@@ -1,8 +1,11 @@
 from typing import Any
 
+from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +14,7 @@ from directory.models import Membership
 from machida_portal.admin_metadata import path_without_query
 
 from .models import MembershipGrant, PersonalDataView, User
-from .roles import roles_changed
+from .roles import holds_case_role, roles_changed
 from .services import membership_grant_approve, membership_grant_reject, membership_save_by_admin
 
 
@@ -49,6 +52,21 @@ class UserAdmin(BaseUserAdmin):
         (_("日時"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    # A case worker's sign-in is a way into their agency's cases: changing its email (then
+    # resetting the password) or setting its password here would let an administrator take
+    # the account over. The person changes them on their own pages.
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and holds_case_role(obj):
+            return (*readonly, "email")
+        return readonly
+
+    def user_change_password(self, request, id, form_url=""):  # type: ignore[no-untyped-def]
+        user = self.get_object(request, unquote(id))
+        if user is not None and holds_case_role(user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         # Memberships are edited inline and the superuser flag on the form: roles changed.
@@ -142,3 +160,20 @@ class MembershipGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description=_("選択した申請を却下する"))
     def reject_grants(self, request: HttpRequest, queryset: QuerySet[MembershipGrant]) -> None:
         self._decide(request, queryset, membership_grant_reject)
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(BaseEmailAddressAdmin):
+    """allauth's page, except that addresses are not added here and a case worker's are not
+    changed: a password reset goes to any of a person's addresses (see ``UserAdmin``)."""
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        if obj is not None and holds_case_role(obj.user):
+            return False
+        return super().has_change_permission(request, obj)

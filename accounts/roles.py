@@ -33,6 +33,12 @@ STAFF_ROLES = frozenset(
 CASE_ROLES = frozenset({Role.CONSULTATION_STAFF, Role.WELFARE_COORDINATOR})
 
 
+def holds_case_role(user: Any) -> bool:
+    """Whether the user has a case-role membership, open or not: their account is a way into
+    an agency's cases, so the admin may not change its password or email addresses."""
+    return bool(user.memberships.filter(role__in=CASE_ROLES).exists())
+
+
 ROLES_CACHE_SECONDS = 300
 
 

@@ -286,3 +286,49 @@ def test_non_case_roles_apply_at_once(admins: tuple[Any, Any], client: Any, demo
     _add_in_admin(client, resident, demo.orgs["shakyo"], Role.COORDINATOR)
     assert Membership.objects.get(user=resident).is_active
     assert not MembershipGrant.objects.exists()
+
+
+# Taking over a case worker's account is the other way into their agency's cases: the admin
+# cannot change the password or the email addresses of someone who holds a case role.
+
+
+def test_admin_cannot_set_a_case_workers_password(
+    admins: tuple[Any, Any], client: Any, demo: Any
+) -> None:
+    first, _ = admins
+    staff = demo.users["staff.elderly@example.jp"]
+    client.force_login(first)
+    url = reverse("admin:auth_user_password_change", args=[staff.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(
+        url, {"password1": "a-new-long-passphrase", "password2": "a-new-long-passphrase"}
+    )
+    assert response.status_code == 403
+    staff.refresh_from_db()
+    assert not staff.check_password("a-new-long-passphrase")
+    resident = demo.users["resident@example.jp"]
+    assert (
+        client.get(reverse("admin:auth_user_password_change", args=[resident.pk])).status_code
+        == 200
+    )
+
+
+def test_admin_cannot_change_a_case_workers_email(
+    admins: tuple[Any, Any], client: Any, demo: Any
+) -> None:
+    from allauth.account.models import EmailAddress
+
+    first, _ = admins
+    staff = demo.users["staff.elderly@example.jp"]
+    client.force_login(first)
+    form = client.get(reverse("admin:accounts_user_change", args=[staff.pk])).context["adminform"]
+    assert "email" in form.readonly_fields
+    address = EmailAddress.objects.get(user=staff)
+    response = client.post(
+        reverse("admin:account_emailaddress_change", args=[address.pk]),
+        {"user": staff.pk, "email": "attacker@example.jp", "verified": "on", "primary": "on"},
+    )
+    assert response.status_code == 403
+    assert client.get(reverse("admin:account_emailaddress_add")).status_code == 403
+    address.refresh_from_db()
+    assert address.email == staff.email
