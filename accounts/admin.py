@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Membership
+from directory.models import Membership, Role
 from machida_portal.admin_metadata import path_without_query
 
 from .models import MembershipGrant, PersonalDataView, User
@@ -119,7 +119,7 @@ class MembershipGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "requested_at",
         "user",
         "organization",
-        "role",
+        "role_label",
         "is_supervisor",
         "requested_by",
         "status",
@@ -130,6 +130,10 @@ class MembershipGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["user__email", "organization__name", "requested_by__email"]
     list_select_related = ["user", "organization", "requested_by", "decided_by"]
     actions = ["approve_grants", "reject_grants"]
+
+    @admin.display(description=_("役割"), ordering="role")
+    def role_label(self, obj: MembershipGrant) -> str:
+        return str(Role(obj.role).label) if obj.role in Role.values else obj.role
 
     def has_add_permission(self, request: Any) -> bool:
         return False

@@ -275,6 +275,8 @@ def test_grant_records_cannot_be_added_changed_or_deleted_in_the_admin(
         client.get(reverse("admin:accounts_membershipgrant_delete", args=[grant.pk])).status_code
         == 403
     )
+    listing = client.get(reverse("admin:accounts_membershipgrant_changelist")).content.decode()
+    assert "相談支援機関の職員" in listing and "承認待ち" in listing
     response = client.get(reverse("admin:accounts_membershipgrant_change", args=[grant.pk]))
     assert response.status_code == 200 and b'name="status"' not in response.content
 
