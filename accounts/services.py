@@ -99,6 +99,14 @@ def membership_save_by_admin(*, membership: Membership, by: User) -> MembershipG
 
 
 def _decidable(grant_id: Any) -> MembershipGrant:
+    """The grant, locked, if it still waits for a decision. Its membership is locked first,
+    in the same order as ``membership_save_by_admin``, so an edit and a decision never
+    cross."""
+    membership_id = (
+        MembershipGrant.objects.filter(pk=grant_id).values_list("membership_id", flat=True).get()
+    )
+    if membership_id is not None:
+        list(Membership.objects.select_for_update().filter(pk=membership_id))
     grant = (
         MembershipGrant.objects.select_for_update().select_related("membership").get(pk=grant_id)
     )

@@ -334,3 +334,25 @@ def test_admin_cannot_change_a_case_workers_email(
     assert client.get(reverse("admin:account_emailaddress_add")).status_code == 403
     address.refresh_from_db()
     assert address.email == staff.email
+
+
+def test_the_database_refuses_a_grant_approved_by_its_requester_or_grantee(
+    admins: tuple[Any, Any], demo: Any
+) -> None:
+    from django.db import IntegrityError, transaction
+
+    first, second = admins
+    agency = _case_agency(demo)
+    membership = Membership.objects.create(
+        user=second, organization=agency, role=Role.CONSULTATION_STAFF, is_active=False
+    )
+    grant = MembershipGrant.objects.create(
+        membership=membership,
+        user=second,
+        organization=agency,
+        role=Role.CONSULTATION_STAFF,
+        requested_by=first,
+    )
+    for who in (first, second):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            MembershipGrant.objects.filter(pk=grant.pk).update(status="approved", decided_by=who)
