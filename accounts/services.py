@@ -107,9 +107,7 @@ def _decidable(grant_id: Any) -> MembershipGrant:
     )
     if membership_id is not None:
         list(Membership.objects.select_for_update().filter(pk=membership_id))
-    grant = (
-        MembershipGrant.objects.select_for_update().select_related("membership").get(pk=grant_id)
-    )
+    grant = MembershipGrant.objects.select_for_update().get(pk=grant_id)
     if grant.status != MembershipGrant.Status.PENDING:
         raise ValidationError(_("この申請はすでに処理されています。"))
     return grant
