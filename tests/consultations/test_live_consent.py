@@ -278,3 +278,19 @@ def test_the_open_annotation_and_filter_agree(users: dict[str, Any], client: Any
     opened = set(TsunaguSheet.objects.shared_open(today=today).values_list("pk", flat=True))
     assert annotated == {kept.pk: True, refused.pk: False, withdrawn.pk: False}
     assert opened == {kept.pk}
+
+
+def test_every_demo_sheet_that_hands_a_case_over_is_open_to_its_receiver() -> None:
+    """The demo data follows the rule: a sheet goes out on a consent that covers its receiver,
+    or on a recorded support-meeting decision (the bench's receive flows rely on it)."""
+    import io
+
+    from django.core.management import call_command
+
+    from consultations.models import HANDOVER_STATES
+
+    call_command("seed_demo", stdout=io.StringIO())
+    today = timezone.localdate()
+    handing_over = TsunaguSheet.objects.filter(status__in=HANDOVER_STATES)
+    assert handing_over.count() > 10
+    assert handing_over.count() == handing_over.shared_open(today=today).count()
