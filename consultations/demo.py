@@ -39,6 +39,10 @@ S = SheetStatus
 # Kana of the consultations just created, for the sheets' search documents (the demo shares
 # the name with every receiver).
 kana: dict[int, str] = {}
+# The consultations just created with a consent: their sheets go out on it (the receiver is
+# added to the consent's agencies); the others' sheets go out on a support-meeting decision.
+# Either way the receiver may read a demo sheet, as the live-consent rule requires.
+consented: set[int] = set()
 AGENCY_KEYS = ["elderly", "disability", "children", "livelihood", "health"]
 FAMILY = [
     "山田",
@@ -293,6 +297,7 @@ def _bulk_consultations(
     batch: list[Consultation] = []
     ids: list[tuple[int, int]] = []
     kana.clear()
+    consented.clear()
     keys = list(agencies)
     for i in range(n):
         key = keys[i % len(keys)]
@@ -328,13 +333,17 @@ def _bulk_consultations(
         c.search_document = search_document(c.person_name, c.person_kana, narrative)
         batch.append(c)
         if len(batch) >= 5000:
-            ids += [(o.pk, o.agency_id) for o in Consultation.objects.bulk_create(batch)]
-            kana.update((o.pk, o.person_kana) for o in batch)
+            _keep(batch, ids)
             batch = []
     if batch:
-        ids += [(o.pk, o.agency_id) for o in Consultation.objects.bulk_create(batch)]
-        kana.update((o.pk, o.person_kana) for o in batch)
+        _keep(batch, ids)
     return ids
+
+
+def _keep(batch: list[Consultation], ids: list[tuple[int, int]]) -> None:
+    ids += [(o.pk, o.agency_id) for o in Consultation.objects.bulk_create(batch)]
+    kana.update((o.pk, o.person_kana) for o in batch)
+    consented.update(o.pk for o in batch if o.consent_status == Consultation.ConsentStatus.GIVEN)
 
 
 def _bulk_sheets(
@@ -350,8 +359,15 @@ def _bulk_sheets(
     names = kana
     sheets: list[TsunaguSheet] = []
     histories: list[list[SheetTransition]] = []
+    covered: set[tuple[int, int]] = set()
 
     def flush() -> None:
+        through = Consultation.consent_agencies.through
+        through.objects.bulk_create(
+            [through(consultation_id=c, organization_id=o) for c, o in covered],
+            ignore_conflicts=True,
+        )
+        covered.clear()
         created = TsunaguSheet.objects.bulk_create(sheets)
         rows = []
         for sheet, history in zip(created, histories, strict=True):
@@ -377,6 +393,11 @@ def _bulk_sheets(
             urgency=rng.choice(["urgent", "high", "normal", "normal"]),
             created_at=now - timedelta(days=rng.randint(1, 600)),
         )
+        if consultation_id in consented:
+            covered.add((consultation_id, receiver.pk))
+        else:
+            sheet.legal_basis = TsunaguSheet.LegalBasis.SUPPORT_MEETING
+            sheet.support_meeting_note = "支援会議で共有を決定（デモ）"
         receiver_user = staff.get(next(k for k, a in agencies.items() if a.pk == receiver.pk))
         history = _walk(sheet, path, sheet.created_at, receiver_user)
         sheet.search_document = search_document(sheet.reason, names.get(consultation_id, ""))

@@ -6,12 +6,14 @@ Everything here is sensitive personal data (要配慮個人情報): rows are rea
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -250,6 +252,63 @@ class SheetStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("取り下げ")
 
 
+# The states in which a sheet hands the case over: the receiver may read the shared fields
+# (while the basis covers them). Withdrawn, declined, returned and completed close them.
+HANDOVER_STATES = (
+    SheetStatus.SENT,
+    SheetStatus.RECEIVED,
+    SheetStatus.FIRST_CONTACT,
+    SheetStatus.SUPPORTING,
+)
+
+
+def shared_open_q(*, today: date) -> Q:
+    """The one rule for whether a sheet's shared fields are open to its receiver today.
+
+    Open while the sheet is in a hand-over state and its basis covers the receiver today: a
+    support-meeting decision (recorded on the sheet), or the consultation's consent — given,
+    not expired, naming the receiver or one of its domains. Which *fields* are open is
+    ``TsunaguSheet.readable_fields`` (the consent's fields). Used as a filter (lists, search,
+    the receive check under the row lock) and as an annotation (the sheet page), never
+    re-decided in Python.
+    """
+    through_agencies = Consultation.consent_agencies.through
+    through_domains = Consultation.consent_domains.through
+    names_receiver = Exists(
+        through_agencies.objects.filter(
+            consultation_id=OuterRef("consultation_id"), organization_id=OuterRef("receiver_id")
+        )
+    )
+    covers_a_receiver_domain = Exists(
+        through_domains.objects.filter(
+            consultation_id=OuterRef("consultation_id"),
+            domain__organizations=OuterRef("receiver_id"),
+        )
+    )
+    consent = (
+        Q(legal_basis=TsunaguSheet.LegalBasis.CONSENT)
+        & Q(consultation__consent_status=Consultation.ConsentStatus.GIVEN)
+        & (
+            Q(consultation__consent_expires_on__isnull=True)
+            | Q(consultation__consent_expires_on__gte=today)
+        )
+        & (names_receiver | covers_a_receiver_domain)
+    )
+    support_meeting = Q(legal_basis=TsunaguSheet.LegalBasis.SUPPORT_MEETING)
+    return Q(status__in=HANDOVER_STATES) & (consent | support_meeting)
+
+
+class TsunaguSheetQuerySet(models.QuerySet["TsunaguSheet"]):
+    def shared_open(self, *, today: date) -> Self:
+        return self.filter(shared_open_q(today=today))
+
+    def with_shared_open(self, *, today: date) -> Self:
+        """Each sheet with ``shared_open``: whether its receiver may read its shared fields."""
+        return self.annotate(
+            shared_open=ExpressionWrapper(shared_open_q(today=today), output_field=BooleanField())
+        )
+
+
 class TsunaguSheet(ChoiceLabels, models.Model):
     """A hand-over of one consultation to one receiving agency (つなぐシート)."""
 
@@ -324,6 +383,8 @@ class TsunaguSheet(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新日時"), default=timezone.now)
 
+    objects = TsunaguSheetQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("つなぐシート")
         verbose_name_plural = _("つなぐシート")
@@ -352,6 +413,15 @@ class TsunaguSheet(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"つなぐシート #{self.pk}"
+
+    def readable_fields(self) -> list[str]:
+        """The handed-over fields the basis still covers: a consent narrowed after sending
+        narrows what the receiver reads; a support-meeting decision covers what it recorded.
+        Whether the sheet is open at all is ``shared_open_q``."""
+        if self.legal_basis == self.LegalBasis.SUPPORT_MEETING:
+            return list(self.shared_fields)
+        consented = set(self.consultation.consent_fields or [])
+        return [f for f in self.shared_fields if f in consented]
 
 
 class SheetTransition(ChoiceLabels, models.Model):
@@ -385,6 +455,8 @@ class AccessLog(models.Model):
 
     class Action(models.TextChoices):
         VIEW = "view", _("閲覧")
+        # Named in a list, a search result or the duplicate hints of a case page.
+        LIST = "list", _("一覧・検索で表示")
         CREATE = "create", _("作成")
         UPDATE = "update", _("変更")
         TRANSITION = "transition", _("状態の変更")

@@ -21,6 +21,7 @@ from .models import (
     OutreachCase,
     SheetStatus,
     TsunaguSheet,
+    TsunaguSheetQuerySet,
     UnmetNeed,
 )
 
@@ -56,6 +57,23 @@ def agency_of(user: Any) -> Organization | None:
     return membership.organization if membership else None
 
 
+def coordinator_organization_of(user: Any) -> Organization | None:
+    """The organization a coordinator or welfare coordinator acts for (the access log's
+    acting agency when they read a resident's trouble to hand it over)."""
+    membership = (
+        Membership.objects.filter(
+            user=user,
+            is_active=True,
+            role__in=[Role.COORDINATOR, Role.WELFARE_COORDINATOR],
+            organization__is_active=True,
+        )
+        .select_related("organization")
+        .order_by("id")
+        .first()
+    )
+    return membership.organization if membership else None
+
+
 def consultations_visible_to(user: Any) -> QuerySet[Consultation]:
     agency = agency_of(user)
     if agency is None:
@@ -63,7 +81,7 @@ def consultations_visible_to(user: Any) -> QuerySet[Consultation]:
     return Consultation.objects.filter(agency=agency, anonymized_at__isnull=True)
 
 
-def sheets_visible_to(user: Any) -> QuerySet[TsunaguSheet]:
+def sheets_visible_to(user: Any) -> TsunaguSheetQuerySet:
     """Sheets the agency sent (any state) or received (once sent)."""
     agency = agency_of(user)
     if agency is None:
@@ -80,6 +98,10 @@ def incoming_sheets(
     if agency is None:
         return TsunaguSheet.objects.none()
     qs = TsunaguSheet.objects.filter(receiver=agency).exclude(status=SheetStatus.DRAFT)
+    if query:
+        # The list shows numbers and states only; a name search would say whose sheet it is,
+        # so it reaches only the sheets whose shared fields are open to the receiver today.
+        qs = qs.shared_open(today=timezone.localdate())
     return _filtered(qs, status=status, urgency=urgency, query=query)
 
 

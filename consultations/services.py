@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -53,7 +54,11 @@ SHEET_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-def allowed_moves(sheet: TsunaguSheet, agency: Organization | None) -> list[str]:
+def allowed_moves(
+    sheet: TsunaguSheet, agency: Organization | None, *, shared_open: bool = True
+) -> list[str]:
+    """The moves the agency's side may make now. A sheet whose basis is gone
+    (``shared_open`` false) can still be declined or withdrawn, never received."""
     if agency is None:
         return []
     side = (
@@ -64,7 +69,9 @@ def allowed_moves(sheet: TsunaguSheet, agency: Organization | None) -> list[str]
         else ""
     )
     return [
-        to for (frm, to), who in SHEET_TRANSITIONS.items() if frm == sheet.status and who == side
+        to
+        for (frm, to), who in SHEET_TRANSITIONS.items()
+        if frm == sheet.status and who == side and (shared_open or to != S.RECEIVED)
     ]
 
 
@@ -86,6 +93,32 @@ def access_log_write(
         object_id=obj.pk,
         path=path[:300],
     )
+
+
+def access_log_list(
+    *,
+    user: Any,
+    agency: Organization | None,
+    shown: Iterable[tuple[Model, int | None]],
+    path: str = "",
+) -> int:
+    """Log the records a list, a search or the duplicate hints named, each with the id of the
+    agency that owns it (so its supervisors see the read): one row per record, one insert
+    whatever the page size, none when the page named nobody."""
+    rows = [
+        AccessLog(
+            user=user,
+            agency=agency,
+            owner_agency_id=owner_id,
+            action=AccessLog.Action.LIST,
+            object_type=obj._meta.model_name or "",
+            object_id=obj.pk,
+            path=path[:300],
+        )
+        for obj, owner_id in shown
+    ]
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _consultation_search_document(c: Consultation) -> str:
@@ -162,6 +195,12 @@ def consultation_consent_update(
         locked.save()
         locked.consent_domains.set(domains)
         locked.consent_agencies.set(agencies)
+        # A receiver's search reaches only the fields the consent covers now.
+        sheets = list(locked.sheets.all())
+        for sheet in sheets:
+            sheet.consultation = locked
+            sheet.search_document = sheet_search_document(sheet)
+        TsunaguSheet.objects.bulk_update(sheets, ["search_document"])
         access_log_write(
             user=by,
             agency=locked.agency,
@@ -203,11 +242,7 @@ def consultations_anonymize_closed(*, now: Any = None) -> int:
         ).values_list("id", flat=True)[:5000]
     )
     with transaction.atomic():
-        HouseholdMember.objects.filter(consultation_id__in=ids).delete()
-        TsunaguSheet.objects.filter(consultation_id__in=ids).update(
-            search_document="", reason="", report_back="", contact_times=""
-        )
-        SheetTransition.objects.filter(sheet__consultation_id__in=ids).update(note="")
+        # Consultations before their sheets: the lock order every writer of both keeps.
         count = Consultation.objects.filter(id__in=ids).update(
             person_name="（匿名化済み）",
             person_kana="",
@@ -218,6 +253,11 @@ def consultations_anonymize_closed(*, now: Any = None) -> int:
             search_document="",
             anonymized_at=now,
         )
+        HouseholdMember.objects.filter(consultation_id__in=ids).delete()
+        TsunaguSheet.objects.filter(consultation_id__in=ids).update(
+            search_document="", reason="", report_back="", contact_times=""
+        )
+        SheetTransition.objects.filter(sheet__consultation_id__in=ids).update(note="")
     return count
 
 
@@ -295,13 +335,16 @@ def sheet_create(
     return sheet
 
 
-def sheet_shared_data(sheet: TsunaguSheet) -> list[tuple[str, Any]]:
-    """(label, value) for exactly the fields the sheet hands over: what the receiver sees."""
+def sheet_shared_data(sheet: TsunaguSheet, *, for_sender: bool = False) -> list[tuple[str, Any]]:
+    """(label, value) for exactly the fields the sheet hands over and the basis still covers:
+    what the receiver sees while the sheet is open (``TsunaguSheet.shared_open``). The sender,
+    whose record it is, sees every field it chose to hand over."""
     c = sheet.consultation
     labels = dict(SharedField.choices)
+    readable = sheet.shared_fields if for_sender else sheet.readable_fields()
     rows: list[tuple[str, Any]] = []
     for field in SharedField.values:
-        if field not in sheet.shared_fields:
+        if field not in readable:
             continue
         value: Any
         if field == SharedField.NAME:
@@ -331,7 +374,7 @@ def _household_line(member: HouseholdMember) -> str:
 def sheet_search_document(sheet: TsunaguSheet) -> str:
     c = sheet.consultation
     parts: list[str] = [sheet.reason]
-    if SharedField.NAME in sheet.shared_fields:
+    if SharedField.NAME in sheet.readable_fields():
         parts += [c.person_name, c.person_kana]
     return search_document(*parts)
 
@@ -419,14 +462,35 @@ def sheet_transition(
     now = now or timezone.now()
     note = (note or "").strip()
     with transaction.atomic():
+        # The consultation first, then the sheet: the order recording a consent takes (it
+        # rewrites the sheets' search documents), so the two never deadlock, and a receipt
+        # racing a refusal waits for it and then sees it.
+        list(
+            Consultation.objects.select_for_update(of=("self",)).filter(sheets=sheet_id).only("pk")
+        )
         sheet = (
-            TsunaguSheet.objects.select_for_update().select_related("consultation").get(pk=sheet_id)
+            TsunaguSheet.objects.select_for_update(of=("self",))
+            .select_related("consultation")
+            .get(pk=sheet_id)
         )
         frm = sheet.status
         if to not in allowed_moves(sheet, agency):
             raise ValidationError(
                 _("今の状態（%(state)s）からはその操作はできません。")
                 % {"state": sheet.get_status_display()}
+            )
+        if (
+            to == S.RECEIVED
+            # A new statement after the lock: it reads the consent as committed now.
+            and not TsunaguSheet.objects.filter(pk=sheet.pk)
+            .shared_open(today=timezone.localdate(now))
+            .exists()
+        ):
+            raise ValidationError(
+                _(
+                    "共有の根拠（本人の同意または支援会議）がこの機関に及ばなくなったため、"
+                    "受理できません。送った機関に確認してください。"
+                )
             )
         if to == S.SENT:
             if sheet.legal_basis == TsunaguSheet.LegalBasis.CONSENT:
@@ -580,8 +644,9 @@ def conference_record(
                     key=f"conference:{locked.pk}:review:{user.pk}",
                     due_at=_morning_before(next_review_on),
                     subject=_("多機関協働会議の見直し日が近づいています"),
-                    body=_("「%(title)s」の見直し日は %(day)s です。")
-                    % {"title": locked.title, "day": next_review_on.isoformat()},
+                    # The number, not the title: titles may name a family, and this is emailed.
+                    body=_("多機関協働会議 #%(id)s の見直し日は %(day)s です。")
+                    % {"id": locked.pk, "day": next_review_on.isoformat()},
                     recipient=user,
                     url=reverse("consultations:conference_detail", kwargs={"pk": locked.pk}),
                     about=locked,
@@ -630,8 +695,10 @@ def conference_task_add(
                     key=f"conference-task:{task.pk}:{user.pk}",
                     due_at=_morning_before(due_on),
                     subject=_("会議で決まった役割の期限が近づいています"),
-                    body=_("「%(task)s」の期限は %(day)s です。")
-                    % {"task": description, "day": due_on.isoformat()},
+                    # Never the task's text: it may name the person, it is emailed, and an
+                    # external participant may no longer be allowed to open the conference.
+                    body=_("多機関協働会議 #%(id)s で決まった役割の期限は %(day)s です。")
+                    % {"id": conference.pk, "day": due_on.isoformat()},
                     recipient=user,
                     url=reverse("consultations:conference_detail", kwargs={"pk": conference.pk}),
                     about=conference,

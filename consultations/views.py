@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,6 +39,7 @@ from .forms import (
     UnmetNeedForm,
 )
 from .models import (
+    HANDOVER_STATES,
     AccessLog,
     Conference,
     Consultation,
@@ -96,6 +98,22 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
             request.user, status=status, urgency=filters["urgency"], query=filters["query"]
         )
     page = Paginator(qs, conf.PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page)  # the page keeps this list: the template does not query again
+    if tab == "consultations":
+        services.access_log_list(
+            user=request.user,
+            agency=agency,
+            shown=[(c, c.agency_id) for c in shown],
+            path=request.get_full_path(),
+        )
+    elif filters["query"]:
+        # Sheet lists show numbers only, but a name search tells whose sheet each one is.
+        services.access_log_list(
+            user=request.user,
+            agency=agency,
+            shown=[(s, s.sender_id) for s in shown],
+            path=request.get_full_path(),
+        )
     return render(
         request,
         "consultations/inbox.html",
@@ -167,6 +185,13 @@ def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         obj=consultation,
         path=request.get_full_path(),
     )
+    duplicates = list(selectors.possible_duplicates(request.user, consultation))
+    services.access_log_list(
+        user=request.user,
+        agency=consultation.agency,
+        shown=[(d, d.agency_id) for d in duplicates],
+        path=request.get_full_path(),
+    )
     return render(
         request,
         "consultations/consultation_detail.html",
@@ -176,7 +201,7 @@ def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "consent_domains": consultation.consent_domains.all(),
             "consent_agencies": consultation.consent_agencies.all(),
             "sheets": consultation.sheets.select_related("receiver").order_by("created_at"),
-            "duplicates": selectors.possible_duplicates(request.user, consultation),
+            "duplicates": duplicates,
             "resources": selectors.resources_for_troubles(
                 consultation.troubles, consultation.district_id
             ),
@@ -266,6 +291,7 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agency = selectors.agency_of(request.user)
     sheet = get_object_or_404(
         selectors.sheets_visible_to(request.user)
+        .with_shared_open(today=timezone.localdate())
         .select_related("sender", "receiver", "consultation", "consultation__district")
         .prefetch_related(
             "consultation__household",
@@ -279,6 +305,9 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     is_sender = agency is not None and agency.pk == sheet.sender_id
+    shared_open: bool = sheet.shared_open  # type: ignore[attr-defined]
+    # The sender reads its own record; the receiver only while the sheet is open to it.
+    show_shared = is_sender or shared_open
     services.access_log_write(
         user=request.user,
         agency=agency,
@@ -293,10 +322,16 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "sheet": sheet,
             "is_sender": is_sender,
-            # The receiver's page gets the shared fields only, never the consultation itself.
-            "shared": services.sheet_shared_data(sheet),
+            # The receiver's page gets the shared fields only, never the consultation itself,
+            # and nothing of the person once the sheet is closed to it.
+            "show_shared": show_shared,
+            "shared": (
+                services.sheet_shared_data(sheet, for_sender=is_sender) if show_shared else []
+            ),
+            "shared_open": shared_open,
+            "handing_over": sheet.status in HANDOVER_STATES,
             "consultation_id": sheet.consultation_id if is_sender else None,
-            "moves": services.allowed_moves(sheet, agency),
+            "moves": services.allowed_moves(sheet, agency, shared_open=shared_open),
             "history": sheet.history.all(),
             "S": SheetStatus,
             "contact_methods": TsunaguSheet.ContactMethod.choices,
@@ -364,6 +399,13 @@ def conference_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("-held_on", "-id")
     )
     page = Paginator(qs, conf.PAGE_SIZE).get_page(request.GET.get("page"))
+    # Titles may name a family.
+    services.access_log_list(
+        user=request.user,
+        agency=agency,
+        shown=[(c, c.convened_by_id) for c in page],
+        path=request.get_full_path(),
+    )
     return render(
         request, "consultations/conference_list.html", {"page_obj": page, "agency": agency}
     )
@@ -530,13 +572,20 @@ def _outreach_org_or_404(request: AuthenticatedHttpRequest) -> Any:
 
 @role_required(Role.WELFARE_COORDINATOR)
 def outreach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _outreach_org_or_404(request)
+    organization = _outreach_org_or_404(request)
     qs = (
         selectors.outreach_visible_to(request.user)
         .select_related("district")
         .order_by("status", "next_contact_on", "id")
     )
     page = Paginator(qs, conf.PAGE_SIZE).get_page(request.GET.get("page"))
+    # Household tags are not names, but the coordinator recognises the household by them.
+    services.access_log_list(
+        user=request.user,
+        agency=organization,
+        shown=[(c, c.organization_id) for c in page],
+        path=request.get_full_path(),
+    )
     return render(request, "consultations/outreach_list.html", {"page_obj": page})
 
 
@@ -689,4 +738,13 @@ def idea_handoff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("相談支援機関につなぎました。"))
             return redirect("consultations:idea_handoff_list")
+    # The page shows the resident's trouble and prefills their real name.
+    services.access_log_write(
+        user=request.user,
+        agency=selectors.coordinator_organization_of(request.user),
+        owner_agency=None,
+        action=AccessLog.Action.VIEW,
+        obj=idea,
+        path=request.get_full_path(),
+    )
     return render(request, "consultations/idea_handoff_form.html", {"form": form, "idea": idea})
