@@ -32,6 +32,7 @@ from .models import (
     SessionOutcome,
     SessionPhoto,
     VisionAction,
+    session_dates_errors,
 )
 
 SESSION_FIELDS = [
@@ -81,6 +82,7 @@ def session_create(
         raise TypeError(f"unknown session fields: {sorted(unknown)}")
     session = FutureSession(organizer=by, **fields)
     session.full_clean()
+    _refuse_dates_out_of_window(session)
     with transaction.atomic():
         session.save()
         session.themes.set(list(themes))
@@ -104,10 +106,12 @@ def session_update(
         raise TypeError(f"unknown session fields: {sorted(unknown)}")
     with transaction.atomic():
         locked = FutureSession.objects.select_for_update().get(pk=session.pk)
-        old_start = locked.starts_at
+        old_start, old_end = locked.starts_at, locked.ends_at
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.full_clean()
+        if (locked.starts_at, locked.ends_at) != (old_start, old_end):
+            _refuse_dates_out_of_window(locked)
         locked.save()
         if themes is not None:
             locked.themes.set(list(themes))
@@ -137,6 +141,14 @@ def session_update(
         _schedule_session_reminders(locked)
         _public_pages_changed()
     return locked
+
+
+def _refuse_dates_out_of_window(session: FutureSession) -> None:
+    """New dates lie in the window around today (the model checks only the absolute range,
+    so that a session held years ago can still be corrected)."""
+    errors = session_dates_errors(session.starts_at, session.ends_at, entered=True)
+    if errors:
+        raise ValidationError(errors)
 
 
 def session_cancel(*, session: FutureSession, by: Any) -> FutureSession:
@@ -580,6 +592,10 @@ def outcome_record(
     session, and each resident whose idea was on the agenda is told what happened, once."""
     if participant_count < 0:
         raise ValidationError(_("参加者数は0以上にしてください。"))
+    if participant_count > conf.PARTICIPANT_COUNT_MAX:
+        raise ValidationError(
+            _("参加者数は%(max)d人以下にしてください。") % {"max": conf.PARTICIPANT_COUNT_MAX}
+        )
     if session.starts_at > timezone.now():
         raise ValidationError(_("開催結果はセッションが始まってから記録できます。"))
     with transaction.atomic():

@@ -90,18 +90,24 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cache_public_page(CACHE_SCOPE)
-def calendar_month(request: HttpRequest) -> HttpResponse:
-    district, kind = _filters(request)
+def _month_asked(request: HttpRequest) -> date:
+    """The first day of the month in ``?year=&month=``; this month for anything else (not a
+    number, a month that does not exist, a year outside the sessions' range)."""
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))
         month = int(request.GET.get("month", today.month))
-        first = date(year, month, 1)
     except ValueError:
-        first = today.replace(day=1)
-    if not 2000 <= first.year <= 2100:
-        first = today.replace(day=1)
+        return today.replace(day=1)
+    if not (conf.SESSION_EARLIEST.year <= year < conf.SESSION_LATEST.year and 1 <= month <= 12):
+        return today.replace(day=1)
+    return date(year, month, 1)
+
+
+@cache_public_page(CACHE_SCOPE)
+def calendar_month(request: HttpRequest) -> HttpResponse:
+    district, kind = _filters(request)
+    first = _month_asked(request)
     by_day: dict[date, list[FutureSession]] = defaultdict(list)
     for session in selectors.sessions_in_month(
         year=first.year, month=first.month, district=district, kind=kind
