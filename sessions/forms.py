@@ -10,7 +10,13 @@ from directory.images import PhotoField
 from directory.models import District, Membership, Organization, Place, Theme
 
 from . import conf
-from .models import ActionStatus, FutureSession, VisionAction, session_dates_errors
+from .models import (
+    ActionStatus,
+    FutureSession,
+    VisionAction,
+    session_dates_errors,
+    session_dates_moved,
+)
 
 
 def _field(form: forms.BaseForm, name: str) -> Any:
@@ -99,9 +105,8 @@ class SessionForm(forms.ModelForm):
             return data
         # The instance still holds the stored dates here (the form copies its values over
         # after clean()): dates left as they were are not held to the window around today.
-        entered = self.instance.pk is None or (starts, ends) != (
-            self.instance.starts_at,
-            self.instance.ends_at,
+        entered = self.instance.pk is None or session_dates_moved(
+            (self.instance.starts_at, self.instance.ends_at), (starts, ends)
         )
         for field, message in session_dates_errors(starts, ends, entered=entered).items():
             self.add_error(field, message)

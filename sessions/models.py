@@ -64,6 +64,18 @@ def session_dates_errors(
     return errors
 
 
+def session_dates_moved(
+    before: tuple[datetime | None, datetime | None], after: tuple[datetime | None, datetime | None]
+) -> bool:
+    """Whether (start, end) changed, to the minute: the form's fields have no seconds, so a
+    stored time with seconds sent back unchanged is not a move."""
+
+    def minute(value: datetime | None) -> datetime | None:
+        return value.replace(second=0, microsecond=0) if value is not None else None
+
+    return [minute(v) for v in before] != [minute(v) for v in after]
+
+
 class FutureSessionQuerySet(models.QuerySet["FutureSession"]):
     def public(self) -> FutureSessionQuerySet:
         return self.select_related("venue", "district", "organizer_organization")

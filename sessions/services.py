@@ -33,6 +33,7 @@ from .models import (
     SessionPhoto,
     VisionAction,
     session_dates_errors,
+    session_dates_moved,
 )
 
 SESSION_FIELDS = [
@@ -110,7 +111,7 @@ def session_update(
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.full_clean()
-        if (locked.starts_at, locked.ends_at) != (old_start, old_end):
+        if session_dates_moved((old_start, old_end), (locked.starts_at, locked.ends_at)):
             _refuse_dates_out_of_window(locked)
         locked.save()
         if themes is not None:
@@ -184,6 +185,20 @@ def _schedule_session_reminders(session: FutureSession) -> None:
     this again moves pending reminders instead of adding new ones."""
     if session.status != FutureSession.Status.SCHEDULED:
         return
+    # Once the outcome is recorded its reminder is cancelled; scheduling it again would re-arm it.
+    if not SessionOutcome.objects.filter(session=session).exists():
+        _schedule_outcome_reminder(session)
+    for registration in session.registrations.filter(
+        status=Registration.Status.REGISTERED, user__isnull=False
+    ).select_related("user"):
+        _schedule_registrant_reminders(registration, session)
+    for invitation in session.invitations.filter(status=Invitation.Status.PENDING):
+        _schedule_invitation_reminder(invitation, session)
+    if session.kind == FutureSession.Kind.DISTRICT_MEETING and session.district_id:
+        _schedule_action_owner_reminders(session)
+
+
+def _schedule_outcome_reminder(session: FutureSession) -> None:
     reminder_schedule(
         kind="future_session.outcome",
         key=f"session:{session.pk}:organizer:outcome",
@@ -196,14 +211,6 @@ def _schedule_session_reminders(session: FutureSession) -> None:
         url=reverse("future_sessions:outcome_edit", kwargs={"pk": session.pk}),
         about=session,
     )
-    for registration in session.registrations.filter(
-        status=Registration.Status.REGISTERED, user__isnull=False
-    ).select_related("user"):
-        _schedule_registrant_reminders(registration, session)
-    for invitation in session.invitations.filter(status=Invitation.Status.PENDING):
-        _schedule_invitation_reminder(invitation, session)
-    if session.kind == FutureSession.Kind.DISTRICT_MEETING and session.district_id:
-        _schedule_action_owner_reminders(session)
 
 
 def _registrant_key(registration: Registration, hours: int, starts_at: datetime) -> str:

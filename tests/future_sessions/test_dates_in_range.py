@@ -180,3 +180,23 @@ def test_model_clean_refuses_dates_outside_the_absolute_range(coordinator: Any) 
     with pytest.raises(ValidationError) as caught:
         session.full_clean()
     assert "starts_at" in caught.value.message_dict
+
+
+def test_the_edit_form_sends_back_an_old_sessions_dates_without_the_window_complaining(
+    client: Any, coordinator: Any
+) -> None:
+    start = timezone.now() - timedelta(days=30)
+    session = make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2))
+    # Held long ago, stored with seconds: the form's fields round them to the minute.
+    old = timezone.now() - timedelta(days=800, seconds=17)
+    FutureSession.objects.filter(pk=session.pk).update(
+        starts_at=old, ends_at=old + timedelta(hours=2)
+    )
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("future_sessions:session_edit", kwargs={"pk": session.pk}),
+        _form(_local(old), _local(old + timedelta(hours=2)), title="記録を直した会"),
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.title == "記録を直した会"
