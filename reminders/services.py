@@ -19,10 +19,12 @@ from .selectors import unread_count_changed
 
 logger = logging.getLogger(__name__)
 
-# A reminder that fails is tried again after 5, 10, 20 and 40 minutes, then given up: marked
-# failed, with its error, for the admin and /healthz to show.
-MAX_ATTEMPTS = 5
+# A reminder that fails is tried again after 5, 10, 20, 40 … minutes (never more than 6 hours
+# apart: about ten hours in all, enough to ride out a mail server's evening outage), then given
+# up: marked failed, with its error, for the admin and /healthz to show.
+MAX_ATTEMPTS = 8
 RETRY_FIRST_DELAY = timedelta(minutes=5)
+RETRY_LONGEST_DELAY = timedelta(hours=6)
 
 
 def reminder_schedule(
@@ -238,7 +240,8 @@ def _record_failure(pk: int, exc: Exception, stuck: set[int], *, unreadable: boo
             elif attempts >= MAX_ATTEMPTS:
                 changes["status"] = Reminder.Status.FAILED
             else:
-                changes["due_at"] = timezone.now() + RETRY_FIRST_DELAY * 2 ** (attempts - 1)
+                delay = min(RETRY_FIRST_DELAY * 2 ** (attempts - 1), RETRY_LONGEST_DELAY)
+                changes["due_at"] = timezone.now() + delay
             row.update(last_error=error[:2000], **changes)
     except Exception:
         logger.exception("reminder %s: its failure could not be recorded", pk)

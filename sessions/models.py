@@ -26,7 +26,6 @@ def session_dates_errors(
     ends_at: datetime | None,
     *,
     entered: bool,
-    now: datetime | None = None,
 ) -> dict[str, Any]:
     """What is wrong with a session's dates, one message per field (empty when nothing is).
 
@@ -41,7 +40,7 @@ def session_dates_errors(
             _("開始日時は %(first)d年から%(last)d年までの日時にしてください。") % years
         )
     elif starts_at is not None and entered:
-        now = now or timezone.now()
+        now = timezone.now()
         earliest = now - timedelta(days=conf.SESSION_DAYS_BACK)
         latest = now + timedelta(days=365 * conf.SESSION_YEARS_AHEAD + 1)
         if not earliest <= starts_at <= latest:

@@ -21,7 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reminders.models import Notification, Reminder
-from reminders.services import MAX_ATTEMPTS, reminder_schedule, reminders_send_due
+from reminders.services import (
+    MAX_ATTEMPTS,
+    RETRY_LONGEST_DELAY,
+    reminder_schedule,
+    reminders_send_due,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +169,9 @@ def test_a_failing_reminder_is_retried_with_a_growing_delay_then_given_up(
         else:
             assert status == Reminder.Status.FAILED
     assert delays == sorted(delays) and delays[0] >= timedelta(minutes=4)
+    # Long enough to ride out an evening's mail outage, never more than the cap apart.
+    assert max(delays) <= RETRY_LONGEST_DELAY + timedelta(seconds=5)
+    assert sum(delays, timedelta()) >= timedelta(hours=6)
     assert reminders_send_due(now=clock + timedelta(days=30)) == 0
     assert len(mail.outbox) == MAX_ATTEMPTS
     assert not Notification.objects.filter(subject="届かないお知らせ").exists()
