@@ -141,7 +141,7 @@ def _check_broker() -> dict[str, Any]:
 
 
 def _check_reminders() -> dict[str, Any]:
-    from reminders.selectors import reminder_backlog
+    from reminders.selectors import reminder_backlog, reminders_given_up, reminders_retrying
 
     try:
         backlog = reminder_backlog()
@@ -149,6 +149,10 @@ def _check_reminders() -> dict[str, Any]:
         return {
             "due": backlog.count(),
             "oldest_due_seconds": (int((timezone.now() - oldest).total_seconds()) if oldest else 0),
+            # Failed once or more and waiting for another try; failed too often and given up
+            # (each with its error in the admin).
+            "retrying": reminders_retrying().count(),
+            "failed": reminders_given_up().count(),
         }
     except Exception as exc:
         return {"error": str(exc).splitlines()[0] if str(exc) else repr(exc)}

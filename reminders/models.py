@@ -7,12 +7,32 @@ workers never send the same row and a crashed worker leaves its row to be sent a
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+# Due times a reminder may have. Outside them a row may not survive the database's and the time
+# zones' arithmetic (a session starting in year 1, Tokyo time, is stored as 1 BC and cannot be
+# read back), and nothing sensible is due there anyway.
+DUE_AT_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+DUE_AT_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def validate_due_at(value: datetime) -> None:
+    if value.tzinfo is None:
+        raise ValueError("a reminder's due time must be aware")
+    if not DUE_AT_EARLIEST <= value < DUE_AT_LATEST:
+        raise ValidationError(
+            _("リマインダーの送信予定日時は %(first)d年から%(last)d年までにしてください。"),
+            code="due_at_out_of_range",
+            params={"first": DUE_AT_EARLIEST.year, "last": DUE_AT_LATEST.year - 1},
+        )
 
 
 class Reminder(models.Model):
@@ -37,7 +57,7 @@ class Reminder(models.Model):
         blank=True,
         help_text=_("アカウントのない相手（招待者など）に送るときのメールアドレス"),
     )
-    due_at = models.DateTimeField(_("送信予定日時"))
+    due_at = models.DateTimeField(_("送信予定日時"), validators=[validate_due_at])
     status = models.CharField(
         _("状態"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -71,6 +91,8 @@ class Reminder(models.Model):
                 condition=Q(status="pending"),
             ),
             models.Index(fields=["content_type", "object_id"], name="reminder_about"),
+            # /healthz counts the reminders given up on every call; sent rows pile up.
+            models.Index(fields=["id"], name="reminder_failed", condition=Q(status="failed")),
         ]
         constraints = [
             models.CheckConstraint(

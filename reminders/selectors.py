@@ -35,3 +35,14 @@ def reminder_backlog() -> QuerySet[Reminder]:
     from django.utils import timezone
 
     return Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=timezone.now())
+
+
+def reminders_retrying() -> QuerySet[Reminder]:
+    """Pending reminders that have failed at least once and wait for their next attempt."""
+    return Reminder.objects.filter(status=Reminder.Status.PENDING, attempts__gt=0).exclude(
+        last_error=""
+    )
+
+
+def reminders_given_up() -> QuerySet[Reminder]:
+    return Reminder.objects.filter(status=Reminder.Status.FAILED)

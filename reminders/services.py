@@ -11,14 +11,20 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import models, transaction
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from .models import Notification, Reminder
+from .models import Notification, Reminder, validate_due_at
 from .selectors import unread_count_changed
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+# A reminder that fails is tried again after 5, 10, 20, 40 … minutes (never more than 6 hours
+# apart: about ten hours in all, enough to ride out a mail server's evening outage), then given
+# up: marked failed, with its error, for the admin and /healthz to show.
+MAX_ATTEMPTS = 8
+RETRY_FIRST_DELAY = timedelta(minutes=5)
+RETRY_LONGEST_DELAY = timedelta(hours=6)
 
 
 def reminder_schedule(
@@ -41,6 +47,8 @@ def reminder_schedule(
     """
     if recipient is None and not recipient_email:
         raise ValueError("a reminder needs a recipient or a recipient_email")
+    # Refused rather than stored: one row the sender cannot read stopped every reminder once.
+    validate_due_at(due_at)
     fields: dict[str, Any] = {
         "kind": kind,
         "due_at": due_at,
@@ -119,7 +127,12 @@ def _kick() -> None:
     if app.conf.task_always_eager:
         from .tasks import send_due_reminders
 
-        send_due_reminders.apply()
+        try:
+            send_due_reminders.apply()
+        except Exception:
+            # The action that scheduled the reminder has committed: its page says so. What
+            # could not be sent stays in the table for the next run (the next kick).
+            logger.exception("sending the due reminders after a commit failed")
 
 
 def _deliver(reminder: Reminder) -> None:
@@ -157,41 +170,82 @@ def reminders_send_due(*, now: datetime | None = None, time_budget: float = 50.0
     """Send every due reminder, each in its own transaction holding its row lock.
 
     Two workers running this at once take different rows (``skip_locked``). A worker killed
-    mid-way leaves its current row uncommitted, so it is sent by the next run, once.
+    mid-way leaves its current row uncommitted, so it is sent by the next run, once. A row that
+    fails (to be read, built or sent) is recorded as failed in a savepoint of its own and the
+    run goes on with the others: one bad row never stops the mechanism.
     """
     started = timezone.now()
     deadline = started + timedelta(seconds=time_budget)
     sent = 0
+    # Rows whose failure could not even be recorded: not picked again in this run.
+    stuck: set[int] = set()
     while timezone.now() < deadline:
         with transaction.atomic():
-            reminder = (
+            # Only the id is read here: a row whose columns cannot be loaded (a due time
+            # before year 1 in UTC) must not make the query that picks the rows fail.
+            pk = (
                 Reminder.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(status=Reminder.Status.PENDING, due_at__lte=now or timezone.now())
-                .select_related("recipient")
+                .exclude(pk__in=stuck)
                 .order_by("due_at", "id")
+                .values_list("pk", flat=True)
                 .first()
             )
-            if reminder is None:
+            if pk is None:
                 break
-            try:
-                with transaction.atomic():
-                    _deliver(reminder)
-            except Exception as exc:
-                logger.warning("reminder %s failed: %s", reminder.pk, exc)
-                reminder.attempts += 1
-                reminder.last_error = str(exc)[:2000]
-                if reminder.attempts >= MAX_ATTEMPTS:
-                    reminder.status = Reminder.Status.FAILED
-                else:
-                    reminder.due_at = timezone.now() + timedelta(minutes=5 * reminder.attempts)
-                reminder.save(update_fields=["attempts", "last_error", "status", "due_at"])
-                continue
-            reminder.status = Reminder.Status.SENT
-            reminder.sent_at = timezone.now()
-            reminder.attempts += 1
-            reminder.save(update_fields=["status", "sent_at", "attempts"])
-            sent += 1
+            if _send_locked(pk, stuck):
+                sent += 1
     return sent
+
+
+def _send_locked(pk: int, stuck: set[int]) -> bool:
+    """Send the reminder whose row the caller has locked. Returns whether it went out."""
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.select_related("recipient").get(pk=pk)
+    except Exception as exc:
+        _record_failure(pk, exc, stuck, unreadable=True)
+        return False
+    try:
+        with transaction.atomic():
+            _deliver(reminder)
+    except Exception as exc:
+        _record_failure(pk, exc, stuck, unreadable=False)
+        return False
+    reminder.status = Reminder.Status.SENT
+    reminder.sent_at = timezone.now()
+    reminder.attempts += 1
+    reminder.save(update_fields=["status", "sent_at", "attempts"])
+    return True
+
+
+def _record_failure(pk: int, exc: Exception, stuck: set[int], *, unreadable: bool) -> None:
+    """Count the attempt and keep the error; retry later with a growing delay, or give up.
+
+    A row that cannot be read is given up at once (trying again reads it again) and gets the
+    time it was given up as its due time, so the admin can show it; the stored value it had
+    is kept in the error text.
+    """
+    logger.warning("reminder %s failed: %s", pk, exc)
+    error = f"{type(exc).__name__}: {exc}"
+    try:
+        with transaction.atomic():
+            row = Reminder.objects.filter(pk=pk)
+            attempts = row.values_list("attempts", flat=True).get() + 1
+            changes: dict[str, Any] = {"attempts": attempts}
+            if unreadable:
+                stored = row.annotate(raw=Cast("due_at", models.TextField()))
+                error += f" (stored due time: {stored.values_list('raw', flat=True).get()})"
+                changes.update(status=Reminder.Status.FAILED, due_at=timezone.now())
+            elif attempts >= MAX_ATTEMPTS:
+                changes["status"] = Reminder.Status.FAILED
+            else:
+                delay = min(RETRY_FIRST_DELAY * 2 ** (attempts - 1), RETRY_LONGEST_DELAY)
+                changes["due_at"] = timezone.now() + delay
+            row.update(last_error=error[:2000], **changes)
+    except Exception:
+        logger.exception("reminder %s: its failure could not be recorded", pk)
+        stuck.add(pk)
 
 
 def notification_mark_read(*, notification: Notification) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
 from django.conf import settings
+
+from directory.fiscal import TOKYO
 
 
 def _hours(value: str) -> tuple[int, ...]:
@@ -35,3 +38,20 @@ ACTION_REMINDER_DAYS_BEFORE: int = int(
     getattr(settings, "FUTURE_SESSION_ACTION_REMINDER_DAYS_BEFORE", 14)
 )
 CALENDAR_PAGE_SIZE = 20
+
+# Dates a session may have at all (checked by the model): every date in this range is safe for
+# the database, the time-zone maths and the reminders computed from it. One row starting in
+# year 1 once stopped every reminder (issue 11); the month calendar shows the same years.
+SESSION_EARLIEST = datetime(2000, 1, 1, tzinfo=TOKYO)
+SESSION_LATEST = datetime(2100, 1, 1, tzinfo=TOKYO)
+# Dates being entered (a new session, or a session moved): from this many days back (a session
+# recorded after it took place) to this many years ahead (the plan's horizon, with room).
+SESSION_DAYS_BACK: int = int(getattr(settings, "FUTURE_SESSION_DAYS_BACK", 366))
+SESSION_YEARS_AHEAD: int = int(getattr(settings, "FUTURE_SESSION_YEARS_AHEAD", 5))
+# The longest a session may last: a longer one is a typo in the end date, and would stay
+# "upcoming" in the calendar until it ends.
+SESSION_MAX_DAYS: int = int(getattr(settings, "FUTURE_SESSION_MAX_DAYS", 7))
+# Upper bounds of the numbers typed into session forms (the database takes much larger ones on
+# SQLite than on PostgreSQL; these are the same everywhere).
+CAPACITY_MAX = 10_000
+PARTICIPANT_COUNT_MAX = 100_000

@@ -9,7 +9,14 @@ from accounts.models import User
 from directory.images import PhotoField
 from directory.models import District, Membership, Organization, Place, Theme
 
-from .models import ActionStatus, FutureSession, VisionAction
+from . import conf
+from .models import (
+    ActionStatus,
+    FutureSession,
+    VisionAction,
+    session_dates_errors,
+    session_dates_moved,
+)
 
 
 def _field(form: forms.BaseForm, name: str) -> Any:
@@ -83,6 +90,11 @@ class SessionForm(forms.ModelForm):
         value = self.cleaned_data.get("capacity")
         if value is not None and value < 0:
             raise forms.ValidationError(_("定員は0以上の数にしてください（空欄なら定員なし）。"))
+        if value is not None and value > conf.CAPACITY_MAX:
+            raise forms.ValidationError(
+                _("定員は%(max)d人以下にしてください（空欄なら定員なし）。")
+                % {"max": conf.CAPACITY_MAX}
+            )
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -90,6 +102,14 @@ class SessionForm(forms.ModelForm):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("終了日時は開始日時より後にしてください。"))
+            return data
+        # The instance still holds the stored dates here (the form copies its values over
+        # after clean()): dates left as they were are not held to the window around today.
+        entered = self.instance.pk is None or session_dates_moved(
+            (self.instance.starts_at, self.instance.ends_at), (starts, ends)
+        )
+        for field, message in session_dates_errors(starts, ends, entered=entered).items():
+            self.add_error(field, message)
         return data
 
     def service_fields(self) -> dict[str, Any]:
@@ -211,6 +231,10 @@ class OutcomeForm(forms.Form):
         value = int(self.cleaned_data["participant_count"])
         if value < 0:
             raise forms.ValidationError(_("参加者数は0以上にしてください。"))
+        if value > conf.PARTICIPANT_COUNT_MAX:
+            raise forms.ValidationError(
+                _("参加者数は%(max)d人以下にしてください。") % {"max": conf.PARTICIPANT_COUNT_MAX}
+            )
         return value
 
     def clean(self) -> dict[str, Any]:

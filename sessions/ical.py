@@ -13,7 +13,12 @@ from icalendar import Calendar, Event
 from .models import FutureSession
 
 
-def calendar_for(sessions: Iterable[FutureSession], request: Any, name: str = "") -> bytes:
+def calendar_for(
+    sessions: Iterable[FutureSession], request: Any, *, name: str = "", with_online_link: bool
+) -> bytes:
+    """The sessions as an iCalendar file. ``with_online_link``: the caller has checked that the
+    person asking may see the sessions' online meeting links (``can_see_online_link``); a file
+    without them says where to find them instead."""
     cal = Calendar()
     cal.add("prodid", "-//Machida welfare portal//future sessions//JA")
     cal.add("version", "2.0")
@@ -36,14 +41,16 @@ def calendar_for(sessions: Iterable[FutureSession], request: Any, name: str = ""
         lines = [_("問い: %(question)s") % {"question": session.question}]
         if session.description:
             lines.append(session.description)
-        if session.online_url:
+        if session.online_url and with_online_link:
             lines.append(_("オンライン参加: %(url)s") % {"url": session.online_url})
+        elif session.online_url:
+            lines.append(_("オンライン参加のリンクは、申し込んだ方に表示されます。"))
         lines.append(url)
         event.add("description", "\n\n".join(lines))
         if session.venue is not None:
             event.add("location", f"{session.venue.name} {session.venue.address}".strip())
         elif session.online_url:
-            event.add("location", session.online_url)
+            event.add("location", session.online_url if with_online_link else _("オンライン"))
         if session.status == FutureSession.Status.CANCELLED:
             event.add("status", "CANCELLED")
         else:

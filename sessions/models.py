@@ -3,10 +3,12 @@ district future visions that are reviewed at the district meetings."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -15,6 +17,62 @@ from django.utils.translation import pgettext_lazy
 
 from directory.choices import ChoiceLabels
 from directory.models import District, Mode, Organization, Place, Theme
+
+from . import conf
+
+
+def session_dates_errors(
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    *,
+    entered: bool,
+) -> dict[str, Any]:
+    """What is wrong with a session's dates, one message per field (empty when nothing is).
+
+    Always: both inside ``conf.SESSION_EARLIEST``…``SESSION_LATEST`` and the session no longer
+    than ``SESSION_MAX_DAYS``. ``entered`` (a new session, or new dates for one): the start
+    also lies in the window around today, so a mistyped year is caught while it is typed.
+    """
+    years = {"first": conf.SESSION_EARLIEST.year, "last": conf.SESSION_LATEST.year - 1}
+    errors: dict[str, Any] = {}
+    if starts_at is not None and not conf.SESSION_EARLIEST <= starts_at < conf.SESSION_LATEST:
+        errors["starts_at"] = (
+            _("開始日時は %(first)d年から%(last)d年までの日時にしてください。") % years
+        )
+    elif starts_at is not None and entered:
+        now = timezone.now()
+        earliest = now - timedelta(days=conf.SESSION_DAYS_BACK)
+        latest = now + timedelta(days=365 * conf.SESSION_YEARS_AHEAD + 1)
+        if not earliest <= starts_at <= latest:
+            errors["starts_at"] = _(
+                "開始日時は、%(back)d日前から%(ahead)d年後までの日時にしてください。"
+            ) % {"back": conf.SESSION_DAYS_BACK, "ahead": conf.SESSION_YEARS_AHEAD}
+    if ends_at is not None and not conf.SESSION_EARLIEST <= ends_at < conf.SESSION_LATEST:
+        errors["ends_at"] = (
+            _("終了日時は %(first)d年から%(last)d年までの日時にしてください。") % years
+        )
+    elif (
+        starts_at is not None
+        and ends_at is not None
+        and "starts_at" not in errors
+        and ends_at - starts_at > timedelta(days=conf.SESSION_MAX_DAYS)
+    ):
+        errors["ends_at"] = _("終了日時は開始日時から%(days)d日以内にしてください。") % {
+            "days": conf.SESSION_MAX_DAYS
+        }
+    return errors
+
+
+def session_dates_moved(
+    before: tuple[datetime | None, datetime | None], after: tuple[datetime | None, datetime | None]
+) -> bool:
+    """Whether (start, end) changed, to the minute: the form's fields have no seconds, so a
+    stored time with seconds sent back unchanged is not a move."""
+
+    def minute(value: datetime | None) -> datetime | None:
+        return value.replace(second=0, microsecond=0) if value is not None else None
+
+    return [minute(v) for v in before] != [minute(v) for v in after]
 
 
 class FutureSessionQuerySet(models.QuerySet["FutureSession"]):
@@ -65,7 +123,11 @@ class FutureSession(ChoiceLabels, models.Model):
     )
     online_url = models.URLField(_("オンライン参加のURL"), blank=True)
     capacity = models.PositiveIntegerField(
-        _("定員"), null=True, blank=True, help_text=_("空欄なら定員なしです。")
+        _("定員"),
+        null=True,
+        blank=True,
+        help_text=_("空欄なら定員なしです。"),
+        validators=[MaxValueValidator(conf.CAPACITY_MAX)],
     )
     district = models.ForeignKey(
         District,
@@ -147,6 +209,10 @@ class FutureSession(ChoiceLabels, models.Model):
         errors: dict[str, Any] = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("終了日時は開始日時より後にしてください。")
+        for field, message in session_dates_errors(
+            self.starts_at, self.ends_at, entered=False
+        ).items():
+            errors.setdefault(field, message)
         if self.mode in (Mode.PHYSICAL, Mode.HYBRID) and not self.venue_id:
             errors["venue"] = _("会場で開く場合は会場を選んでください。")
         if self.mode in (Mode.ONLINE, Mode.HYBRID) and not self.online_url:
@@ -317,7 +383,9 @@ class SessionOutcome(models.Model):
         verbose_name=_("セッション"),
     )
     summary = models.TextField(_("まとめ"))
-    participant_count = models.PositiveIntegerField(_("参加者数"))
+    participant_count = models.PositiveIntegerField(
+        _("参加者数"), validators=[MaxValueValidator(conf.PARTICIPANT_COUNT_MAX)]
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -441,7 +509,9 @@ class VisionAction(models.Model):
         related_name="vision_actions",
         verbose_name=_("担い手の団体"),
     )
-    target_year = models.PositiveSmallIntegerField(_("目標年度"))
+    target_year = models.PositiveSmallIntegerField(
+        _("目標年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     status = models.CharField(
         _("状況"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )

@@ -121,6 +121,17 @@ class SessionPageParts:
         return list(self.session.connections.select_related("first", "second"))
 
 
+def live_registration_of(session: FutureSession, user: Any) -> Registration | None:
+    """``user``'s registration for ``session`` that is not cancelled (registered or waiting)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        session.registrations.filter(user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .first()
+    )
+
+
 def waiting_count(session: FutureSession) -> int:
     return session.registrations.filter(status=Registration.Status.WAITING).count()
 

@@ -32,6 +32,8 @@ from .models import (
     SessionOutcome,
     SessionPhoto,
     VisionAction,
+    session_dates_errors,
+    session_dates_moved,
 )
 
 SESSION_FIELDS = [
@@ -81,6 +83,7 @@ def session_create(
         raise TypeError(f"unknown session fields: {sorted(unknown)}")
     session = FutureSession(organizer=by, **fields)
     session.full_clean()
+    _refuse_dates_out_of_window(session)
     with transaction.atomic():
         session.save()
         session.themes.set(list(themes))
@@ -104,10 +107,12 @@ def session_update(
         raise TypeError(f"unknown session fields: {sorted(unknown)}")
     with transaction.atomic():
         locked = FutureSession.objects.select_for_update().get(pk=session.pk)
-        old_start = locked.starts_at
+        old_start, old_end = locked.starts_at, locked.ends_at
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.full_clean()
+        if session_dates_moved((old_start, old_end), (locked.starts_at, locked.ends_at)):
+            _refuse_dates_out_of_window(locked)
         locked.save()
         if themes is not None:
             locked.themes.set(list(themes))
@@ -137,6 +142,14 @@ def session_update(
         _schedule_session_reminders(locked)
         _public_pages_changed()
     return locked
+
+
+def _refuse_dates_out_of_window(session: FutureSession) -> None:
+    """New dates lie in the window around today (the model checks only the absolute range,
+    so that a session held years ago can still be corrected)."""
+    errors = session_dates_errors(session.starts_at, session.ends_at, entered=True)
+    if errors:
+        raise ValidationError(errors)
 
 
 def session_cancel(*, session: FutureSession, by: Any) -> FutureSession:
@@ -172,6 +185,20 @@ def _schedule_session_reminders(session: FutureSession) -> None:
     this again moves pending reminders instead of adding new ones."""
     if session.status != FutureSession.Status.SCHEDULED:
         return
+    # Once the outcome is recorded its reminder is cancelled; scheduling it again would re-arm it.
+    if not SessionOutcome.objects.filter(session=session).exists():
+        _schedule_outcome_reminder(session)
+    for registration in session.registrations.filter(
+        status=Registration.Status.REGISTERED, user__isnull=False
+    ).select_related("user"):
+        _schedule_registrant_reminders(registration, session)
+    for invitation in session.invitations.filter(status=Invitation.Status.PENDING):
+        _schedule_invitation_reminder(invitation, session)
+    if session.kind == FutureSession.Kind.DISTRICT_MEETING and session.district_id:
+        _schedule_action_owner_reminders(session)
+
+
+def _schedule_outcome_reminder(session: FutureSession) -> None:
     reminder_schedule(
         kind="future_session.outcome",
         key=f"session:{session.pk}:organizer:outcome",
@@ -184,14 +211,6 @@ def _schedule_session_reminders(session: FutureSession) -> None:
         url=reverse("future_sessions:outcome_edit", kwargs={"pk": session.pk}),
         about=session,
     )
-    for registration in session.registrations.filter(
-        status=Registration.Status.REGISTERED, user__isnull=False
-    ).select_related("user"):
-        _schedule_registrant_reminders(registration, session)
-    for invitation in session.invitations.filter(status=Invitation.Status.PENDING):
-        _schedule_invitation_reminder(invitation, session)
-    if session.kind == FutureSession.Kind.DISTRICT_MEETING and session.district_id:
-        _schedule_action_owner_reminders(session)
 
 
 def _registrant_key(registration: Registration, hours: int, starts_at: datetime) -> str:
@@ -580,6 +599,10 @@ def outcome_record(
     session, and each resident whose idea was on the agenda is told what happened, once."""
     if participant_count < 0:
         raise ValidationError(_("参加者数は0以上にしてください。"))
+    if participant_count > conf.PARTICIPANT_COUNT_MAX:
+        raise ValidationError(
+            _("参加者数は%(max)d人以下にしてください。") % {"max": conf.PARTICIPANT_COUNT_MAX}
+        )
     if session.starts_at > timezone.now():
         raise ValidationError(_("開催結果はセッションが始まってから記録できます。"))
     with transaction.atomic():

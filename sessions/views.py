@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,7 +39,7 @@ from .forms import (
     WalkInForm,
 )
 from .models import DistrictVision, FutureSession, Invitation, Registration, VisionAction
-from .permissions import can_manage, is_session_coordinator
+from .permissions import can_manage, can_see_online_link, is_session_coordinator
 
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 # Anonymous visitors get public pages from the page cache; services bump this scope.
@@ -90,18 +91,24 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cache_public_page(CACHE_SCOPE)
-def calendar_month(request: HttpRequest) -> HttpResponse:
-    district, kind = _filters(request)
+def _month_asked(request: HttpRequest) -> date:
+    """The first day of the month in ``?year=&month=``; this month for anything else (not a
+    number, a month that does not exist, a year outside the sessions' range)."""
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))
         month = int(request.GET.get("month", today.month))
-        first = date(year, month, 1)
     except ValueError:
-        first = today.replace(day=1)
-    if not 2000 <= first.year <= 2100:
-        first = today.replace(day=1)
+        return today.replace(day=1)
+    if not (conf.SESSION_EARLIEST.year <= year < conf.SESSION_LATEST.year and 1 <= month <= 12):
+        return today.replace(day=1)
+    return date(year, month, 1)
+
+
+@cache_public_page(CACHE_SCOPE)
+def calendar_month(request: HttpRequest) -> HttpResponse:
+    district, kind = _filters(request)
+    first = _month_asked(request)
     by_day: dict[date, list[FutureSession]] = defaultdict(list)
     for session in selectors.sessions_in_month(
         year=first.year, month=first.month, district=district, kind=kind
@@ -133,16 +140,15 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_for_page(pk)
     if session is None:
         raise Http404
-    my_registration = None
+    my_registration = selectors.live_registration_of(session, request.user)
     form = None
-    if request.user.is_authenticated:
-        my_registration = (
-            session.registrations.filter(user=request.user)
-            .exclude(status=Registration.Status.CANCELLED)
-            .first()
-        )
-        if my_registration is None and not session.is_past and not session.is_cancelled:
-            form = RegistrationForm(user=request.user)
+    if (
+        request.user.is_authenticated
+        and my_registration is None
+        and not session.is_past
+        and not session.is_cancelled
+    ):
+        form = RegistrationForm(user=request.user)
     seats_taken = session.seats_taken or 0  # type: ignore[attr-defined]
     seats_left = None if session.capacity is None else max(session.capacity - seats_taken, 0)
     manage = can_manage(request.user, session)
@@ -156,9 +162,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "my_registration": my_registration,
             "form": form,
             "can_manage": manage,
-            # The online link is shown to people registered and to those who run it.
-            "show_online_link": manage
-            or (my_registration is not None and my_registration.status == "registered"),
+            "show_online_link": can_see_online_link(request.user, session, my_registration),
             "waiting_count": selectors.waiting_count(session) if manage else 0,
         },
     )
@@ -167,8 +171,17 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @cache_public_page(CACHE_SCOPE)
 def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(FutureSession.objects.public(), pk=pk)
-    response = HttpResponse(ical.calendar_for([session], request), content_type="text/calendar")
+    # The file follows the page: the online link only for those the page shows it to.
+    with_link = can_see_online_link(
+        request.user, session, selectors.live_registration_of(session, request.user)
+    )
+    response = HttpResponse(
+        ical.calendar_for([session], request, with_online_link=with_link),
+        content_type="text/calendar",
+    )
     response["Content-Disposition"] = f'attachment; filename="future-session-{session.pk}.ics"'
+    if with_link:
+        patch_cache_control(response, private=True)
     return response
 
 
@@ -178,8 +191,12 @@ def district_feed(request: HttpRequest, code: str) -> HttpResponse:
     sessions = selectors.sessions_for_calendar(district=district, upcoming=False).filter(
         starts_at__gte=timezone.now() - timedelta(days=90)
     )[:500]
+    # Calendar apps subscribe to feeds without signing in: a feed never carries online links.
     body = ical.calendar_for(
-        list(sessions), request, name=_("%(district)sのセッション") % {"district": district.name}
+        list(sessions),
+        request,
+        name=_("%(district)sのセッション") % {"district": district.name},
+        with_online_link=False,
     )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
