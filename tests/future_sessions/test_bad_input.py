@@ -139,9 +139,10 @@ def _session_forms(coordinator: Any, resident: Any) -> list[tuple[str, dict[str,
     assert org is not None
     action = VisionAction.objects.create(vision=vision, title="見守り", owner=org, target_year=2027)
     invitation = invitation_create(session=session, by=coordinator, user=resident)
+    with_choices = _form(themes="", agenda_ideas="")
     return [
-        (reverse("future_sessions:session_create"), _form()),
-        (reverse("future_sessions:session_edit", args=[session.pk]), _form()),
+        (reverse("future_sessions:session_create"), with_choices),
+        (reverse("future_sessions:session_edit", args=[session.pk]), with_choices),
         (
             reverse("future_sessions:outcome_edit", args=[past.pk]),
             {
