@@ -50,6 +50,7 @@ from .models import (
 )
 from .selectors import (
     board_ideas,
+    idea_visible_to,
     inbox_ideas,
     matches_visible_to,
     my_ideas,
@@ -227,6 +228,9 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             support=Count("pk", filter=Q(kind=IdeaReaction.Kind.SUPPORT)),
         ),
         "projects": idea.projects.all(),
+        # Told that it was merged, but into what only when they may see that idea.
+        "merged_into_shown": idea.merged_into is not None
+        and idea_visible_to(user=request.user, idea=idea.merged_into),
     }
     if request.user.is_authenticated:
         ctx["my_reactions"] = set(
