@@ -1,0 +1,80 @@
+"""Input no database can hold answers a clear 400, never a 500 (issue #11, finding 10).
+
+PostgreSQL refuses a NUL character in any text it is sent: a NUL in a path or query string
+that reaches a lookup is a 500. ``InputGuardMiddleware`` answers those requests with a small
+page in the visitor's language before any view (or session lookup) runs. Form fields already
+refuse NUL (Django's ``ProhibitNullCharactersValidator``); views that read ids straight from
+a request use ``parse_id``: ``"²".isdigit()`` is true but ``int("²")`` fails, and
+``99999999999999999999`` is a number no id column holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
+from django.utils import translation
+
+NUL = "\x00"
+# Ids are BigAutoField (DEFAULT_AUTO_FIELD).
+MAX_ID = 2**63 - 1
+# The top of a PositiveIntegerField (and IntegerField) on PostgreSQL.
+MAX_POSITIVE_INT = 2**31 - 1
+
+
+def has_nul(values: Iterable[str]) -> bool:
+    return any(NUL in value for value in values)
+
+
+def parse_int(raw: str | None, *, low: int, high: int) -> int | None:
+    """A whole number typed by a person, within ``low``–``high``, or ``None``.
+
+    Any decimal digits count (full-width １２ typed with a Japanese IME is 12), after an
+    optional minus sign; superscripts and other "digits" that ``int()`` refuses do not
+    (``"²".isdigit()`` is true), nor numbers a column could not hold. Long strings are
+    refused before ``int()`` reads them.
+    """
+    text = (raw or "").strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not digits or len(digits) > len(str(max(abs(low), abs(high)))) or not digits.isdecimal():
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def parse_id(raw: str | None) -> int | None:
+    """An object id from a query string or a hand-built form value, or ``None``."""
+    return parse_int(raw, low=1, high=MAX_ID)
+
+
+def parse_ids(raw: str | None, *, limit: int) -> list[int]:
+    """Comma-separated ids (``?ideas=3,4``): the valid ones, in order, at most ``limit``."""
+    ids = [parse_id(part) for part in (raw or "").split(",")[: limit * 4]]
+    return [i for i in ids if i is not None][:limit]
+
+
+def bad_input_response(request: HttpRequest) -> HttpResponse:
+    # Runs before LocaleMiddleware: the visitor's language is read here, from the same
+    # cookie and Accept-Language header.
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        return HttpResponseBadRequest(render_to_string("400.html", {"bad_character": True}))
+
+
+class InputGuardMiddleware:
+    """Answers 400 for a NUL in the path or in any query-string key or value."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET
+        if (
+            NUL in request.path
+            or NUL in request.path_info
+            or has_nul(query.keys())
+            or has_nul(v for values in query.lists() for v in values[1])
+        ):
+            return bad_input_response(request)
+        return self.get_response(request)
