@@ -5,13 +5,17 @@ that reaches a lookup is a 500. ``InputGuardMiddleware`` answers those requests 
 page in the visitor's language before any view (or session lookup) runs. Form fields already
 refuse NUL (Django's ``ProhibitNullCharactersValidator``); views that read ids straight from
 a request use ``parse_id``: ``"²".isdigit()`` is true but ``int("²")`` fails, and
-``99999999999999999999`` is a number no id column holds.
+``99999999999999999999`` is a number no id column holds. ``IntegerFieldIn`` keeps such a
+number, sent to a multiple-choice field, from reaching an ``__in`` query.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
+from django.db.models import IntegerField
+from django.db.models.lookups import In
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -78,3 +82,31 @@ class InputGuardMiddleware:
         ):
             return bad_input_response(request)
         return self.get_response(request)
+
+
+class IntegerFieldIn(In):
+    """``__in`` on an integer column, leaving out numbers the column cannot hold: no row
+    has them. Django does this for ``exact`` and the comparisons (``IntegerFieldOverflow``)
+    but not for ``in``, which ``ModelMultipleChoiceField`` runs on the ids a form posts:
+    on SQLite an id of 2**63 raised OverflowError, a 500."""
+
+    def process_rhs(self, compiler: Any, connection: Any) -> Any:
+        if self.rhs_is_direct_value():
+            try:
+                low, high = connection.ops.integer_field_range(
+                    self.lhs.output_field.get_internal_type()
+                )
+            except KeyError:  # not a column type Django knows the range of
+                low = high = None
+            self.rhs = [
+                v
+                for v in self.rhs
+                if not isinstance(v, int)
+                or ((low is None or v >= low) and (high is None or v <= high))
+            ]
+        return super().process_rhs(compiler, connection)
+
+
+def guard_integer_in_lookups() -> None:
+    """Called once at start-up (``directory.apps``)."""
+    IntegerField.register_lookup(IntegerFieldIn)

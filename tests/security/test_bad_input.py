@@ -337,3 +337,37 @@ def test_survey_import_refuses_cells_the_database_cannot_hold(
     confirm = client.post(reverse("indicators:import"), {"confirm": "1", "csv": text})
     assert confirm.status_code == 200
     assert not Measurement.objects.exists()
+
+
+# --- ids beyond an integer column in a multiple choice ------------------------------------
+
+
+@pytest.mark.parametrize("raw", [str(2**63), "-" + str(2**64), str(2**70)])
+def test_an_id_no_column_holds_in_a_multiple_choice_is_invalid_not_a_500(
+    client: Any, role_users: Any, raw: str
+) -> None:
+    from projects.models import Idea
+
+    client.force_login(role_users["resident"])
+    response = client.post(
+        reverse("projects:idea_create"),
+        {
+            "kind": "want",
+            "title": "空き店舗で子ども食堂",
+            "description": "商店街で",
+            "contact_method": "portal",
+            "themes": [raw],
+        },
+    )
+    assert response.status_code == 200
+    assert not Idea.objects.exists()
+
+
+def test_an_in_query_leaves_out_numbers_the_column_cannot_hold() -> None:
+    from directory.models import Theme
+
+    some = Theme.objects.order_by("pk").first()
+    assert some is not None
+    assert list(Theme.objects.filter(pk__in=[some.pk, 2**63, -(2**64)])) == [some]
+    assert list(Theme.objects.filter(pk__in=[2**63])) == []
+    assert Theme.objects.exclude(pk__in=[2**63]).count() == Theme.objects.count()
