@@ -78,8 +78,9 @@ class _FormParser(HTMLParser):
                     self.current.values[a["name"]] = a.get("value", "on")
             elif kind not in ("submit", "button", "image", "reset"):
                 self.current.fields[a["name"]] = kind
-                if a.get("value"):
-                    self.current.values[a["name"]] = a["value"]
+                # A number field's lowest allowed value is a plausible one (a fiscal year).
+                if a.get("value") or a.get("min"):
+                    self.current.values[a["name"]] = a.get("value") or a["min"]
         elif tag == "textarea" and a.get("name"):
             self.current.fields[a["name"]] = "textarea"
             self.textarea = a["name"]

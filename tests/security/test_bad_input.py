@@ -371,3 +371,17 @@ def test_an_in_query_leaves_out_numbers_the_column_cannot_hold() -> None:
     assert list(Theme.objects.filter(pk__in=[some.pk, 2**63, -(2**64)])) == [some]
     assert list(Theme.objects.filter(pk__in=[2**63])) == []
     assert Theme.objects.exclude(pk__in=[2**63]).count() == Theme.objects.count()
+
+
+@pytest.mark.parametrize("field", ["sample_size", "numerator"])
+@pytest.mark.parametrize("raw", ["99999999999", str(2**63)])
+def test_a_count_beyond_its_column_is_a_form_error_on_a_measurement(
+    client: Any, role_users: Any, field: str, raw: str
+) -> None:
+    from indicators.models import Measurement
+
+    client.force_login(role_users["city"])
+    data = {"fiscal_year": "2024", "value": "40", "reason": "", field: raw}
+    response = client.post(reverse("indicators:measurement_new", kwargs={"code": "I-2"}), data)
+    assert response.status_code == 200
+    assert not Measurement.objects.exists()
