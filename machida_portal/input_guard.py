@@ -67,12 +67,16 @@ def bad_input_response(request: HttpRequest) -> HttpResponse:
 
 
 class InputGuardMiddleware:
-    """Answers 400 for a NUL in the path or in any query-string key or value."""
+    """Answers 400 for a NUL in the path or in any query-string key or value, and drops a
+    cookie holding one (the portal never sets such a cookie; a session cookie with a NUL
+    was a 500 on every page, and a 400 would lock the browser out until it is cleared)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name in [n for n, v in request.COOKIES.items() if NUL in n or NUL in v]:
+            del request.COOKIES[name]
         query = request.GET
         if (
             NUL in request.path

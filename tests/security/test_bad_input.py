@@ -70,6 +70,16 @@ def test_a_nul_in_a_post_to_a_query_string_is_refused_and_stores_nothing(
     assert model_counts() == before
 
 
+@pytest.mark.parametrize("cookie", ["sessionid", "csrftoken", "django_language"])
+def test_a_cookie_with_a_nul_is_ignored_not_a_500(
+    client: Any, role_users: Any, cookie: str
+) -> None:
+    client.force_login(role_users["resident"])
+    client.cookies[cookie] = "abcdefgh\x00ijklmnop"
+    response = client.get(reverse("projects:idea_board"))
+    assert response.status_code == 200
+
+
 def test_the_guard_is_early_in_the_middleware() -> None:
     middleware = django_settings.MIDDLEWARE
     assert GUARD in middleware
