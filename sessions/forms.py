@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from directory.images import PhotoField
 from directory.models import District, Membership, Organization, Place, Theme
+from machida_portal.input_guard import MAX_POSITIVE_INT
 
 from .models import ActionStatus, FutureSession, VisionAction
 
@@ -188,7 +189,7 @@ class WalkInForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     summary = forms.CharField(label=_("まとめ"), widget=forms.Textarea(attrs={"rows": 6}))
-    participant_count = forms.IntegerField(label=_("参加者数"))
+    participant_count = forms.IntegerField(label=_("参加者数"), max_value=MAX_POSITIVE_INT)
     photo = PhotoField(label=_("写真（1枚ずつ追加できます）"), required=False)
     connection_first = forms.ModelChoiceField(
         label=_("新しいつながり: 団体1"),

@@ -395,3 +395,26 @@ def test_a_count_beyond_its_column_is_a_form_error_on_a_measurement(
     response = client.post(reverse("indicators:measurement_new", kwargs={"code": "I-2"}), data)
     assert response.status_code == 200
     assert not Measurement.objects.exists()
+
+
+@pytest.mark.parametrize("raw", ["99999999999", str(2**63)])
+def test_a_participant_count_beyond_its_column_is_a_form_error(
+    client: Any, role_users: Any, raw: str
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sessions.models import SessionOutcome
+    from tests.future_sessions.conftest import make_session
+
+    start = timezone.now() - timedelta(hours=3)
+    coordinator = role_users["coordinator"]
+    session = make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2))
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("future_sessions:outcome_edit", kwargs={"pk": session.pk}),
+        {"summary": "まとめ", "participant_count": raw},
+    )
+    assert response.status_code == 200
+    assert not SessionOutcome.objects.exists()
