@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -17,7 +16,13 @@ from django.utils.translation import gettext as _
 
 from directory.fiscal import fiscal_year_of
 from directory.models import District
-from machida_portal.input_guard import MAX_POSITIVE_INT, NUL, parse_int
+from machida_portal.input_guard import (
+    MAX_POSITIVE_INT,
+    NUL,
+    csv_cell_too_long,
+    csv_records,
+    parse_int,
+)
 from machida_portal.public_cache import bump_after_commit
 
 from .apps import CACHE_SCOPE
@@ -291,22 +296,6 @@ def _count_or_none(text: str) -> int | None:
     return value
 
 
-def _records(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, Any] | None]]:
-    """(line, record) for each record; ``None`` for one the CSV reader refused (a cell over
-    its field size limit), which stops the preview with that line's error."""
-    line = 2
-    while True:
-        try:
-            raw = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            yield line, None
-            return
-        yield line, raw
-        line += 1
-
-
 def survey_import_preview(text: str) -> ImportPreview:
     """Parse and check a CSV without changing anything (also the first step of the import)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -335,15 +324,9 @@ def survey_import_preview(text: str) -> ImportPreview:
     }
     rows: list[ImportRow] = []
     seen: dict[tuple[str, int | None, str], int] = {}
-    for line, raw in _records(reader):
+    for line, raw in csv_records(reader):
         if raw is None:
-            return ImportPreview(
-                rows,
-                [
-                    _("%(line)d 行目：欄が長すぎて読み取れません（1つの欄は %(max)s 字まで）。")
-                    % {"line": line, "max": f"{csv.field_size_limit():,}"}
-                ],
-            )
+            return ImportPreview(rows, [csv_cell_too_long(line)])
         data = {k: v.strip() for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
         if not any(data.values()):
             continue

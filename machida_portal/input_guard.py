@@ -11,14 +11,16 @@ number, sent to a multiple-choice field, from reaching an ``__in`` query.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from django.db.models import IntegerField
 from django.db.models.lookups import In
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 NUL = "\x00"
 # Ids are BigAutoField (DEFAULT_AUTO_FIELD).
@@ -56,6 +58,33 @@ def parse_ids(raw: str | None, *, limit: int) -> list[int]:
     """Comma-separated ids (``?ideas=3,4``): the valid ones, in order, at most ``limit``."""
     ids = [parse_id(part) for part in (raw or "").split(",")[: limit * 4]]
     return [i for i in ids if i is not None][:limit]
+
+
+Record = TypeVar("Record")
+
+
+def csv_records(reader: Iterator[Record]) -> Iterator[tuple[int, Record | None]]:
+    """(line, record) for each record after the header; then ``(line, None)`` and the end
+    if the CSV reader refuses one (a cell over its 131,072-character field limit, which it
+    raises as ``csv.Error``: a 500 if let through)."""
+    line = 2
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield line, None
+            return
+        yield line, record
+        line += 1
+
+
+def csv_cell_too_long(line: int) -> str:
+    return _("%(line)d 行目：欄が長すぎて読み取れません（1つの欄は %(max)s 字まで）。") % {
+        "line": line,
+        "max": f"{csv.field_size_limit():,}",
+    }
 
 
 def bad_input_response(request: HttpRequest) -> HttpResponse:

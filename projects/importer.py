@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -24,7 +23,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from directory.models import District
 from directory.search import search_document
-from machida_portal.input_guard import MAX_POSITIVE_INT, NUL, parse_int
+from machida_portal.input_guard import (
+    MAX_POSITIVE_INT,
+    NUL,
+    csv_cell_too_long,
+    csv_records,
+    parse_int,
+)
 
 from .models import Project
 
@@ -69,22 +74,6 @@ def _date(value: str) -> date:
     return datetime.strptime(value, "%Y-%m-%d").date()
 
 
-def _rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str] | None]]:
-    """(line, cells) for each record; cells is ``None`` for a record the CSV reader refused
-    (a cell over its field size limit), so it becomes that row's error."""
-    line = 2
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            yield line, None
-        else:
-            yield line, cells
-        line += 1
-
-
 def parse(text: str) -> tuple[list[ImportRow], list[str]]:
     """Rows with their own errors, and errors about the file as a whole."""
     reader = csv.reader(io.StringIO(text))
@@ -109,12 +98,9 @@ def parse(text: str) -> tuple[list[ImportRow], list[str]]:
     existing = set(Project.objects.values_list("title", "start_date"))
     rows: list[ImportRow] = []
     seen: set[tuple[str, date | None]] = set()
-    for n, read in _rows(reader):
+    for n, read in csv_records(reader):
         if read is None:
-            return rows, [
-                _("%(line)d 行目：欄が長すぎて読み取れません（1つの欄は %(max)s 字まで）。")
-                % {"line": n, "max": f"{csv.field_size_limit():,}"}
-            ]
+            return rows, [csv_cell_too_long(n)]
         cells = read
         if not any(c.strip() for c in cells):
             continue
