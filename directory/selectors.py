@@ -1,8 +1,18 @@
 from __future__ import annotations
 
+from django.core.validators import slug_re
 from django.db.models import Count, Q, QuerySet
 
 from .models import District, Organization, Resource
+
+
+def active_district(code: str) -> District | None:
+    """The active district a query string names, or ``None``. A code is a slug: anything
+    else (a NUL, which PostgreSQL refuses, or a page's worth of text) is no district and
+    never reaches the database."""
+    if not code or len(code) > 30 or not slug_re.match(code):
+        return None
+    return District.objects.filter(code=code, is_active=True).first()
 
 
 def districts_with_counts() -> QuerySet[District]:

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_POST
 from machida_portal.public_cache import cache_public_page
 
 from .models import District, Domain, Membership, Organization, Resource
-from .selectors import districts_with_counts, organizations_public, resources_public
+from .selectors import (
+    active_district,
+    districts_with_counts,
+    organizations_public,
+    resources_public,
+)
 from .services import resource_mark_verified
 
 
@@ -25,10 +30,7 @@ def district_list(request: HttpRequest) -> HttpResponse:
 
 @cache_public_page("directory")
 def organization_list(request: HttpRequest) -> HttpResponse:
-    district = None
-    code = request.GET.get("district", "")
-    if code:
-        district = District.objects.filter(code=code, is_active=True).first()
+    district = active_district(request.GET.get("district", ""))
     kind = request.GET.get("kind", "")
     if kind not in Organization.Kind.values:
         kind = ""
@@ -55,10 +57,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in Resource.Kind.values:
         kind = ""
-    district = None
-    code = request.GET.get("district", "")
-    if code:
-        district = District.objects.filter(code=code, is_active=True).first()
+    district = active_district(request.GET.get("district", ""))
     domain = request.GET.get("domain", "")
     domains = list(Domain.objects.all())
     if domain not in {d.code for d in domains}:

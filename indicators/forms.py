@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import District
+from machida_portal.input_guard import MAX_POSITIVE_INT
 
 from .conf import MAX_IMPORT_BYTES, PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR
 from .models import Indicator, Measurement, Target, fiscal_year_error, value_error
@@ -64,8 +65,12 @@ class MeasurementForm(forms.Form):
         empty_label=_("市全体"),
     )
     value = forms.DecimalField(label=_("値"), max_digits=12, decimal_places=2)
-    sample_size = forms.IntegerField(label=_("回答者数"), required=False, min_value=0)
-    numerator = forms.IntegerField(label=_("該当者数"), required=False, min_value=0)
+    sample_size = forms.IntegerField(
+        label=_("回答者数"), required=False, min_value=0, max_value=MAX_POSITIVE_INT
+    )
+    numerator = forms.IntegerField(
+        label=_("該当者数"), required=False, min_value=0, max_value=MAX_POSITIVE_INT
+    )
     reason = forms.CharField(
         label=_("理由"),
         required=False,

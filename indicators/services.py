@@ -16,6 +16,13 @@ from django.utils.translation import gettext as _
 
 from directory.fiscal import fiscal_year_of
 from directory.models import District
+from machida_portal.input_guard import (
+    MAX_POSITIVE_INT,
+    NUL,
+    csv_cell_too_long,
+    csv_records,
+    parse_int,
+)
 from machida_portal.public_cache import bump_after_commit
 
 from .apps import CACHE_SCOPE
@@ -278,15 +285,25 @@ class ImportPreview:
         return not self.errors and bool(self.rows) and not any(r.errors for r in self.rows)
 
 
-def _int_or_none(text: str) -> int | None:
+def _count_or_none(text: str) -> int | None:
+    """An empty cell, or a count its column can hold; ``ValueError`` otherwise."""
     text = text.strip()
-    return int(text) if text else None
+    if not text:
+        return None
+    value = parse_int(text, low=0, high=MAX_POSITIVE_INT)
+    if value is None:
+        raise ValueError(text)
+    return value
 
 
 def survey_import_preview(text: str) -> ImportPreview:
     """Parse and check a CSV without changing anything (also the first step of the import)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error:
+        return ImportPreview([], [_("見出し行を読み取れません。")])
+    header = [h.strip() for h in (fieldnames or [])]
     missing = [c for c in ("code", "fiscal_year", "district", "value") if c not in header]
     if missing:
         return ImportPreview(
@@ -307,11 +324,15 @@ def survey_import_preview(text: str) -> ImportPreview:
     }
     rows: list[ImportRow] = []
     seen: dict[tuple[str, int | None, str], int] = {}
-    for line, raw in enumerate(reader, start=2):
-        data = {k: (v or "").strip() for k, v in raw.items() if k}
+    for line, raw in csv_records(reader):
+        if raw is None:
+            return ImportPreview(rows, [csv_cell_too_long(line)])
+        data = {k: v.strip() for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
         if not any(data.values()):
             continue
         errors: list[str] = []
+        if any(NUL in v for v in data.values()):
+            errors.append(_("使えない文字（NUL）が含まれています。"))
         year: int | None = None
         value: Decimal | None = None
         sample: int | None = None
@@ -327,12 +348,15 @@ def survey_import_preview(text: str) -> ImportPreview:
         except InvalidOperation:
             errors.append(_("値が数字ではありません。"))
         try:
-            sample = _int_or_none(data.get("sample_size", ""))
-            numerator = _int_or_none(data.get("numerator", ""))
+            sample = _count_or_none(data.get("sample_size", ""))
+            numerator = _count_or_none(data.get("numerator", ""))
             if (sample is not None and sample < 0) or (numerator is not None and numerator < 0):
                 raise ValueError
         except ValueError:
-            errors.append(_("回答者数・該当者数は0以上の整数で入力してください。"))
+            errors.append(
+                _("回答者数・該当者数は0以上 %(max)s 以下の整数で入力してください。")
+                % {"max": f"{MAX_POSITIVE_INT:,}"}
+            )
         row = ImportRow(
             line=line,
             code=data.get("code", ""),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from directory.fiscal import fiscal_year_of
 from directory.models import District
+from machida_portal.input_guard import NUL
 
 from .conf import PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR
 from .exports import export_rows
@@ -91,6 +92,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _indicator(code: str) -> Indicator:
+    if NUL in code:  # PostgreSQL refuses it in a lookup; no code holds one
+        raise Http404
     return get_object_or_404(Indicator.objects.all(), code=code)
 
 

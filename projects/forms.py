@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from directory.images import PhotoField
 from directory.models import District, Membership, Organization, Theme
+from machida_portal.input_guard import MAX_ID, parse_id
 
 from .models import (
     COORDINATOR_ROLES,
@@ -150,7 +151,7 @@ class IdeaFilterForm(forms.Form):
         district = d.get("district") or ""
         return IdeaFilters(
             q=d.get("q") or "",
-            district=int(district) if district.isdigit() else None,
+            district=parse_id(district),
             city_wide=district == "city",
             theme=d["theme"].pk if d.get("theme") else None,
             kind=d.get("kind") or "",
@@ -252,7 +253,7 @@ class ReplyForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    target = forms.IntegerField(label=_("まとめ先のアイデア番号"), min_value=1)
+    target = forms.IntegerField(label=_("まとめ先のアイデア番号"), min_value=1, max_value=MAX_ID)
     message = forms.CharField(label=_("提案者へのメッセージ"), max_length=4000, required=False)
 
 

@@ -5,7 +5,9 @@ Columns (a header row is required; Japanese or English names):
 目的/purpose (optional). A district is its Japanese name, its code, or 市全域/empty.
 UTF-8 (with or without BOM) and Shift_JIS (Excel's default in Japan) are read.
 
-Every row is checked first; when any row is wrong nothing is imported.
+Every row is checked first; when any row is wrong nothing is imported. A cell the database
+could not hold (a NUL character, a number beyond its column, a cell over the CSV reader's
+131,072-character limit) is a row error like any other, never a failed import halfway.
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from directory.models import District
 from directory.search import search_document
+from machida_portal.input_guard import (
+    MAX_POSITIVE_INT,
+    NUL,
+    csv_cell_too_long,
+    csv_records,
+    parse_int,
+)
 
 from .models import Project
 
@@ -34,6 +43,9 @@ COLUMNS = {
     "purpose": ("目的", "purpose", "内容"),
 }
 REQUIRED = ("title", "start_date")
+MAX_PURPOSE = Project._meta.get_field("purpose").max_length or 4000
+# Past projects: nothing before the city's modern records, nothing beyond the plan's horizon.
+FIRST_YEAR, LAST_YEAR = 1950, 2100
 
 
 @dataclass
@@ -69,6 +81,8 @@ def parse(text: str) -> tuple[list[ImportRow], list[str]]:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         return [], [_("ファイルが空です。")]
+    except csv.Error:
+        return [], [_("見出し行を読み取れません。")]
     index: dict[str, int] = {}
     for key, names in COLUMNS.items():
         for i, h in enumerate(header):
@@ -84,7 +98,10 @@ def parse(text: str) -> tuple[list[ImportRow], list[str]]:
     existing = set(Project.objects.values_list("title", "start_date"))
     rows: list[ImportRow] = []
     seen: set[tuple[str, date | None]] = set()
-    for n, cells in enumerate(reader, start=2):
+    for n, read in csv_records(reader):
+        if read is None:
+            return rows, [csv_cell_too_long(n)]
+        cells = read
         if not any(c.strip() for c in cells):
             continue
         if len(rows) >= MAX_ROWS:
@@ -103,10 +120,14 @@ def parse(text: str) -> tuple[list[ImportRow], list[str]]:
             participants=0,
             purpose=cell("purpose"),
         )
+        if any(NUL in c for c in cells):
+            row.errors.append(_("使えない文字（NUL）が含まれています。"))
         if not row.title:
             row.errors.append(_("タイトルが空です。"))
         elif len(row.title) > 100:
             row.errors.append(_("タイトルは100字以内にしてください。"))
+        if len(row.purpose) > MAX_PURPOSE:
+            row.errors.append(_("目的は %(n)d 字以内にしてください。") % {"n": MAX_PURPOSE})
         if "<script" in (row.title + row.purpose).lower():
             row.errors.append(_("スクリプトを含む文章は受け付けられません。"))
         name = cell("district")
@@ -118,10 +139,18 @@ def parse(text: str) -> tuple[list[ImportRow], list[str]]:
             value = cell(key)
             if value:
                 try:
-                    setattr(row, key, _date(value))
+                    day = _date(value)
                 except ValueError:
                     row.errors.append(
                         _("日付「%(v)s」を読み取れません（例：2019-04-01）。") % {"v": value}
+                    )
+                    continue
+                if FIRST_YEAR <= day.year <= LAST_YEAR:
+                    setattr(row, key, day)
+                else:
+                    row.errors.append(
+                        _("日付「%(v)s」は %(first)d〜%(last)d 年の間にしてください。")
+                        % {"v": value, "first": FIRST_YEAR, "last": LAST_YEAR}
                     )
             elif key == "start_date":
                 row.errors.append(_("開始日が空です。"))
@@ -129,14 +158,13 @@ def parse(text: str) -> tuple[list[ImportRow], list[str]]:
             row.errors.append(_("終了日が開始日より前です。"))
         value = cell("participants")
         if value:
-            try:
-                row.participants = int(value.replace(",", ""))
-                if row.participants < 0:
-                    raise ValueError
-            except ValueError:
+            participants = parse_int(value.replace(",", ""), low=0, high=MAX_POSITIVE_INT)
+            if participants is None:
                 row.errors.append(
                     _("参加者数「%(v)s」は0以上の整数にしてください。") % {"v": value}
                 )
+            else:
+                row.participants = participants
         key_ = (row.title, row.start_date)
         if key_ in existing:
             row.errors.append(_("同じタイトルと開始日のプロジェクトがすでにあります。"))

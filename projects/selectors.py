@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
@@ -71,6 +72,14 @@ def _apply_filters(qs: QuerySet[Idea], f: IdeaFilters, user: Any = None) -> Quer
     if f.overdue:
         qs = qs.filter(pk__in=overdue_ideas().values("pk"))
     return qs
+
+
+def idea_visible_to(*, user: Any, idea: Idea) -> bool:
+    """Whether ``user`` may see ``idea`` as it stands, by the one rule of
+    ``Idea.objects.visible_to``; ``None`` is a resident without an account (told by email),
+    who may see what any visitor may."""
+    who = user if user is not None else AnonymousUser()
+    return Idea.objects.visible_to(who).filter(pk=idea.pk).exists()
 
 
 def board_ideas(filters: IdeaFilters) -> QuerySet[Idea]:

@@ -50,6 +50,7 @@ from .models import (
     is_coordinator,
     pack_codes,
 )
+from .selectors import idea_visible_to
 
 
 def _bumps_public_pages(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -384,21 +385,26 @@ def idea_merge(*, source: Idea, target: Idea, by: User, message: str = "") -> Id
                     idea=target, user_id=reaction.user_id, kind=reaction.kind
                 )
         IdeaReaction.objects.filter(idea=source).delete()
-        IdeaEvent.objects.create(
-            idea=target,
-            by=by,
-            message=_("「%(t)s」（受付 %(d)s）をこのアイデアにまとめました。")
-            % {"t": source.title, "d": timezone.localtime(source.created_at).date().isoformat()},
-        )
+        # Each author is told only what they may see, asked before the merge hides the
+        # source: a 困りごと or a private idea's title never reaches the other author.
+        received = timezone.localtime(source.created_at).date().isoformat()
+        if idea_visible_to(user=locked[target.pk].author, idea=locked[source.pk]):
+            merged_text = _("「%(t)s」（受付 %(d)s）をこのアイデアにまとめました。") % {
+                "t": source.title,
+                "d": received,
+            }
+        else:
+            merged_text = _("ほかのアイデア（受付 %(d)s）をこのアイデアにまとめました。") % {
+                "d": received
+            }
+        if idea_visible_to(user=locked[source.pk].author, idea=locked[target.pk]):
+            told = _("同じ内容のアイデア「%(t)s」とまとめて進めます。") % {"t": target.title}
+        else:
+            told = _("同じ内容のほかのアイデアとまとめて進めます。")
+        IdeaEvent.objects.create(idea=target, by=by, message=merged_text)
         Idea.objects.filter(pk=source.pk).update(merged_into=target)
         source.merged_into = target
-        idea_transition(
-            idea=source,
-            to=Idea.Status.MERGED,
-            by=by,
-            message=message
-            or _("同じ内容のアイデア「%(t)s」とまとめて進めます。") % {"t": target.title},
-        )
+        idea_transition(idea=source, to=Idea.Status.MERGED, by=by, message=message or told)
     return target
 
 

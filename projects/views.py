@@ -17,6 +17,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.services import personal_data_viewed_from_request
 from directory.models import Role
+from machida_portal.input_guard import parse_id, parse_ids
 from machida_portal.public_cache import cache_public_page
 from machida_portal.ratelimit import rate_limit
 
@@ -50,6 +51,7 @@ from .models import (
 )
 from .selectors import (
     board_ideas,
+    idea_visible_to,
     inbox_ideas,
     matches_visible_to,
     my_ideas,
@@ -227,6 +229,9 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             support=Count("pk", filter=Q(kind=IdeaReaction.Kind.SUPPORT)),
         ),
         "projects": idea.projects.all(),
+        # Told that it was merged, but into what only when they may see that idea.
+        "merged_into_shown": idea.merged_into is not None
+        and idea_visible_to(user=request.user, idea=idea.merged_into),
     }
     if request.user.is_authenticated:
         ctx["my_reactions"] = set(
@@ -398,7 +403,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     raw = request.GET.get("ideas", "")
-    ids = [int(x) for x in raw.split(",") if x.strip().isdigit()][:20]
+    ids = parse_ids(raw, limit=20)
     ideas = list(
         Idea.objects.visible_to(request.user).filter(pk__in=ids).prefetch_related("themes")
     )
@@ -624,10 +629,8 @@ def need_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(Need.objects.visible_to(request.user), pk=pk)
     if not _speaks_for_need(need, request.user):
         raise PermissionDenied
-    offer_id = request.POST.get("offer", "")
-    offer = Offer.objects.filter(
-        is_active=True, pk=int(offer_id) if offer_id.isdigit() else 0
-    ).first()
+    offer_id = parse_id(request.POST.get("offer"))
+    offer = Offer.objects.filter(is_active=True, pk=offer_id).first() if offer_id else None
     if offer is None:
         messages.error(request, _("選んだ「できること」が見つかりません。"))
         return redirect("projects:need_detail", pk=need.pk)
