@@ -195,12 +195,6 @@ def test_nul_bytes_unicode_digits_and_huge_numbers_in_any_sessions_form_never_an
                 assert response.status_code < 500, (url, field, value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OSError,
-    reason="directory.images.clean_photo decodes a truncated JPEG after verify(): engineer D's "
-    "fix of finding 10 (photos); remove this mark when merging it",
-)
 def test_a_broken_photo_on_the_outcome_form_is_a_form_error(client: Any, coordinator: Any) -> None:
     session = _past_session(coordinator)
     client.force_login(coordinator)
