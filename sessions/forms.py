@@ -24,26 +24,6 @@ def _field(form: forms.BaseForm, name: str) -> Any:
     return form.fields[name]
 
 
-class IdsChoiceField(forms.ModelMultipleChoiceField):
-    """A multiple choice of rows that refuses ids a 64-bit integer column cannot hold before
-    asking the database: SQLite raises OverflowError on ``pk__in`` with such an id (a 500)
-    where PostgreSQL finds nothing."""
-
-    def clean(self, value: Any) -> Any:
-        for pk in value if isinstance(value, list | tuple) else ():
-            try:
-                in_range = -(2**63) <= int(str(pk)) < 2**63
-            except ValueError:
-                continue  # the parent class answers "not a valid value"
-            if not in_range:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super().clean(value)
-
-
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -81,7 +61,6 @@ class SessionForm(forms.ModelForm):
             "themes",
             "agenda_ideas",
         ]
-        field_classes = {"themes": IdsChoiceField, "agenda_ideas": IdsChoiceField}
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
@@ -270,7 +249,7 @@ class OutcomeForm(forms.Form):
 
 class VisionForm(forms.Form):
     vision = forms.CharField(label=_("目指すべき姿"), widget=forms.Textarea(attrs={"rows": 5}))
-    themes = IdsChoiceField(
+    themes = forms.ModelMultipleChoiceField(
         label=_("テーマ"),
         queryset=Theme.objects.filter(is_active=True),
         required=False,
