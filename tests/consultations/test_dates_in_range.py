@@ -501,3 +501,32 @@ def test_year_one_dates_on_postgresql_are_refused_before_the_database_sees_them(
     list(Reminder.objects.all())
     reminders_send_due()
     assert not Reminder.objects.filter(status=Reminder.Status.FAILED).exists()
+
+
+def test_the_demo_data_holds_no_date_the_models_refuse(demo: Any) -> None:
+    """``seed_demo`` writes in bulk, past the services: its dates must still be in range."""
+    from django.db import models
+
+    from consultations import demo as consultations_demo
+
+    consultations_demo.seed(demo)
+    checked = 0
+    for model in (
+        Consultation,
+        TsunaguSheet,
+        Conference,
+        ConferenceTask,
+        OutreachCase,
+        OutreachAttempt,
+    ):
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.validators and isinstance(f, models.DateField | models.PositiveSmallIntegerField)
+        ]
+        for row in model.objects.values(*[f.attname for f in fields]):
+            for f in fields:
+                if row[f.attname] is not None:
+                    f.run_validators(row[f.attname])
+                    checked += 1
+    assert checked > 50
