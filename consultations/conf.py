@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 
 # Business days a receiving agency has to accept a sheet, by urgency (0 = the same day).
@@ -23,3 +25,28 @@ CONFERENCE_EXTERNAL_ACCESS_DAYS: int = getattr(
     settings, "CONSULTATIONS_CONFERENCE_EXTERNAL_ACCESS_DAYS", 30
 )
 PAGE_SIZE = 25
+
+# Dates a case record may hold at all (checked by the models' validators, inclusive): every date
+# in this range is safe for the database, date arithmetic and the reminders computed from it
+# (reminders take 2000–2099). A task due in year 1 once answered 500 after its morning-before
+# reminder overflowed (issue 11).
+CASE_DATE_EARLIEST = date(2000, 1, 1)
+CASE_DATE_LATEST = date(2099, 12, 31)
+# Birth dates: residents born in 大正 and early 昭和 still come to the counter; never in the future.
+BIRTH_DATE_EARLIEST = date(1900, 1, 1)
+# Dates being entered, as (days back, days ahead) from today: a typed-in year typo is caught
+# while it is typed. Dates already stored are not checked again when a record is edited.
+DATE_WINDOWS: dict[str, tuple[int, int]] = {
+    # A consent recorded today runs from today, for at most five years.
+    "consent_expiry": (0, 5 * 366),
+    # Conferences are recorded up to two years afterwards, or planned a year ahead.
+    "conference": (2 * 366, 366),
+    # Review dates and task deadlines: from today to three years ahead.
+    "review": (0, 3 * 366),
+    "task_due": (0, 3 * 366),
+    # Contacts and visits happened: within the last year, never in the future.
+    "contact": (366, 0),
+    **getattr(settings, "CONSULTATIONS_DATE_WINDOWS", {}),
+}
+# The longest interval between two outreach contacts, in days (at least one).
+OUTREACH_RHYTHM_DAYS_MAX = 365

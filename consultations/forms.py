@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -18,8 +19,28 @@ from .models import (
     Trouble,
     TsunaguSheet,
     Urgency,
+    validate_case_date,
+    validate_date_entered,
 )
 from .selectors import CASE_AGENCY_KINDS
+
+
+def _entered(value: date | None, kind: str) -> date | None:
+    """``clean_<field>``: a date being typed in lies in its window (``conf.DATE_WINDOWS``)."""
+    if value is not None:
+        validate_date_entered(value, kind=kind)
+    return value
+
+
+def _check_consent_expiry(form: forms.BaseForm) -> None:
+    # A consent given now runs from today; without consent the expiry means nothing.
+    cleaned = form.cleaned_data
+    expires = cleaned.get("consent_expires_on")
+    if cleaned.get("consent_status") == Consultation.ConsentStatus.GIVEN and expires is not None:
+        try:
+            validate_date_entered(expires, kind="consent_expiry")
+        except forms.ValidationError as exc:
+            form.add_error("consent_expires_on", exc)
 
 
 class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -80,6 +101,11 @@ class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
             "consent_expires_on": forms.DateInput(attrs={"type": "date"}),
         }
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        _check_consent_expiry(self)
+        return self.cleaned_data
+
 
 class HouseholdForm(forms.Form):
     relation = forms.CharField(label=_("続柄"), max_length=50, required=False)
@@ -135,13 +161,19 @@ class TransitionForm(forms.Form):
         max_length=2000,
     )
     contact_on = forms.DateField(
-        label=_("初回連絡日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("初回連絡日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_case_date],
     )
     contact_method = forms.ChoiceField(
         label=_("初回連絡の方法"),
         choices=[("", "---------"), *TsunaguSheet.ContactMethod.choices],
         required=False,
     )
+
+    def clean_contact_on(self) -> date | None:
+        return _entered(self.cleaned_data["contact_on"], "contact")
 
 
 class InboxFilterForm(forms.Form):
@@ -156,7 +188,11 @@ class InboxFilterForm(forms.Form):
 
 class ConferenceForm(forms.Form):
     title = forms.CharField(label=_("会議名"), max_length=200)
-    held_on = forms.DateField(label=_("開催日"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label=_("開催日"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_case_date],
+    )
     legal_basis = forms.ChoiceField(label=_("根拠"), choices=Conference.LegalBasis.choices)
     agenda = forms.CharField(
         label=_("議題"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
@@ -180,6 +216,9 @@ class ConferenceForm(forms.Form):
         ).exclude(pk=agency.pk)
         self.fields["consultations"].queryset = cases  # type: ignore[attr-defined]
 
+    def clean_held_on(self) -> date | None:
+        return _entered(self.cleaned_data["held_on"], "conference")
+
 
 class ConferenceRecordForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
@@ -191,17 +230,30 @@ class ConferenceRecordForm(forms.ModelForm):  # type: ignore[type-arg]
             "next_review_on": forms.DateInput(attrs={"type": "date"}),
         }
 
+    def clean_next_review_on(self) -> date | None:
+        value: date | None = self.cleaned_data["next_review_on"]
+        # Sent back unchanged with every save of the record: only a new date is checked.
+        if value == self.instance.next_review_on:
+            return value
+        return _entered(value, "review")
+
 
 class ConferenceTaskForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("担当機関"), queryset=Organization.objects.none())
     description = forms.CharField(label=_("役割・やること"), max_length=300)
     due_on = forms.DateField(
-        label=_("期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_case_date],
     )
 
     def __init__(self, *args: Any, conference: Conference, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = conference.participants.all()  # type: ignore[attr-defined]
+
+    def clean_due_on(self) -> date | None:
+        return _entered(self.cleaned_data["due_on"], "task_due")
 
 
 class UnmetNeedForm(forms.Form):
@@ -224,6 +276,9 @@ class OutreachAttemptForm(forms.ModelForm):  # type: ignore[type-arg]
         model = OutreachAttempt
         fields = ["on", "method", "reached", "note"]
         widgets = {"on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_on(self) -> date | None:
+        return _entered(self.cleaned_data["on"], "contact")
 
 
 class OutreachConvertForm(forms.Form):
@@ -281,8 +336,16 @@ class ConsentForm(forms.Form):
         required=False,
     )
     consent_expires_on = forms.DateField(
-        label=_("同意の有効期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("同意の有効期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_case_date],
     )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        _check_consent_expiry(self)
+        return self.cleaned_data
 
 
 class IdeaHandoffForm(OutreachConvertForm):

@@ -6,12 +6,12 @@ Everything here is sensitive personal data (要配慮個人情報): rows are rea
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
@@ -21,6 +21,54 @@ from directory.choices import ChoiceLabels
 from directory.models import District, Domain, Organization
 
 from . import conf
+
+
+def _out_of_range(earliest: date, latest: date, label: Any = None) -> ValidationError:
+    params = {"first": earliest.isoformat(), "last": latest.isoformat(), "field": label}
+    if label is None:
+        return ValidationError(
+            _("%(first)s から %(last)s までの日付にしてください。"),
+            code="date_out_of_range",
+            params=params,
+        )
+    return ValidationError(
+        _("%(field)sは %(first)s から %(last)s までの日付にしてください。"),
+        code="date_out_of_range",
+        params=params,
+    )
+
+
+def validate_case_date(value: date) -> None:
+    """A date any case record may hold (``conf.CASE_DATE_EARLIEST`` … ``CASE_DATE_LATEST``)."""
+    if not conf.CASE_DATE_EARLIEST <= value <= conf.CASE_DATE_LATEST:
+        raise _out_of_range(conf.CASE_DATE_EARLIEST, conf.CASE_DATE_LATEST)
+
+
+def validate_birth_date(value: date) -> None:
+    """Born on ``conf.BIRTH_DATE_EARLIEST`` or later, and not in the future."""
+    today = timezone.localdate()
+    if not conf.BIRTH_DATE_EARLIEST <= value <= today:
+        raise _out_of_range(conf.BIRTH_DATE_EARLIEST, today)
+
+
+def date_window(kind: str, *, today: date | None = None) -> tuple[date, date]:
+    """The dates that may be entered today for ``kind`` (a key of ``conf.DATE_WINDOWS``)."""
+    today = today or timezone.localdate()
+    back, ahead = conf.DATE_WINDOWS[kind]
+    return (
+        max(today - timedelta(days=back), conf.CASE_DATE_EARLIEST),
+        min(today + timedelta(days=ahead), conf.CASE_DATE_LATEST),
+    )
+
+
+def validate_date_entered(
+    value: date, *, kind: str, label: Any = None, today: date | None = None
+) -> None:
+    """A date being typed in: inside the window of ``kind``. The forms call it without a
+    label (the error sits by its field), the services with one (the message stands alone)."""
+    earliest, latest = date_window(kind, today=today)
+    if not earliest <= value <= latest:
+        raise _out_of_range(earliest, latest, label)
 
 
 class Urgency(models.TextChoices):
@@ -116,7 +164,9 @@ class Consultation(ChoiceLabels, models.Model):
     )
     person_name = models.CharField(_("氏名"), max_length=100)
     person_kana = models.CharField(_("ふりがな"), max_length=100, blank=True)
-    birth_date = models.DateField(_("生年月日"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("生年月日"), null=True, blank=True, validators=[validate_birth_date]
+    )
     district = models.ForeignKey(
         District, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("地区")
     )
@@ -164,7 +214,9 @@ class Consultation(ChoiceLabels, models.Model):
     consent_agencies = models.ManyToManyField(
         Organization, blank=True, related_name="+", verbose_name=_("共有してよい機関")
     )
-    consent_expires_on = models.DateField(_("同意の有効期限"), null=True, blank=True)
+    consent_expires_on = models.DateField(
+        _("同意の有効期限"), null=True, blank=True, validators=[validate_case_date]
+    )
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.OPEN)
     # A 困りごと idea a coordinator passed on with the resident's consent.
     source_idea = models.ForeignKey(
@@ -368,7 +420,9 @@ class TsunaguSheet(ChoiceLabels, models.Model):
     sent_at = models.DateTimeField(_("送付日時"), null=True, blank=True)
     deadline_at = models.DateTimeField(_("受理の期限"), null=True, blank=True)
     received_at = models.DateTimeField(_("受理日時"), null=True, blank=True)
-    first_contact_on = models.DateField(_("初回連絡日"), null=True, blank=True)
+    first_contact_on = models.DateField(
+        _("初回連絡日"), null=True, blank=True, validators=[validate_case_date]
+    )
     first_contact_method = models.CharField(
         _("初回連絡の方法"), max_length=10, choices=ContactMethod.choices, blank=True
     )
@@ -511,7 +565,7 @@ class Conference(ChoiceLabels, models.Model):
         verbose_name=_("呼びかけた機関"),
     )
     title = models.CharField(_("会議名"), max_length=200)
-    held_on = models.DateField(_("開催日"))
+    held_on = models.DateField(_("開催日"), validators=[validate_case_date])
     agenda = models.TextField(_("議題"), blank=True, validators=[MaxLengthValidator(4000)])
     legal_basis = models.CharField(_("根拠"), max_length=20, choices=LegalBasis.choices)
     participants = models.ManyToManyField(
@@ -525,7 +579,9 @@ class Conference(ChoiceLabels, models.Model):
         _("支援の方向性"), blank=True, validators=[MaxLengthValidator(4000)]
     )
     decision = models.CharField(_("決定"), max_length=10, choices=Decision.choices, blank=True)
-    next_review_on = models.DateField(_("次の見直し日"), null=True, blank=True)
+    next_review_on = models.DateField(
+        _("次の見直し日"), null=True, blank=True, validators=[validate_case_date]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -554,7 +610,7 @@ class ConferenceTask(models.Model):
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("担当機関")
     )
     description = models.CharField(_("役割・やること"), max_length=300)
-    due_on = models.DateField(_("期限"), null=True, blank=True)
+    due_on = models.DateField(_("期限"), null=True, blank=True, validators=[validate_case_date])
     done = models.BooleanField(_("済み"), default=False)
 
     class Meta:
@@ -626,8 +682,14 @@ class OutreachCase(ChoiceLabels, models.Model):
     )
     source = models.CharField(_("情報の出どころ"), max_length=20, choices=Source.choices)
     notes = models.TextField(_("メモ"), blank=True, validators=[MaxLengthValidator(2000)])
-    rhythm_days = models.PositiveSmallIntegerField(_("連絡の間隔（日）"), default=14)
-    next_contact_on = models.DateField(_("次に連絡する日"), null=True, blank=True)
+    rhythm_days = models.PositiveSmallIntegerField(
+        _("連絡の間隔（日）"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(conf.OUTREACH_RHYTHM_DAYS_MAX)],
+    )
+    next_contact_on = models.DateField(
+        _("次に連絡する日"), null=True, blank=True, validators=[validate_case_date]
+    )
     status = models.CharField(
         _("状態"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
@@ -664,7 +726,7 @@ class OutreachAttempt(models.Model):
     case = models.ForeignKey(
         OutreachCase, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("ケース")
     )
-    on = models.DateField(_("日付"))
+    on = models.DateField(_("日付"), validators=[validate_case_date])
     method = models.CharField(_("方法"), max_length=10, choices=Method.choices)
     reached = models.BooleanField(_("会えた・話せた"), default=False)
     note = models.CharField(_("メモ"), max_length=500, blank=True)

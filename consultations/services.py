@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,6 +33,8 @@ from .models import (
     SheetTransition,
     TsunaguSheet,
     UnmetNeed,
+    validate_case_date,
+    validate_date_entered,
 )
 
 S = SheetStatus
@@ -132,6 +134,19 @@ class HouseholdRow:
     notes: str = ""
 
 
+def _check_date_entered(
+    value: date | None, *, kind: str, field: str, label: Any, today: date | None = None
+) -> None:
+    """A date being entered lies in its window (``conf.DATE_WINDOWS[kind]``), else a
+    ValidationError on ``field`` whose message names the field: the views show it alone."""
+    if value is None:
+        return
+    try:
+        validate_date_entered(value, kind=kind, label=label, today=today)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.error_list}) from None
+
+
 def consultation_create(
     *,
     agency: Organization,
@@ -144,6 +159,12 @@ def consultation_create(
 ) -> Consultation:
     consultation = Consultation(agency=agency, created_by=by, **data)
     if consultation.consent_status == Consultation.ConsentStatus.GIVEN:
+        _check_date_entered(
+            consultation.consent_expires_on,
+            kind="consent_expiry",
+            field="consent_expires_on",
+            label=_("同意の有効期限"),
+        )
         consultation.consent_taken_by = consultation.consent_taken_by or by
         consultation.consent_taken_at = consultation.consent_taken_at or timezone.now()
     consultation.search_document = _consultation_search_document(consultation)
@@ -181,7 +202,14 @@ def consultation_consent_update(
     expires_on: date | None,
     path: str = "",
 ) -> Consultation:
-    """Record a new consent (or its withdrawal): who took it and when are set anew."""
+    """Record a new consent (or its withdrawal): who took it and when are set anew.
+
+    A consent given now runs from today: its expiry is a date being entered. Without consent
+    the expiry means nothing and only the model's range applies."""
+    if status == Consultation.ConsentStatus.GIVEN:
+        _check_date_entered(
+            expires_on, kind="consent_expiry", field="consent_expires_on", label=_("同意の有効期限")
+        )
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         locked.consent_status = status
@@ -512,8 +540,14 @@ def sheet_transition(
         elif to == S.FIRST_CONTACT:
             if contact_on is None or contact_method not in TsunaguSheet.ContactMethod.values:
                 raise ValidationError(_("初回連絡の日付と方法を入れてください。"))
-            if contact_on > timezone.localdate(now):
-                raise ValidationError(_("初回連絡の日付に未来の日は入れられません。"))
+            # Within the last year and never in the future.
+            _check_date_entered(
+                contact_on,
+                kind="contact",
+                field="first_contact_on",
+                label=_("初回連絡日"),
+                today=timezone.localdate(now),
+            )
             sent_day = timezone.localdate(sheet.sent_at) if sheet.sent_at else contact_on
             if contact_on < sent_day:
                 raise ValidationError(_("初回連絡の日付が送付日より前になっています。"))
@@ -581,6 +615,7 @@ def conference_create(
     consultations: list[Consultation],
     path: str = "",
 ) -> Conference:
+    _check_date_entered(held_on, kind="conference", field="held_on", label=_("開催日"))
     if any(c.agency_id != convened_by.pk for c in consultations):
         raise ValidationError(_("対象の相談は、呼びかけた機関の相談から選んでください。"))
     if legal_basis == Conference.LegalBasis.LAYERED and any(
@@ -589,9 +624,6 @@ def conference_create(
         raise ValidationError(
             _("重層的支援会議には本人の同意が必要です。同意がない場合は支援会議を選んでください。")
         )
-    today = timezone.localdate()
-    if not (today - timedelta(days=3650) <= held_on <= today + timedelta(days=3650)):
-        raise ValidationError(_("開催日を確かめてください。"))
     conference = Conference(
         convened_by=convened_by,
         created_by=by,
@@ -627,6 +659,11 @@ def conference_record(
     next_review_on: date | None,
     path: str = "",
 ) -> Conference:
+    # A review date left as it was is not entered again: an old record stays editable.
+    if next_review_on != conference.next_review_on:
+        _check_date_entered(
+            next_review_on, kind="review", field="next_review_on", label=_("次の見直し日")
+        )
     if next_review_on is not None and next_review_on < conference.held_on:
         raise ValidationError(_("次の見直し日は開催日より後にしてください。"))
     with transaction.atomic():
@@ -662,9 +699,10 @@ def conference_record(
     return locked
 
 
-def _morning_before(day: date) -> Any:
-    from datetime import datetime, time
-
+def _morning_before(day: date) -> datetime:
+    """9:00 the day before ``day``: a reminder's due time. A date out of the models' range is a
+    ValidationError here (never an OverflowError from the date arithmetic)."""
+    validate_case_date(day)
     return timezone.make_aware(datetime.combine(day - timedelta(days=1), time(9, 0)))
 
 
@@ -678,6 +716,7 @@ def conference_task_add(
     due_on: date | None,
     path: str = "",
 ) -> ConferenceTask:
+    _check_date_entered(due_on, kind="task_due", field="due_on", label=_("期限"))
     if due_on is not None and due_on < conference.held_on:
         raise ValidationError(_("期限は開催日より後にしてください。"))
     if not conference.participants.filter(pk=organization.pk).exists():
@@ -808,10 +847,8 @@ def outreach_attempt_add(
 ) -> OutreachAttempt:
     if case.status != OutreachCase.Status.ACTIVE:
         raise ValidationError(_("見守り中のケースにだけ記録できます。"))
-    if on > timezone.localdate():
-        raise ValidationError(_("未来の日付は入れられません。"))
-    if on < case.created_at.date() - timedelta(days=365):
-        raise ValidationError(_("日付が古すぎます。"))
+    # Within the last year and never in the future.
+    _check_date_entered(on, kind="contact", field="on", label=_("連絡した日"))
     attempt = OutreachAttempt(case=case, on=on, method=method, reached=reached, note=note, by=by)
     attempt.full_clean()
     with transaction.atomic():

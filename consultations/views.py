@@ -66,6 +66,14 @@ def _apply(request: HttpRequest, action: Callable[[], Any], success: str) -> boo
     return True
 
 
+def _flash_form_errors(request: HttpRequest, form: Any) -> None:
+    """A form posted from another page: each of its errors as a message naming its field."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else None
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
+
+
 def _agency_or_404(request: AuthenticatedHttpRequest) -> Any:
     agency = selectors.agency_of(request.user)
     if agency is None:
@@ -345,8 +353,11 @@ def sheet_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     sheet = get_object_or_404(selectors.sheets_visible_to(request.user), pk=pk)
     agency = selectors.agency_of(request.user)
     form = TransitionForm(request.POST)
-    if not form.is_valid() or agency is None:
+    if agency is None:
         messages.error(request, _("入力を確かめてください。"))
+        return redirect("consultations:sheet_detail", pk=pk)
+    if not form.is_valid():
+        _flash_form_errors(request, form)
         return redirect("consultations:sheet_detail", pk=pk)
     d = form.cleaned_data
     _apply(
@@ -502,9 +513,7 @@ def conference_record(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             _("会議の記録を保存しました。"),
         )
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, str(e))
+        _flash_form_errors(request, form)
     return redirect("consultations:conference_detail", pk=pk)
 
 
@@ -530,7 +539,7 @@ def conference_task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             _("役割を追加しました。"),
         )
     else:
-        messages.error(request, _("入力を確かめてください。"))
+        _flash_form_errors(request, form)
     return redirect("consultations:conference_detail", pk=pk)
 
 
@@ -662,7 +671,7 @@ def outreach_attempt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             _("連絡の記録を追加しました。"),
         )
     else:
-        messages.error(request, _("入力を確かめてください。"))
+        _flash_form_errors(request, form)
     return redirect("consultations:outreach_detail", pk=pk)
 
 

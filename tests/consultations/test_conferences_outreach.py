@@ -256,7 +256,8 @@ def test_bad_dates_get_a_message_and_change_nothing(users: dict[str, Any], clien
         {"assessment": "x", "decision": "continue", "next_review_on": "0001-01-02"},
         follow=True,
     )
-    assert "開催日より後" in r.content.decode()
+    assert "次の見直し日: " in r.content.decode()
+    assert "までの日付にしてください" in r.content.decode()
     conference.refresh_from_db()
     assert conference.assessment == ""
     case = make_outreach(users)
@@ -271,5 +272,6 @@ def test_bad_dates_get_a_message_and_change_nothing(users: dict[str, Any], clien
         {"on": "0001-01-01", "method": "visit"},
         follow=True,
     )
-    assert "古すぎます" in r.content.decode()
+    assert "日付: " in r.content.decode()
+    assert "までの日付にしてください" in r.content.decode()
     assert not case.attempts.exists()

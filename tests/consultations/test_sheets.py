@@ -161,7 +161,10 @@ def test_support_meeting_without_record_is_refused(users: dict[str, Any]) -> Non
 
 
 def test_expired_consent_blocks_sending(users: dict[str, Any]) -> None:
-    consultation = make_consultation(users, consent_expires_on=date(2020, 1, 1))
+    consultation = make_consultation(users)
+    # A consent that has run out since: a past expiry can no longer be entered.
+    Consultation.objects.filter(pk=consultation.pk).update(consent_expires_on=date(2020, 1, 1))
+    consultation.refresh_from_db()
     sheet = make_sheet(users, status=SheetStatus.DRAFT, consultation=consultation)
     with pytest.raises(ValidationError, match="有効期限"):
         _move(users, sheet, SheetStatus.SENT, "staff_elderly")
@@ -404,7 +407,10 @@ def test_two_staff_receiving_at_once_leave_one_transition_history_is_per_sheet(
 
 
 def test_renewed_consent_lets_a_blocked_sheet_be_sent(users: dict[str, Any], client: Any) -> None:
-    consultation = make_consultation(users, consent_expires_on=date(2020, 1, 1))
+    consultation = make_consultation(users)
+    # A consent that has run out since: a past expiry can no longer be entered.
+    Consultation.objects.filter(pk=consultation.pk).update(consent_expires_on=date(2020, 1, 1))
+    consultation.refresh_from_db()
     sheet = make_sheet(users, status=SheetStatus.DRAFT, consultation=consultation)
     client.force_login(users["staff_elderly"])
     url = reverse("consultations:consultation_consent", kwargs={"pk": consultation.pk})
