@@ -6,6 +6,7 @@ import io
 import os
 import socket
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -104,3 +105,19 @@ def mailoutbox_clear() -> Iterator[None]:
     mail.outbox = []
     yield
     mail.outbox = []
+
+
+@pytest.fixture
+def no_decoding(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every attempt to decode pixels (Pillow reads headers lazily, pixels on load)."""
+    from PIL import ImageFile
+
+    loads: list[str] = []
+    real_load = ImageFile.ImageFile.load
+
+    def spy(self: Any) -> Any:
+        loads.append(f"{self.format} {self.size}")
+        return real_load(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", spy)
+    return loads

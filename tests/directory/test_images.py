@@ -76,22 +76,6 @@ def test_png_with_transparency_stays_png() -> None:
 # --- issue #11, findings 9 and 10: decoded memory, broken files ----------------------------
 
 
-@pytest.fixture
-def no_decoding(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records every attempt to decode pixels (Pillow reads headers lazily, pixels on load)."""
-    from PIL import ImageFile
-
-    loads: list[str] = []
-    real_load = ImageFile.ImageFile.load
-
-    def spy(self: Any) -> Any:
-        loads.append(f"{self.format} {self.size}")
-        return real_load(self)
-
-    monkeypatch.setattr(ImageFile.ImageFile, "load", spy)
-    return loads
-
-
 def test_a_16_bit_rgba_png_is_refused_by_decoded_memory_before_decoding(
     no_decoding: list[str],
 ) -> None:

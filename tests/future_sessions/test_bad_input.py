@@ -28,7 +28,7 @@ def _past_session(coordinator: Any) -> Any:
     return make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2))
 
 
-@pytest.mark.parametrize("count", [HUGE, str(conf.PARTICIPANT_COUNT_MAX + 1)])
+@pytest.mark.parametrize("count", [HUGE, str(2**63), str(conf.PARTICIPANT_COUNT_MAX + 1)])
 def test_a_huge_participant_count_is_a_form_error_and_nothing_is_recorded(
     client: Any, coordinator: Any, count: str
 ) -> None:
