@@ -57,23 +57,6 @@ def agency_of(user: Any) -> Organization | None:
     return membership.organization if membership else None
 
 
-def coordinator_organization_of(user: Any) -> Organization | None:
-    """The organization a coordinator or welfare coordinator acts for (the access log's
-    acting agency when they read a resident's trouble to hand it over)."""
-    membership = (
-        Membership.objects.filter(
-            user=user,
-            is_active=True,
-            role__in=[Role.COORDINATOR, Role.WELFARE_COORDINATOR],
-            organization__is_active=True,
-        )
-        .select_related("organization")
-        .order_by("id")
-        .first()
-    )
-    return membership.organization if membership else None
-
-
 def consultations_visible_to(user: Any) -> QuerySet[Consultation]:
     agency = agency_of(user)
     if agency is None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import role_required
+from accounts.services import personal_data_viewed_from_request
 from directory.models import Role
 
 from . import conf, selectors, services
@@ -747,13 +748,9 @@ def idea_handoff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("相談支援機関につなぎました。"))
             return redirect("consultations:idea_handoff_list")
-    # The page shows the resident's trouble and prefills their real name.
-    services.access_log_write(
-        user=request.user,
-        agency=selectors.coordinator_organization_of(request.user),
-        owner_agency=None,
-        action=AccessLog.Action.VIEW,
-        obj=idea,
-        path=request.get_full_path(),
+    # The page shows the resident's trouble and prefills their real name: logged as the idea
+    # page logs a staff member's read of a resident (the idea is not a case record yet).
+    personal_data_viewed_from_request(
+        request, subject=idea.author, context=f"idea-handoff:{idea.pk}"
     )
     return render(request, "consultations/idea_handoff_form.html", {"form": form, "idea": idea})

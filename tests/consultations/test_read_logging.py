@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import PersonalDataView
 from consultations.models import AccessLog, SheetStatus
 from consultations.selectors import agency_of
 from tests.consultations.builders import (
@@ -95,11 +96,9 @@ def test_idea_handoff_form_logs_the_read_of_the_resident(
     client.force_login(users["coordinator"])
     r = client.get(reverse("consultations:idea_handoff", kwargs={"pk": idea.pk}))
     assert "山田 花子" in r.content.decode()  # the author's real name, prefilled
-    row = AccessLog.objects.get(object_type="idea")
-    assert row.object_id == idea.pk
-    assert row.action == AccessLog.Action.VIEW
-    assert row.user == users["coordinator"]
-    assert row.agency is not None and row.agency.name == "町田市社会福祉協議会"
+    row = PersonalDataView.objects.get(context=f"idea-handoff:{idea.pk}")
+    assert row.viewer == users["coordinator"]
+    assert row.subject == idea.author
 
 
 def test_conference_and_outreach_lists_are_logged(users: dict[str, Any], client: Any) -> None:
