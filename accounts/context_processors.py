@@ -1,4 +1,4 @@
-"""Navigation that differs by role, and the unread notification count."""
+"""Navigation that differs by capability, and the unread notification count."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from .capabilities import capabilities_of
 from .nav import visible_items
-from .roles import roles_of
 
 
 def _unread_count(user: Any) -> int:
@@ -22,9 +22,6 @@ def _unread_count(user: Any) -> int:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     return {
-        "nav_items": SimpleLazyObject(
-            lambda: visible_items(roles_of(user), bool(user.is_authenticated))
-        ),
-        "user_roles": SimpleLazyObject(lambda: roles_of(user)),
+        "nav_items": SimpleLazyObject(lambda: visible_items(capabilities_of(user))),
         "unread_notifications": SimpleLazyObject(lambda: _unread_count(user)),
     }

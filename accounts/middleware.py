@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from .roles import is_staff_member
+from .capabilities import is_staff_member
 
 # Pages a staff member without TOTP may still reach: signing in and out, setting up TOTP,
 # switching language, static files and the health check.

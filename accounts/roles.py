@@ -17,16 +17,6 @@ from django.http import HttpRequest, HttpResponse
 
 from directory.models import Role
 
-STAFF_ROLES = frozenset(
-    {
-        Role.COORDINATOR,
-        Role.CONSULTATION_STAFF,
-        Role.WELFARE_COORDINATOR,
-        Role.CITY_STAFF,
-        Role.ADMIN,
-    }
-)
-
 # Roles whose membership opens case records (decision 0501): consultation staff read their
 # agency's consultations and sheets, welfare coordinators their organization's outreach
 # cases. Granting one in the admin needs a second administrator (``MembershipGrant``).
@@ -79,10 +69,6 @@ def roles_changed(user_id: Any) -> None:
 
 def has_role(user: Any, *roles: str) -> bool:
     return bool(roles_of(user).intersection(roles))
-
-
-def is_staff_member(user: Any) -> bool:
-    return bool(roles_of(user) & STAFF_ROLES)
 
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])

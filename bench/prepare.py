@@ -36,8 +36,8 @@ def _session_for(user: Any) -> str:
 def _give_staff_totp() -> None:
     from allauth.mfa.models import Authenticator
 
+    from accounts.capabilities import is_staff_member
     from accounts.models import User
-    from accounts.roles import is_staff_member
 
     for user in User.objects.filter(
         email__endswith="@example.jp", memberships__isnull=False

@@ -1,20 +1,19 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.nav import NavItem
-from directory.models import Role
 
 NAV = [
     NavItem(
         _("相談受付・つなぐシート"),
         "consultations:inbox",
-        roles=frozenset({Role.CONSULTATION_STAFF}),
+        capability="cases.handle",
         order=60,
         description=_("相談を受け付け、ほかの機関へ確実につなぎ、その後を確かめます。"),
     ),
     NavItem(
         _("期限切れのつなぎ"),
         "consultations:overdue_board",
-        roles=frozenset({Role.CITY_STAFF, Role.ADMIN}),
+        capability="cases.oversee",
         order=65,
         description=_(
             "受理の期限を過ぎた・止まっているつなぎを確かめます（個人情報は表示しません）。"
@@ -23,21 +22,21 @@ NAV = [
     NavItem(
         _("アウトリーチ"),
         "consultations:outreach_list",
-        roles=frozenset({Role.WELFARE_COORDINATOR}),
+        capability="outreach.handle",
         order=62,
         description=_("声を上げにくい人に、訪問や手紙で続けて関わります。"),
     ),
     NavItem(
         _("足りない資源の報告"),
         "consultations:missing_resources",
-        roles=frozenset({Role.CITY_STAFF, Role.ADMIN}),
+        capability="cases.oversee",
         order=66,
         description=_("会議で見つかった、今ある資源では応えられないニーズを確かめます。"),
     ),
     NavItem(
         _("困りごとを相談へつなぐ"),
         "consultations:idea_handoff_list",
-        roles=frozenset({Role.COORDINATOR, Role.WELFARE_COORDINATOR}),
+        capability="ideas.hand_off",
         order=64,
         description=_(
             "個人の福祉の相談にあたる困りごとを、本人の同意を得て相談支援機関へつなぎます。"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from directory.models import Domain, Membership, Organization, Role
 from directory.search import search_document
+from machida_portal.request_context import current_path
 from reminders.services import notify, reminder_cancel, reminder_schedule
 
 from . import conf
@@ -93,7 +94,7 @@ def access_log_write(
         action=action,
         object_type=obj._meta.model_name or "",
         object_id=obj.pk,
-        path=path[:300],
+        path=(path or current_path())[:300],
     )
 
 
@@ -115,7 +116,7 @@ def access_log_list(
             action=AccessLog.Action.LIST,
             object_type=obj._meta.model_name or "",
             object_id=obj.pk,
-            path=path[:300],
+            path=(path or current_path())[:300],
         )
         for obj, owner_id in shown
     ]

@@ -1,13 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.nav import NavItem
-from directory.models import Role
 
 NAV = [
     NavItem(
         _("指標ダッシュボード"),
         "indicators:dashboard",
-        roles=frozenset({Role.CITY_STAFF, Role.ADMIN}),
+        capability="kpis.edit",
         order=80,
         description=_("計画の指標の進み具合を、地区ごとに確かめて公開できます。"),
     ),

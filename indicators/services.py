@@ -23,7 +23,7 @@ from machida_portal.input_guard import (
     csv_records,
     parse_int,
 )
-from machida_portal.public_cache import bump_after_commit
+from machida_portal.public_cache import pages_changed
 
 from .apps import CACHE_SCOPE
 from .models import (
@@ -238,7 +238,7 @@ def measurements_publish(*, indicator: Indicator, by: Any) -> int:
         for m in drafts:
             m.status, m.published_at, m.updated_by = Measurement.Status.PUBLISHED, now, by
         Measurement.objects.bulk_update(drafts, ["status", "published_at", "updated_by"])
-        bump_after_commit(CACHE_SCOPE)  # bulk writes send no signals
+        pages_changed(CACHE_SCOPE)  # bulk writes send no signals
         MeasurementChange.objects.bulk_create(
             MeasurementChange(
                 measurement=m,
@@ -517,7 +517,7 @@ def _store_computed(
         try:
             with transaction.atomic():
                 Measurement.objects.bulk_create(new)
-                bump_after_commit(CACHE_SCOPE)  # bulk writes send no signals
+                pages_changed(CACHE_SCOPE)  # bulk writes send no signals
         except IntegrityError:
             # A concurrent run stored some of these cells first: go one by one, correcting.
             for key, value in values.items():
@@ -563,7 +563,7 @@ def _store_computed(
             m.value, m.as_of, m.is_demo, m.updated_by = values[key], as_of, is_demo, by
             touched.append(m)
         Measurement.objects.bulk_update(touched, ["value", "as_of", "is_demo", "updated_by"])
-        bump_after_commit(CACHE_SCOPE)  # bulk writes send no signals
+        pages_changed(CACHE_SCOPE)  # bulk writes send no signals
         MeasurementChange.objects.bulk_create(changes)
 
 

@@ -3,9 +3,9 @@
 Public pages (home, the idea board, the calendar, the resource directory, open data) are read
 far more often than they change, and mostly by people who are not signed in. A view wrapped
 in ``@cache_public_page("ideas")`` serves an anonymous GET from the cache; any service that
-changes what such a page shows calls ``public_cache_bump("ideas")`` (inside or after its
-transaction), which makes every cached page of that scope stale at once. A short timeout
-bounds staleness for anything a bump misses (time passing: "upcoming" sessions).
+changes what such a page shows calls ``pages_changed("ideas")`` after its write, which makes
+every cached page of that scope stale once the write commits. A short timeout bounds
+staleness for anything a bump misses (time passing: "upcoming" sessions).
 
 Never cached: signed-in users, non-GET requests, pages that issued a CSRF token or set a
 cookie, requests carrying flash messages, and anything but a 200.
@@ -14,11 +14,13 @@ cookie, requests carrying flash messages, and anything but a 200.
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
@@ -108,21 +110,41 @@ def cache_public_page(scope: str, timeout: int = 120) -> Callable[[Any], Any]:
     return decorator
 
 
-def bump_after_commit(*scopes: str) -> None:
-    """Bump ``scopes`` once the current transaction commits (at once outside one)."""
+def pages_changed(*scopes: str) -> None:
+    """The one way to make cached pages stale (decision 0012). Call it in the service, after
+    the write and inside its transaction, if any.
+
+    The scopes are bumped once the transaction commits (at once when none is open: the write
+    has then already committed), never before: a visitor in between would cache the old page
+    under the new generation. They are bumped a second time ``PAGE_REBUMP_SECONDS`` later,
+    because a page may read its data before the commit and the generation for a fragment
+    (``{% scope_version %}``) after the first bump; the second bump makes such a page stale
+    too.
+    """
     from django.db import transaction
 
-    transaction.on_commit(lambda: public_cache_bump(*scopes))
+    transaction.on_commit(lambda: _bump_twice(scopes))
+
+
+def _bump_twice(scopes: tuple[str, ...]) -> None:
+    public_cache_bump(*scopes)
+    delay = float(getattr(settings, "PAGE_REBUMP_SECONDS", 2.0))
+    if delay <= 0:
+        public_cache_bump(*scopes)
+        return
+    timer = threading.Timer(delay, public_cache_bump, args=scopes)
+    timer.daemon = True
+    timer.start()
 
 
 def bump_when_saved(model: type[Any], *scopes: str) -> None:
     """Any save or delete of ``model`` (the admin's included) bumps ``scopes`` after commit.
     ``bulk_create``/``bulk_update``/``update()`` send no signals: code using them calls
-    ``bump_after_commit`` itself."""
+    ``pages_changed`` itself."""
     from django.db.models.signals import post_delete, post_save
 
     def receiver(**kwargs: Any) -> None:
-        bump_after_commit(*scopes)
+        pages_changed(*scopes)
 
     uid = f"bump:{model._meta.label}:{','.join(scopes)}"
     post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)

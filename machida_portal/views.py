@@ -11,50 +11,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.nav import visible_items
-from accounts.roles import roles_of
-from directory.models import Role
+from accounts.nav import role_cards
 from machida_portal.public_cache import cache_public_page
-
-# One card per role on the home page: what this person does here, with links to it.
-ROLE_CARDS: list[tuple[str, Any, Any]] = [
-    (
-        Role.RESIDENT,
-        _("市民のみなさん"),
-        _(
-            "地域でやってみたいこと、できること、困っていることを伝えましょう。"
-            "あなたのアイデアがどう進んでいるかも確かめられます。"
-        ),
-    ),
-    (
-        Role.MEMBER,
-        _("団体・企業の方"),
-        _("団体として提供できる人・場所・物を登録し、担い手を募集できます。"),
-    ),
-    (
-        Role.COORDINATOR,
-        _("コーディネーター"),
-        _(
-            "届いたアイデアを受け止め、人や資源とつなぎ、フューチャーセッションやプロジェクトにします。"
-        ),
-    ),
-    (
-        Role.CONSULTATION_STAFF,
-        _("相談支援機関の職員"),
-        _("相談を受け、本人の同意の範囲でつなぐシートを使って他の機関へ確実に引き継ぎます。"),
-    ),
-    (
-        Role.WELFARE_COORDINATOR,
-        _("地域福祉コーディネーター"),
-        _("声をあげにくい方への訪問や手紙の記録をつけ、次の連絡の時期をお知らせします。"),
-    ),
-    (Role.CITY_STAFF, _("市職員"), _("計画の指標を入力・確認し、公開します。")),
-    (Role.ADMIN, _("管理者"), _("地区・団体・利用者・役割を管理します。")),
-]
 
 
 @require_GET
@@ -82,25 +43,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
 
 @cache_public_page("home", timeout=300)
 def home(request: HttpRequest) -> HttpResponse:
-    roles = roles_of(request.user)
-    signed_in = bool(request.user.is_authenticated)
-    items = visible_items(roles, signed_in)
-    cards = []
-    for role, title, text in ROLE_CARDS:
-        if signed_in and role not in roles:
-            continue
-        if not signed_in and role != Role.RESIDENT:
-            continue
-        if role == Role.RESIDENT:
-            links = [
-                i
-                for i in items
-                if i["name"] != "home"
-                and (not i["roles"] or "authenticated" in i["roles"] or role in i["roles"])
-            ]
-        else:
-            links = [i for i in items if role in i["roles"]]
-        cards.append({"role": str(role), "title": title, "text": text, "links": links})
+    cards = role_cards(request.user)
     return render(request, "home.html", {"cards": cards})
 
 

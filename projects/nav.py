@@ -12,7 +12,7 @@ NAV = [
     NavItem(
         _("わたしのアイデア"),
         "projects:idea_mine",
-        roles=frozenset({"authenticated"}),
+        capability="ideas.submit",
         description=_("伝えたアイデアがいまどうなっているかを確かめられます。"),
         order=11,
     ),
@@ -31,7 +31,7 @@ NAV = [
     NavItem(
         _("アイデア受付箱"),
         "projects:inbox",
-        roles=frozenset({"coordinator", "welfare_coordinator", "admin"}),
+        capability="ideas.coordinate",
         description=_("届いたアイデアを受け止め、人・団体・セッションにつなぎます。"),
         order=13,
     ),

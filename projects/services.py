@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from directory.models import District, Membership, Organization, Role, Theme
 from directory.search import search_document
-from machida_portal.public_cache import bump_after_commit
+from machida_portal.public_cache import pages_changed
 from reminders.models import Reminder
 from reminders.services import notify, reminder_cancel, reminder_schedule
 
@@ -59,7 +59,7 @@ def _bumps_public_pages(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        bump_after_commit("ideas")
+        pages_changed("ideas")
         return func(*args, **kwargs)
 
     return wrapped

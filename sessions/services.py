@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from directory.fiscal import fiscal_year_of
 from directory.models import Membership, Organization
-from machida_portal.public_cache import bump_after_commit, public_cache_bump
+from machida_portal.public_cache import pages_changed
 from reminders.services import notify, reminder_cancel, reminder_schedule
 
 from . import conf
@@ -57,11 +57,8 @@ CACHE_SCOPE = "sessions"
 
 
 def _public_pages_changed() -> None:
-    """Make the cached public pages (calendar, session pages, visions) stale. Bumped now and
-    again after the commit, so a page cached from the old data while the transaction was open
-    does not survive it."""
-    public_cache_bump(CACHE_SCOPE)
-    bump_after_commit(CACHE_SCOPE)
+    """Make the cached public pages (calendar, session pages, visions) stale after the commit."""
+    pages_changed(CACHE_SCOPE)
 
 
 def _when(session: FutureSession) -> str:

@@ -53,7 +53,7 @@ def test_a_database_outage_mid_request_is_a_clean_503(client: Any, monkeypatch: 
     def broken(request: Any) -> Any:
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("machida_portal.views.roles_of", broken)
+    monkeypatch.setattr("machida_portal.views.role_cards", broken)
     response = client.get("/")
     assert response.status_code == 503
     assert "ただいまご利用いただけません" in response.content.decode()

@@ -108,3 +108,34 @@ def test_a_page_rendered_while_its_scope_changed_is_not_served_again(rf: Request
     assert bumping_view(request).content == b"render 1"
     assert bumping_view(request).content == b"render 2"
     assert bumping_view(request).content == b"render 2"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_go_stale_only_after_the_write_commits() -> None:
+    """``pages_changed`` inside a transaction bumps nothing until the commit: a visitor
+    between the bump and the commit would cache the old page under the new generation."""
+    from django.db import transaction
+
+    from machida_portal.public_cache import pages_changed, scope_version
+
+    before = scope_version("test")
+    with transaction.atomic():
+        pages_changed("test")
+        assert scope_version("test") == before
+    assert scope_version("test") != before
+
+
+def test_the_second_bump_comes_later(settings: Any) -> None:
+    """A page that read its data before the commit and its fragment generation after the
+    first bump is made stale by the second one."""
+    import time
+
+    from machida_portal.public_cache import _bump_twice, scope_version
+
+    settings.PAGE_REBUMP_SECONDS = 0.05
+    _bump_twice(("test",))
+    after_first = scope_version("test")
+    deadline = time.monotonic() + 5
+    while scope_version("test") == after_first and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert scope_version("test") != after_first

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "machida_portal.input_guard.InputGuardMiddleware",
+    "machida_portal.request_context.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,6 +174,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # loses Redis should notice quickly and keep retrying rather than hang.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 REMINDER_SEND_INTERVAL_SECONDS = env_int("REMINDER_SEND_INTERVAL_SECONDS", 20)
+# Cached public pages are made stale after a write commits and once more this many seconds
+# later (``machida_portal.public_cache.pages_changed``); 0 bumps twice at once.
+PAGE_REBUMP_SECONDS = env_int("PAGE_REBUMP_SECONDS", 2)
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 200)
 CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {

@@ -21,5 +21,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+# No timer threads in tests: the second bump happens at once (a test of the race sets it).
+PAGE_REBUMP_SECONDS = 0
 # Workers started by the reminder tests set CELERY_EAGER=0 to talk to Redis for real.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_EAGER", "1") == "1"

@@ -60,11 +60,13 @@ def test_the_online_link_is_only_for_registered_people_though_the_page_is_cached
 
 
 def test_seats_and_edits_show_on_the_next_view(
-    client: Any, coordinator: Any, resident: Any
+    client: Any, coordinator: Any, resident: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     session = make_session(coordinator, capacity=5)
     assert "残り 5 席" in _page(client, session, resident)
-    registration_create(session=session, user=UserFactory(email="first@example.jp"))
+    with django_capture_on_commit_callbacks(execute=True):  # pages go stale on commit
+        registration_create(session=session, user=UserFactory(email="first@example.jp"))
     assert "残り 4 席" in _page(client, session, resident)
-    session_update(session=session, by=coordinator, title="名前を変えた会")
+    with django_capture_on_commit_callbacks(execute=True):
+        session_update(session=session, by=coordinator, title="名前を変えた会")
     assert "名前を変えた会" in _page(client, session, resident)
