@@ -593,8 +593,9 @@ def need_create(
         availability=pack_codes(availability),
         district=district,
         contact=contact.strip(),
-        # A need behind a trouble stays between its author and the coordinators.
-        is_public=is_public and not (idea is not None and idea.is_trouble),
+        # A need made from an idea is public only while the idea is on the board: one behind a
+        # trouble, a private idea or a draft stays between its author and the coordinators.
+        is_public=is_public and (idea is None or Idea.objects.public().filter(pk=idea.pk).exists()),
     )
     need.full_clean()
     with transaction.atomic():

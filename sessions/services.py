@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 from directory.fiscal import fiscal_year_of
 from directory.models import Membership, Organization
 from machida_portal.public_cache import pages_changed
-from reminders.services import notify, reminder_cancel, reminder_schedule
+from reminders.services import (
+    notify,
+    reminder_cancel,
+    reminder_schedule,
+    reminders_cancel_matching,
+)
 
 from . import conf
 from .models import (
@@ -122,7 +127,7 @@ def session_update(
             for registration in locked.registrations.filter(
                 status=Registration.Status.REGISTERED
             ).select_related("user"):
-                _cancel_registrant_reminders(registration, old_start)
+                _cancel_registrant_reminders(registration)
                 notify_moved = registration.user is not None
                 if notify_moved:
                     notify(
@@ -160,7 +165,7 @@ def session_cancel(*, session: FutureSession, by: Any) -> FutureSession:
         for registration in locked.registrations.exclude(
             status=Registration.Status.CANCELLED
         ).select_related("user"):
-            _cancel_registrant_reminders(registration, locked.starts_at)
+            _cancel_registrant_reminders(registration)
             if registration.user is not None:
                 notify(
                     recipient=registration.user,
@@ -240,9 +245,14 @@ def _schedule_registrant_reminders(registration: Registration, session: FutureSe
         )
 
 
-def _cancel_registrant_reminders(registration: Registration, starts_at: datetime) -> None:
+def _cancel_registrant_reminders(registration: Registration) -> None:
+    # By key prefix, whatever start time the keys carry: a key made from a time in Tokyo (the
+    # edit form's) was not found from the same time in UTC (the database's), so a person who
+    # cancelled after a move still got the reminder carrying the online link.
     for hours in conf.REGISTRANT_REMINDER_HOURS:
-        reminder_cancel(key=_registrant_key(registration, hours, starts_at))
+        reminders_cancel_matching(
+            key_prefix=f"session:{registration.session_id}:registration:{registration.pk}:{hours}h:"
+        )
 
 
 def _action_owner_users(session: FutureSession) -> list[Any]:
@@ -369,7 +379,7 @@ def registration_cancel(*, registration: Registration, by: Any) -> Registration:
         locked.status = Registration.Status.CANCELLED
         locked.cancelled_at = timezone.now()
         locked.save(update_fields=["status", "cancelled_at"])
-        _cancel_registrant_reminders(locked, session.starts_at)
+        _cancel_registrant_reminders(locked)
         if was_registered:
             _promote_waiting(session)
         _public_pages_changed()
