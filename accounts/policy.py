@@ -36,7 +36,8 @@ def object_in_scope(scope: QuerySet[M], pk: Any = None, **lookup: Any) -> M:
     from machida_portal.input_guard import parse_id
 
     if pk is not None:
-        parsed = parse_id(pk)
+        # A URL's ``<int:pk>`` arrives as an int, a form's value as text: both are checked.
+        parsed = parse_id(str(pk))
         if parsed is None:
             raise Http404
         lookup["pk"] = parsed

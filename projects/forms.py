@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any, cast
 
 from django import forms
@@ -8,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from directory.images import PhotoField
-from directory.models import District, Membership, Organization, Theme
+from directory.models import District, Organization, Theme
 from machida_portal.input_guard import MAX_ID, parse_id
 
 from .models import (
-    COORDINATOR_ROLES,
     Availability,
     HelpType,
     Idea,
@@ -21,6 +21,7 @@ from .models import (
     OfferType,
     Project,
 )
+from .policies import coordinator_users
 from .selectors import IdeaFilters
 
 _SCRIPT = ("<script", "javascript:")
@@ -188,19 +189,14 @@ class InboxFilterForm(IdeaFilterForm):
         f = super().filters()
         if self.is_valid():
             d = self.cleaned_data
-            f.status = d.get("status") or ""
-            f.older_than_days = int(d["age"]) if d.get("age") else None
-            f.assigned = d.get("assigned") or ""
-            f.overdue = bool(d.get("overdue"))
+            f = replace(
+                f,
+                status=d.get("status") or "",
+                older_than_days=int(d["age"]) if d.get("age") else None,
+                assigned=d.get("assigned") or "",
+                overdue=bool(d.get("overdue")),
+            )
         return f
-
-
-def coordinator_users() -> Any:
-    return User.objects.filter(
-        pk__in=Membership.objects.filter(role__in=COORDINATOR_ROLES, is_active=True).values(
-            "user_id"
-        )
-    ) | User.objects.filter(is_superuser=True)
 
 
 class AssignForm(forms.Form):

@@ -15,16 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import has_role
 from directory.choices import ChoiceLabels
-from directory.models import District, Organization, Role, Theme
-
-# Who coordinates ideas: they see every idea, its contact details and internal notes.
-COORDINATOR_ROLES = (Role.COORDINATOR, Role.WELFARE_COORDINATOR, Role.ADMIN)
-
-
-def is_coordinator(user: Any) -> bool:
-    return has_role(user, *COORDINATOR_ROLES)
+from directory.models import District, Organization, Theme
 
 
 class HelpType(models.TextChoices):
@@ -43,16 +35,11 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         )
 
     def visible_to(self, user: Any) -> IdeaQuerySet:
-        if is_coordinator(user):
-            return self.all()
-        if getattr(user, "is_authenticated", False):
-            return self.filter(
-                Q(author=user)
-                | Q(is_public=True, merged_into__isnull=True)
-                & ~Q(kind=Idea.Kind.TROUBLE)
-                & ~Q(status=Idea.Status.DRAFT)
-            )
-        return self.public()
+        """The rule is ``projects.policies.idea_scope``; this reads it for querysets other
+        apps start from (a session's agenda)."""
+        from .policies import idea_visible_q
+
+        return self.filter(idea_visible_q(user))
 
 
 class Idea(ChoiceLabels, models.Model):
@@ -179,21 +166,6 @@ class Idea(ChoiceLabels, models.Model):
         return [str(labels.get(h, h)) for h in self.help_types]
 
 
-# The one table of allowed status changes. Anything else is refused by ``idea_transition``.
-S = Idea.Status
-IDEA_TRANSITIONS: dict[str, frozenset[str]] = {
-    # A draft is sent by its author with ``idea_submit`` (not ``idea_transition``).
-    S.DRAFT: frozenset({S.RECEIVED}),
-    S.RECEIVED: frozenset({S.COORDINATING, S.SESSION, S.PROJECT, S.CONNECTED, S.CLOSED, S.MERGED}),
-    S.COORDINATING: frozenset({S.SESSION, S.PROJECT, S.CONNECTED, S.CLOSED, S.MERGED}),
-    S.SESSION: frozenset({S.COORDINATING, S.PROJECT, S.CONNECTED, S.CLOSED}),
-    S.PROJECT: frozenset({S.CLOSED}),
-    S.CONNECTED: frozenset({S.COORDINATING, S.CLOSED}),
-    S.CLOSED: frozenset({S.COORDINATING}),
-    S.MERGED: frozenset(),
-}
-
-
 class IdeaEvent(ChoiceLabels, models.Model):
     """One dated step of the timeline the author sees: a status change or a reply."""
 
@@ -267,9 +239,11 @@ class IdeaReaction(models.Model):
 
 class ProjectQuerySet(models.QuerySet["Project"]):
     def visible_to(self, user: Any) -> ProjectQuerySet:
-        if is_coordinator(user):
-            return self.all()
-        return self.filter(is_public=True)
+        """The rule is ``projects.policies.project_scope``; this reads it for querysets
+        other apps start from (a session's resulting projects)."""
+        from .policies import project_visible_q
+
+        return self.filter(project_visible_q(user))
 
 
 class Project(ChoiceLabels, models.Model):
@@ -413,15 +387,6 @@ class Availability(models.TextChoices):
     WEEKEND = "weekend", _("土日・祝日")
 
 
-class OfferQuerySet(models.QuerySet["Offer"]):
-    def visible_to(self, user: Any) -> OfferQuerySet:
-        if is_coordinator(user):
-            return self.all()
-        if getattr(user, "is_authenticated", False):
-            return self.filter(Q(is_active=True) | Q(owner=user))
-        return self.filter(is_active=True)
-
-
 class Offer(models.Model):
     """What an individual, company, NPO or group can offer (できる)."""
 
@@ -465,8 +430,6 @@ class Offer(models.Model):
     search_document = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = OfferQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("できること（提供）")
         verbose_name_plural = _("できること（提供）")
@@ -474,15 +437,6 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class NeedQuerySet(models.QuerySet["Need"]):
-    def visible_to(self, user: Any) -> NeedQuerySet:
-        if is_coordinator(user):
-            return self.all()
-        if getattr(user, "is_authenticated", False):
-            return self.filter(Q(is_public=True) | Q(owner=user))
-        return self.filter(is_public=True)
 
 
 class Need(ChoiceLabels, models.Model):
@@ -538,8 +492,6 @@ class Need(ChoiceLabels, models.Model):
     is_public = models.BooleanField(_("公開する"), default=True)
     is_open = models.BooleanField(_("募集中"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects = NeedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("求めること（ニーズ）")

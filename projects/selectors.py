@@ -34,7 +34,8 @@ from directory.models import District
 from directory.search import bigrams, search_filter
 
 from . import conf
-from .models import Idea, IdeaReaction, Match, Project, ProjectMember, is_coordinator
+from .models import Idea, IdeaReaction, Project, ProjectMember
+from .policies import idea_scope
 
 
 @dataclass
@@ -76,10 +77,10 @@ def _apply_filters(qs: QuerySet[Idea], f: IdeaFilters, user: Any = None) -> Quer
 
 def idea_visible_to(*, user: Any, idea: Idea) -> bool:
     """Whether ``user`` may see ``idea`` as it stands, by the one rule of
-    ``Idea.objects.visible_to``; ``None`` is a resident without an account (told by email),
+    ``policies.idea_scope``; ``None`` is a resident without an account (told by email),
     who may see what any visitor may."""
     who = user if user is not None else AnonymousUser()
-    return Idea.objects.visible_to(who).filter(pk=idea.pk).exists()
+    return idea_scope(who).filter(pk=idea.pk).exists()
 
 
 def board_ideas(filters: IdeaFilters) -> QuerySet[Idea]:
@@ -108,7 +109,7 @@ def with_reaction_counts(ideas: list[Idea]) -> list[Idea]:
 
 
 def inbox_ideas(*, user: Any, filters: IdeaFilters) -> QuerySet[Idea]:
-    qs = _apply_filters(Idea.objects.visible_to(user), filters, user)
+    qs = _apply_filters(idea_scope(user, "coordinate"), filters, user)
     if not filters.status:
         # Drafts are the author's until sent; a coordinator asks for them explicitly.
         qs = qs.exclude(status=Idea.Status.DRAFT)
@@ -149,7 +150,7 @@ def similar_ideas(*, user: Any, text: str, limit: int = 5) -> list[Idea]:
     )
     needed = 1 if len(grams) == 1 else 2
     recent = (
-        Idea.objects.visible_to(user)
+        idea_scope(user)
         .filter(merged_into__isnull=True)
         .order_by("-created_at")
         .values("pk")[:SIMILAR_CANDIDATES]
@@ -227,32 +228,21 @@ def median_days_to_first_response(
     return round(sum(days) / len(days), 1)
 
 
-def matches_visible_to(user: Any) -> QuerySet[Match]:
-    """Coordinators see every match; others the ones where they speak for a side."""
-    qs = Match.objects.select_related("need", "offer", "need__owner", "offer__owner")
-    if is_coordinator(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    orgs = user.memberships.filter(is_active=True).values("organization_id")
-    return qs.filter(
-        Q(need__owner=user)
-        | Q(offer__owner=user)
-        | Q(need__organization__in=orgs)
-        | Q(offer__organization__in=orgs)
-        | Q(
-            need__project__memberships__user=user,
-            need__project__memberships__role=ProjectMember.Role.ORGANIZER,
-        )
-    ).distinct()
-
-
 def ideas_open_for_session(*, user: Any) -> QuerySet[Idea]:
     """Ideas a coordinator may put on a future session's agenda (for the sessions app): not
     yet closed, merged, connected or turned into a project."""
     return (
-        Idea.objects.visible_to(user)
+        idea_scope(user)
         .filter(status__in=[Idea.Status.RECEIVED, Idea.Status.COORDINATING, Idea.Status.SESSION])
         .select_related("district")
         .order_by("-created_at", "-id")
+    )
+
+
+def trouble_ideas_to_hand_off() -> QuerySet[Idea]:
+    """困りごと still open (received or being coordinated): what a coordinator may pass to a
+    consultation agency (for the consultations app's hand-off list)."""
+    return Idea.objects.filter(
+        kind=Idea.Kind.TROUBLE,
+        status__in=[Idea.Status.RECEIVED, Idea.Status.COORDINATING],
     )

@@ -9,9 +9,8 @@ to an agency and mark it ``Idea.Status.CONNECTED`` with the coordinator's messag
 
 from __future__ import annotations
 
-import functools
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,16 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from directory.models import District, Membership, Organization, Role, Theme
+from directory.models import District, Organization, Theme
 from directory.search import search_document
 from machida_portal.public_cache import pages_changed
-from reminders.models import Reminder
-from reminders.services import notify, reminder_cancel, reminder_schedule
+from reminders.services import notify, reminder_schedule, reminders_cancel_matching
 
 from . import conf
 from .matching import score, skill_document
 from .models import (
-    IDEA_TRANSITIONS,
     Availability,
     HelpType,
     Idea,
@@ -47,22 +44,28 @@ from .models import (
     Project,
     ProjectActivity,
     ProjectMember,
-    is_coordinator,
     pack_codes,
+)
+from .policies import (
+    IDEA_STATES,
+    ack_reminder_recipient_ids,
+    idea_can,
+    idea_may_move,
+    match_sides,
+    may_coordinate_ideas,
+    may_enter_on_behalf,
 )
 from .selectors import idea_visible_to
 
+# The idea board and project pages are cached whole for visitors: every service that
+# changes what they show calls ``_pages_changed()`` after its write, so they go stale once
+# the write commits (never before: a visitor in between would cache the old page under the
+# new generation).
+CACHE_SCOPE = "ideas"
 
-def _bumps_public_pages(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The idea board and project pages are cached whole for visitors: a service that changes
-    what they show makes them stale once its transaction commits."""
 
-    @functools.wraps(func)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        pages_changed("ideas")
-        return func(*args, **kwargs)
-
-    return wrapped
+def _pages_changed() -> None:
+    pages_changed(CACHE_SCOPE)
 
 
 def _idea_url(idea: Idea) -> str:
@@ -101,15 +104,10 @@ def _tell_author(idea: Idea, event: IdeaEvent, subject: str) -> None:
 
 def _schedule_ack_reminders(idea: Idea) -> None:
     due = idea.created_at + timedelta(days=conf.ack_days() - conf.ack_reminder_days_before())
-    coordinators = (
-        Membership.objects.filter(role=Role.COORDINATOR, is_active=True, user__is_active=True)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-    for user_id in coordinators:
+    for user_id in ack_reminder_recipient_ids():
         reminder_schedule(
             kind="idea_ack",
-            key=f"idea:{idea.pk}:ack:{user_id}",
+            key=f"{_ack_key_prefix(idea)}{user_id}",
             due_at=due,
             subject=_("新しいアイデアへの受付の連絡が期限間近です：%(title)s")
             % {"title": idea.title},
@@ -121,12 +119,14 @@ def _schedule_ack_reminders(idea: Idea) -> None:
         )
 
 
+def _ack_key_prefix(idea: Idea) -> str:
+    """Every acknowledgement reminder of an idea, whoever it went to (a coordinator who has
+    left since included): its keys are ``idea:<id>:ack:<user id>``."""
+    return f"idea:{idea.pk}:ack:"
+
+
 def _cancel_ack_reminders(idea: Idea) -> None:
-    keys = Reminder.objects.filter(
-        idempotency_key__startswith=f"idea:{idea.pk}:ack:", status=Reminder.Status.PENDING
-    ).values_list("idempotency_key", flat=True)
-    for key in list(keys):
-        reminder_cancel(key=key)
+    reminders_cancel_matching(key_prefix=_ack_key_prefix(idea))
 
 
 def _mark_responded(idea: Idea) -> None:
@@ -135,7 +135,6 @@ def _mark_responded(idea: Idea) -> None:
         _cancel_ack_reminders(idea)
 
 
-@_bumps_public_pages
 def idea_create(
     *,
     by: User,
@@ -168,7 +167,7 @@ def idea_create(
         existing = Idea.objects.filter(submission_token=submission_token).first()
         if existing is not None:
             return existing
-    if on_behalf and not is_coordinator(by):
+    if on_behalf and not may_enter_on_behalf(by):
         raise ValidationError(_("代理入力はコーディネーターだけができます。"))
     if on_behalf and not on_behalf_name.strip():
         raise ValidationError({"on_behalf_name": _("提案者の氏名を入力してください。")})
@@ -203,6 +202,7 @@ def idea_create(
                 p.image.save(photo.name or "photo.jpg", photo, save=True)
             if not draft:
                 _receive(idea, by)
+            _pages_changed()
     except IntegrityError:
         # Two clicks raced past the first check: the other one stored it.
         if submission_token is not None:
@@ -212,16 +212,29 @@ def idea_create(
 
 
 def _receive(idea: Idea, by: User) -> None:
-    """The receipt: first timeline step, acknowledgement reminders, the author told."""
-    event = IdeaEvent.objects.create(
-        idea=idea,
-        from_status=Idea.Status.DRAFT if idea.events.exists() else "",
-        to_status=Idea.Status.RECEIVED,
-        by=by,
-        message=_("アイデアを受け付けました。コーディネーターから連絡します。"),
-    )
+    """The receipt of an idea sent at once: first timeline step, the author told, and the
+    acknowledgement reminders."""
+    idea_event_write(idea, "", Idea.Status.RECEIVED, by=by)
     _schedule_ack_reminders(idea)
-    _tell_author(idea, event, _("アイデアを受け付けました：%(t)s") % {"t": idea.title})
+
+
+def idea_event_write(idea: Idea, frm: str, to: str, *, by: Any, message: str = "") -> IdeaEvent:
+    """The history of ``IDEA_STATES``: the dated step of the author's timeline, and the author
+    told of it. Called by the state machine for every move (and by ``_receive`` for an idea
+    that starts out received)."""
+    if to == Idea.Status.RECEIVED:
+        message = message or _("アイデアを受け付けました。コーディネーターから連絡します。")
+        subject = _("アイデアを受け付けました：%(t)s") % {"t": idea.title}
+    else:
+        subject = _("アイデア「%(t)s」の状況：%(s)s") % {
+            "t": idea.title,
+            "s": Idea.Status(to).label,
+        }
+    event = IdeaEvent.objects.create(
+        idea=idea, from_status=frm, to_status=to, by=by, message=message.strip()
+    )
+    _tell_author(idea, event, subject)
+    return event
 
 
 DRAFT_FIELDS = (
@@ -267,49 +280,51 @@ def idea_update_draft(
     return locked
 
 
-@_bumps_public_pages
 def idea_submit(*, idea: Idea, by: User) -> Idea:
-    """Send a draft: it is received now. Sending twice (a stale form) changes nothing."""
+    """Send a draft: it is received now (the ``submit`` move, the author's only). Sending
+    twice (a stale form) changes nothing."""
     with transaction.atomic():
         locked = Idea.objects.select_for_update().get(pk=idea.pk)
         if locked.status != Idea.Status.DRAFT:
             return locked
-        if locked.author_id != by.pk:
-            raise ValidationError(_("送ったアイデアは編集できません。"))
-        locked.status = Idea.Status.RECEIVED
         locked.created_at = timezone.now()
-        locked.save(update_fields=["status", "created_at", "updated_at"])
-        _receive(locked, by)
+        IDEA_STATES.move(
+            locked,
+            Idea.Status.RECEIVED,
+            may=lambda action: idea_can(by, action, locked),
+            by=by,
+            update_fields=["created_at", "updated_at"],
+        )
+        _schedule_ack_reminders(locked)
+        _pages_changed()
     return locked
 
 
-@_bumps_public_pages
 def idea_transition(*, idea: Idea, to: str, by: User, message: str = "") -> Idea:
-    """Move an idea along the state machine (``IDEA_TRANSITIONS``), write the dated
-    history row and tell the author. Refuses a change the table does not allow."""
+    """Move a sent idea along ``IDEA_STATES`` (the machine writes the dated history row and
+    tells the author). Refuses a change the table does not have (``ValidationError``) and
+    one ``by`` may not make (403: moving a sent idea is coordinators' work)."""
     with transaction.atomic():
         locked = Idea.objects.select_for_update().get(pk=idea.pk)
-        if locked.status == Idea.Status.DRAFT or to not in IDEA_TRANSITIONS[locked.status]:
+        if locked.status == Idea.Status.DRAFT or not idea_may_move(locked, to):
             raise ValidationError(
                 _("「%(a)s」から「%(b)s」には変えられません。")
                 % {"a": locked.get_status_display(), "b": Idea.Status(to).label}
             )
-        event = IdeaEvent.objects.create(
-            idea=locked, from_status=locked.status, to_status=to, by=by, message=message.strip()
-        )
-        locked.status = to
         _mark_responded(locked)
-        locked.save(update_fields=["status", "first_response_at", "updated_at"])
-        _tell_author(
+        IDEA_STATES.move(
             locked,
-            event,
-            _("アイデア「%(t)s」の状況：%(s)s") % {"t": locked.title, "s": Idea.Status(to).label},
+            to,
+            may=lambda action: idea_can(by, action, locked),
+            by=by,
+            update_fields=["first_response_at", "updated_at"],
+            message=message,
         )
+        _pages_changed()
     idea.refresh_from_db()
     return idea
 
 
-@_bumps_public_pages
 def idea_reply(*, idea: Idea, by: User, message: str) -> IdeaEvent:
     """A message to the author without a status change (it counts as a first response)."""
     message = message.strip()
@@ -323,11 +338,12 @@ def idea_reply(*, idea: Idea, by: User, message: str) -> IdeaEvent:
         _tell_author(
             locked, event, _("アイデア「%(t)s」にコーディネーターから返信") % {"t": locked.title}
         )
+        _pages_changed()
     return event
 
 
 def idea_assign(*, idea: Idea, to: User | None, by: User) -> Idea:
-    if to is not None and not is_coordinator(to):
+    if to is not None and not may_coordinate_ideas(to):
         raise ValidationError(_("担当にできるのはコーディネーターだけです。"))
     Idea.objects.filter(pk=idea.pk).update(assigned_to=to, updated_at=timezone.now())
     idea.assigned_to = to
@@ -341,24 +357,22 @@ def idea_note_add(*, idea: Idea, by: User, text: str) -> IdeaNote:
     return note
 
 
-@_bumps_public_pages
 def idea_react(*, idea: Idea, user: User, kind: str) -> bool:
     """Toggle 参加したい / 応援する. A user counts once per kind. Returns whether it is on."""
     if kind not in IdeaReaction.Kind.values:
         raise ValidationError(_("操作が正しくありません。"))
     with transaction.atomic():
         deleted, _rows = IdeaReaction.objects.filter(idea=idea, user=user, kind=kind).delete()
-        if deleted:
-            return False
-        try:
-            with transaction.atomic():
-                IdeaReaction.objects.create(idea=idea, user=user, kind=kind)
-        except IntegrityError:
-            pass  # a double click: the other request already recorded it
-    return True
+        if not deleted:
+            try:
+                with transaction.atomic():
+                    IdeaReaction.objects.create(idea=idea, user=user, kind=kind)
+            except IntegrityError:
+                pass  # a double click: the other request already recorded it
+        _pages_changed()
+    return not deleted
 
 
-@_bumps_public_pages
 def idea_merge(*, source: Idea, target: Idea, by: User, message: str = "") -> Idea:
     """Merge a duplicate into ``target``: supporters move over (once each), the source's
     history is summarised on the target, and the source's author is told."""
@@ -405,10 +419,10 @@ def idea_merge(*, source: Idea, target: Idea, by: User, message: str = "") -> Id
         Idea.objects.filter(pk=source.pk).update(merged_into=target)
         source.merged_into = target
         idea_transition(idea=source, to=Idea.Status.MERGED, by=by, message=message or told)
+        _pages_changed()
     return target
 
 
-@_bumps_public_pages
 def project_create(
     *,
     title: str,
@@ -456,7 +470,7 @@ def project_create(
                 joined_on=start_date or timezone.localdate(),
             )
         for idea in ideas:
-            if Idea.Status.PROJECT in IDEA_TRANSITIONS[idea.status]:
+            if idea_may_move(idea, Idea.Status.PROJECT):
                 idea_transition(
                     idea=idea,
                     to=Idea.Status.PROJECT,
@@ -464,21 +478,22 @@ def project_create(
                     message=message
                     or _("プロジェクト「%(t)s」が始まります。") % {"t": project.title},
                 )
+        _pages_changed()
     return project
 
 
-@_bumps_public_pages
 def project_join(
     *, project: Project, user: User, role: str = ProjectMember.Role.MEMBER
 ) -> ProjectMember:
     """Join a project (once; joining again keeps the first date)."""
-    member, _created = ProjectMember.objects.get_or_create(
-        project=project, user=user, defaults={"role": role, "joined_on": timezone.localdate()}
-    )
+    with transaction.atomic():
+        member, _created = ProjectMember.objects.get_or_create(
+            project=project, user=user, defaults={"role": role, "joined_on": timezone.localdate()}
+        )
+        _pages_changed()
     return member
 
 
-@_bumps_public_pages
 def project_activity_add(
     *, project: Project, by: User, date: date, text: str, photo: ContentFile[bytes] | None = None
 ) -> ProjectActivity:
@@ -488,22 +503,8 @@ def project_activity_add(
         if photo is not None:
             activity.photo.save(photo.name or "photo.jpg", photo, save=False)
         activity.save()
+        _pages_changed()
     return activity
-
-
-def can_edit_project(*, project: Project, user: Any, roles: set[str] | None = None) -> bool:
-    """Coordinators and the project's organizers. ``roles``: the user's roles in the
-    project when the caller has already read them (saves a query)."""
-    if is_coordinator(user):
-        return True
-    if roles is not None:
-        return ProjectMember.Role.ORGANIZER in roles
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and ProjectMember.objects.filter(
-            project=project, user=user, role=ProjectMember.Role.ORGANIZER
-        ).exists()
-    )
 
 
 # --- offers, needs and matching ---------------------------------------------------------
@@ -631,38 +632,6 @@ def need_from_idea(*, idea: Idea, by: User) -> Need:
     )
 
 
-def _need_side(need: Need, user: Any) -> bool:
-    if need.owner_id is not None and need.owner_id == getattr(user, "pk", None):
-        return True
-    if (
-        need.organization_id
-        and user.memberships.filter(organization_id=need.organization_id, is_active=True).exists()
-    ):
-        return True
-    return bool(
-        need.project_id
-        and ProjectMember.objects.filter(
-            project_id=need.project_id, user=user, role=ProjectMember.Role.ORGANIZER
-        ).exists()
-    )
-
-
-def _offer_side(offer: Offer, user: Any) -> bool:
-    if offer.owner_id == getattr(user, "pk", None):
-        return True
-    return bool(
-        offer.organization_id
-        and user.memberships.filter(organization_id=offer.organization_id, is_active=True).exists()
-    )
-
-
-def match_sides(*, match: Match, user: Any) -> tuple[bool, bool]:
-    """(speaks for the need, speaks for the offer)."""
-    if not getattr(user, "is_authenticated", False):
-        return False, False
-    return _need_side(match.need, user), _offer_side(match.offer, user)
-
-
 def match_propose(*, need: Need, offer: Offer, by: User) -> Match:
     """Propose a connection (once per pair). Both sides are told; the proposer's own side
     counts as accepted."""
@@ -728,7 +697,6 @@ def match_respond(*, match: Match, user: User, accept: bool) -> Match:
     return locked
 
 
-@_bumps_public_pages
 def project_update(*, project: Project, by: User, **fields: Any) -> Project:
     """Change a project's fields (status, dates, text, districts, themes …)."""
     m2m = {k: fields.pop(k) for k in ("districts", "themes") if k in fields}
@@ -740,4 +708,5 @@ def project_update(*, project: Project, by: User, **fields: Any) -> Project:
         project.save()
         for name, values in m2m.items():
             getattr(project, name).set(list(values))
+        _pages_changed()
     return project

@@ -4,20 +4,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import role_required
+from accounts.policy import capability_required, object_in_scope, require
 from accounts.services import personal_data_viewed_from_request
-from directory.models import Role
 from machida_portal.input_guard import parse_id, parse_ids
+from machida_portal.posting import run_service
 from machida_portal.public_cache import cache_public_page
 from machida_portal.ratelimit import rate_limit
 
@@ -38,33 +37,35 @@ from .forms import (
     TransitionForm,
 )
 from .matching import needs_for_offer, offers_for_need, organizations_for_need
-from .models import (
-    COORDINATOR_ROLES,
-    IDEA_TRANSITIONS,
-    Idea,
-    IdeaReaction,
-    Need,
-    Offer,
-    Project,
-    ProjectMember,
-    is_coordinator,
+from .models import Idea, IdeaReaction, Need, ProjectMember
+from .policies import (
+    COORDINATE,
+    idea_can,
+    idea_moves_for,
+    idea_scope,
+    match_can,
+    match_scope,
+    match_sides,
+    may_coordinate_ideas,
+    may_enter_on_behalf,
+    need_can,
+    need_scope,
+    offer_can,
+    offer_scope,
+    project_can,
+    project_scope,
 )
 from .selectors import (
     board_ideas,
     idea_visible_to,
     inbox_ideas,
-    matches_visible_to,
     my_ideas,
     overdue_ideas,
     similar_ideas,
     with_reaction_counts,
 )
 
-coordinator_required = role_required(*COORDINATOR_ROLES)
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
+coordinator_required = capability_required("ideas.coordinate")
 
 
 # --- ideas: residents ---------------------------------------------------------------------
@@ -96,14 +97,15 @@ def idea_board(request: HttpRequest) -> HttpResponse:
 @login_required
 @rate_limit("idea_submit", "10/m", "60/h")
 def idea_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    on_behalf_allowed = is_coordinator(request.user)
+    on_behalf_allowed = may_enter_on_behalf(request.user)
     form = IdeaForm(
         request.POST or None, request.FILES or None, on_behalf_allowed=on_behalf_allowed
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            idea = services.idea_create(
+        outcome = run_service(
+            request,
+            lambda: services.idea_create(
                 by=request.user,
                 kind=d["kind"],
                 title=d["title"],
@@ -120,10 +122,11 @@ def idea_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 on_behalf_contact=d.get("on_behalf_contact", ""),
                 submission_token=d["submission_token"],
                 draft="save_draft" in request.POST,
-            )
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
+            ),
+            form=form,
+        )
+        idea = outcome.value
+        if idea is not None:
             if idea.status == Idea.Status.DRAFT:
                 messages.success(request, _("下書きを保存しました。まだ送っていません。"))
                 return redirect("projects:idea_edit", pk=idea.pk)
@@ -139,9 +142,8 @@ def idea_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def idea_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The author's draft: save again, or send it."""
-    idea = get_object_or_404(Idea.objects.visible_to(request.user), pk=pk)
-    if idea.author_id != request.user.pk or idea.status != Idea.Status.DRAFT:
-        raise PermissionDenied
+    idea = object_in_scope(idea_scope(request.user), pk)
+    require(idea_can(request.user, "edit", idea))
     initial = {
         "submission_token": idea.submission_token,
         "kind": idea.kind,
@@ -157,7 +159,8 @@ def idea_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = IdeaForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+
+        def save_and_maybe_send() -> None:
             services.idea_update_draft(
                 idea=idea,
                 by=request.user,
@@ -167,9 +170,8 @@ def idea_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
             if "save_draft" not in request.POST:
                 services.idea_submit(idea=idea, by=request.user)
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
+
+        if run_service(request, save_and_maybe_send, form=form):
             if "save_draft" in request.POST:
                 messages.success(request, _("下書きを保存しました。まだ送っていません。"))
                 return redirect("projects:idea_edit", pk=idea.pk)
@@ -208,19 +210,19 @@ def idea_similar(request: HttpRequest) -> JsonResponse:
 
 
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = get_object_or_404(
-        Idea.objects.visible_to(request.user).select_related(
+    idea = object_in_scope(
+        idea_scope(request.user).select_related(
             "district", "author", "entered_by", "assigned_to", "merged_into"
         ),
-        pk=pk,
+        pk,
     )
-    staff = is_coordinator(request.user)
+    staff = idea_can(request.user, "read_internal", idea)
     is_author = request.user.is_authenticated and idea.author_id == request.user.pk
     ctx: dict[str, Any] = {
         "idea": idea,
         "staff": staff,
         "is_author": is_author,
-        "can_see_contact": staff or is_author,
+        "can_see_contact": idea_can(request.user, "see_contact", idea),
         "events": idea.events.select_related("by"),
         "photos": idea.photos.all(),
         "themes": idea.themes.all(),
@@ -240,9 +242,9 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if staff:
         personal_data_viewed_from_request(request, subject=idea.author, context="idea")
     # A draft is the author's until sent: coordinators may read it, not act on it.
-    ctx["staff_actions"] = staff and idea.status != Idea.Status.DRAFT
+    ctx["staff_actions"] = idea_can(request.user, COORDINATE, idea)
     if ctx["staff_actions"]:
-        allowed = sorted(IDEA_TRANSITIONS[idea.status])
+        allowed = idea_moves_for(request.user, idea)
         ctx.update(
             notes=idea.notes.select_related("by"),
             assign_form=AssignForm(initial={"assigned_to": idea.assigned_to_id}),
@@ -257,7 +259,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def idea_react(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    idea = get_object_or_404(Idea.objects.public(), pk=pk)
+    idea = object_in_scope(idea_scope(request.user, "react"), pk)
     form = ReactForm(request.POST)
     if form.is_valid():
         on = services.idea_react(idea=idea, user=request.user, kind=form.cleaned_data["kind"])
@@ -294,7 +296,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _staff_idea(request: AuthenticatedHttpRequest, pk: int) -> Idea:
-    return get_object_or_404(Idea.objects.visible_to(request.user), pk=pk)
+    return object_in_scope(idea_scope(request.user, COORDINATE), pk)
 
 
 @coordinator_required
@@ -340,20 +342,19 @@ def idea_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def idea_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     idea = _staff_idea(request, pk)
-    form = TransitionForm(request.POST, allowed=list(IDEA_TRANSITIONS[idea.status]))
+    form = TransitionForm(request.POST, allowed=idea_moves_for(request.user, idea))
     if form.is_valid():
         to = form.cleaned_data["to"]
         if to == Idea.Status.PROJECT:
             # A project needs a title and purpose: go to the prefilled form.
             return redirect(reverse("projects:project_create") + f"?ideas={idea.pk}")
-        try:
-            services.idea_transition(
+        run_service(
+            request,
+            lambda: services.idea_transition(
                 idea=idea, to=to, by=request.user, message=form.cleaned_data["message"]
-            )
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("状況を変更し、提案者に知らせました。"))
+            ),
+            success=_("状況を変更し、提案者に知らせました。"),
+        )
     else:
         messages.error(request, _("この状況には変えられません。画面を読み込み直してください。"))
     return redirect("projects:idea_detail", pk=idea.pk)
@@ -367,19 +368,18 @@ def idea_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("まとめ先のアイデア番号を入力してください。"))
         return redirect("projects:idea_detail", pk=idea.pk)
-    target = Idea.objects.filter(pk=form.cleaned_data["target"]).first()
+    target = idea_scope(request.user, COORDINATE).filter(pk=form.cleaned_data["target"]).first()
     if target is None:
         messages.error(request, _("その番号のアイデアはありません。"))
         return redirect("projects:idea_detail", pk=idea.pk)
-    try:
-        services.idea_merge(
+    merged = run_service(
+        request,
+        lambda: services.idea_merge(
             source=idea, target=target, by=request.user, message=form.cleaned_data["message"]
-        )
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-        return redirect("projects:idea_detail", pk=idea.pk)
-    messages.success(request, _("アイデアをまとめました。"))
-    return redirect("projects:idea_detail", pk=target.pk)
+        ),
+        success=_("アイデアをまとめました。"),
+    )
+    return redirect("projects:idea_detail", pk=target.pk if merged else idea.pk)
 
 
 # --- projects -----------------------------------------------------------------------------
@@ -387,7 +387,7 @@ def idea_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def project_list(request: HttpRequest) -> HttpResponse:
     qs = (
-        Project.objects.visible_to(request.user)
+        project_scope(request.user)
         .prefetch_related("districts", "themes")
         .annotate(member_count=Count("memberships"))
         .order_by("-created_at", "-id")
@@ -396,7 +396,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/project_list.html",
-        {"page_obj": page, "staff": is_coordinator(request.user)},
+        {"page_obj": page, "staff": may_coordinate_ideas(request.user)},
     )
 
 
@@ -404,9 +404,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     raw = request.GET.get("ideas", "")
     ids = parse_ids(raw, limit=20)
-    ideas = list(
-        Idea.objects.visible_to(request.user).filter(pk__in=ids).prefetch_related("themes")
-    )
+    ideas = list(idea_scope(request.user).filter(pk__in=ids).prefetch_related("themes"))
     initial: dict[str, Any] = {}
     if ideas and request.method != "POST":
         first = ideas[0]
@@ -419,8 +417,9 @@ def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            project = services.project_create(
+        created = run_service(
+            request,
+            lambda: services.project_create(
                 title=d["title"],
                 purpose=d["purpose"],
                 by=request.user,
@@ -435,20 +434,19 @@ def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 start_date=d["start_date"],
                 end_date=d["end_date"],
                 is_public=d["is_public"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, _("プロジェクトを作りました。"))
-            return redirect("projects:project_detail", pk=project.pk)
+            ),
+            success=_("プロジェクトを作りました。"),
+            form=form,
+        )
+        if created.value is not None:
+            return redirect("projects:project_detail", pk=created.value.pk)
     return render(request, "projects/project_form.html", {"form": form, "ideas": ideas})
 
 
 @cache_public_page("ideas")
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(
-        Project.objects.visible_to(request.user).select_related("lead_organization", "lead_user"),
-        pk=pk,
+    project = object_in_scope(
+        project_scope(request.user).select_related("lead_organization", "lead_user"), pk
     )
     # The parts every visitor sees alike (districts, themes, members, activities) are
     # cached fragments in the template; their querysets stay lazy here, so a cached page
@@ -468,14 +466,12 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )[:100],
             "all_members": project.memberships.all(),
             "is_member": bool(my_roles),
-            "can_edit": services.can_edit_project(
-                project=project, user=request.user, roles=my_roles
-            ),
+            "can_edit": project_can(request.user, "edit", project, roles=my_roles),
             "activities": project.activities.select_related("by")[:50],
             "districts": project.districts.all(),
             "themes": project.themes.all(),
-            "ideas": project.ideas.visible_to(request.user),
-            "needs": project.needs.filter(is_open=True).visible_to(request.user),
+            "ideas": idea_scope(request.user, among=project.ideas.all()),
+            "needs": need_scope(request.user, among=project.needs.filter(is_open=True)),
             "activity_form": ActivityForm(),
             "og_url": request.build_absolute_uri(),
         },
@@ -485,7 +481,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def project_join(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    project = object_in_scope(project_scope(request.user), pk)
     role = request.POST.get("role", ProjectMember.Role.MEMBER)
     if role not in (ProjectMember.Role.MEMBER, ProjectMember.Role.SUPPORTER):
         role = ProjectMember.Role.MEMBER
@@ -497,9 +493,8 @@ def project_join(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def project_activity(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
-    if not services.can_edit_project(project=project, user=request.user):
-        raise PermissionDenied
+    project = object_in_scope(project_scope(request.user), pk)
+    require(project_can(request.user, "edit", project))
     form = ActivityForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
@@ -520,7 +515,7 @@ def project_activity(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 def offer_list(request: HttpRequest) -> HttpResponse:
     qs = (
-        Offer.objects.filter(is_active=True)
+        offer_scope(request.user, "listed")
         .select_related("organization")
         .prefetch_related("themes", "districts")
     )
@@ -533,23 +528,20 @@ def offer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OfferForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            offer = services.offer_create(owner=request.user, **d)
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, _("「できること」を登録しました。"))
-            return redirect("projects:offer_detail", pk=offer.pk)
+        created = run_service(
+            request,
+            lambda: services.offer_create(owner=request.user, **d),
+            success=_("「できること」を登録しました。"),
+            form=form,
+        )
+        if created.value is not None:
+            return redirect("projects:offer_detail", pk=created.value.pk)
     return render(request, "projects/offer_form.html", {"form": form})
 
 
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(
-        Offer.objects.visible_to(request.user).select_related("organization"), pk=pk
-    )
-    own = request.user.is_authenticated and (
-        offer.owner_id == request.user.pk or is_coordinator(request.user)
-    )
+    offer = object_in_scope(offer_scope(request.user).select_related("organization"), pk)
+    own = offer_can(request.user, "match", offer)
     return render(
         request,
         "projects/offer_detail.html",
@@ -565,7 +557,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def need_list(request: HttpRequest) -> HttpResponse:
     qs = (
-        Need.objects.visible_to(request.user)
+        need_scope(request.user)
         .filter(is_open=True)
         .select_related("district", "organization")
         .prefetch_related("themes")
@@ -574,33 +566,27 @@ def need_list(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/need_list.html", {"page_obj": page})
 
 
-@role_required(Role.MEMBER, *COORDINATOR_ROLES)
+@capability_required("needs.post")
 def need_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NeedForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            need = services.need_create(by=request.user, **d)
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, _("募集を登録しました。"))
-            return redirect("projects:need_detail", pk=need.pk)
+        created = run_service(
+            request,
+            lambda: services.need_create(by=request.user, **d),
+            success=_("募集を登録しました。"),
+            form=form,
+        )
+        if created.value is not None:
+            return redirect("projects:need_detail", pk=created.value.pk)
     return render(request, "projects/need_form.html", {"form": form})
 
 
-def _speaks_for_need(need: Need, user: Any) -> bool:
-    if is_coordinator(user):
-        return True
-    return bool(user.is_authenticated and services._need_side(need, user))
-
-
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    need = get_object_or_404(
-        Need.objects.visible_to(request.user).select_related("district", "organization", "idea"),
-        pk=pk,
+    need = object_in_scope(
+        need_scope(request.user).select_related("district", "organization", "idea"), pk
     )
-    own = _speaks_for_need(need, request.user)
+    own = need_can(request.user, "match", need)
     return render(
         request,
         "projects/need_detail.html",
@@ -626,11 +612,10 @@ def idea_need(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def need_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    need = get_object_or_404(Need.objects.visible_to(request.user), pk=pk)
-    if not _speaks_for_need(need, request.user):
-        raise PermissionDenied
+    need = object_in_scope(need_scope(request.user), pk)
+    require(need_can(request.user, "match", need))
     offer_id = parse_id(request.POST.get("offer"))
-    offer = Offer.objects.filter(is_active=True, pk=offer_id).first() if offer_id else None
+    offer = offer_scope(request.user, "listed").filter(pk=offer_id).first() if offer_id else None
     if offer is None:
         messages.error(request, _("選んだ「できること」が見つかりません。"))
         return redirect("projects:need_detail", pk=need.pk)
@@ -641,17 +626,15 @@ def need_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def match_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    page = Paginator(matches_visible_to(request.user), 20).get_page(request.GET.get("page"))
+    page = Paginator(match_scope(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "projects/match_list.html", {"page_obj": page})
 
 
 @login_required
 def match_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    match = get_object_or_404(matches_visible_to(request.user), pk=pk)
-    need_side, offer_side = services.match_sides(match=match, user=request.user)
-    show_contacts = match.both_accepted and (
-        need_side or offer_side or is_coordinator(request.user)
-    )
+    match = object_in_scope(match_scope(request.user), pk)
+    need_side, offer_side = match_sides(match=match, user=request.user)
+    show_contacts = match_can(request.user, "see_contacts", match, sides=(need_side, offer_side))
     return render(
         request,
         "projects/match_detail.html",
@@ -669,14 +652,15 @@ def match_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def match_respond(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    match = get_object_or_404(matches_visible_to(request.user), pk=pk)
-    try:
-        services.match_respond(
+    match = object_in_scope(match_scope(request.user), pk)
+    require(match_can(request.user, "respond", match))
+    run_service(
+        request,
+        lambda: services.match_respond(
             match=match, user=request.user, accept=request.POST.get("answer") == "accept"
-        )
-    except ValidationError as exc:
-        raise PermissionDenied(_error_text(exc)) from exc
-    messages.success(request, _("回答しました。"))
+        ),
+        success=_("回答しました。"),
+    )
     return redirect("projects:match_detail", pk=match.pk)
 
 
@@ -728,9 +712,8 @@ def project_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def project_need_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An open role of a project (e.g. "drivers on Saturdays"), which feeds matching."""
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
-    if not services.can_edit_project(project=project, user=request.user):
-        raise PermissionDenied
+    project = object_in_scope(project_scope(request.user), pk)
+    require(project_can(request.user, "edit", project))
     form = NeedForm(
         request.POST or None,
         user=request.user,
@@ -739,31 +722,32 @@ def project_need_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     del form.fields["source"], form.fields["organization"]
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            need = services.need_create(
+        created = run_service(
+            request,
+            lambda: services.need_create(
                 by=request.user, source=Need.Source.PROJECT, project=project, **d
-            )
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, _("募集を登録しました。"))
-            return redirect("projects:need_detail", pk=need.pk)
+            ),
+            success=_("募集を登録しました。"),
+            form=form,
+        )
+        if created.value is not None:
+            return redirect("projects:need_detail", pk=created.value.pk)
     return render(request, "projects/need_form.html", {"form": form, "project": project})
 
 
 @login_required
 def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
-    if not services.can_edit_project(project=project, user=request.user):
-        raise PermissionDenied
+    project = object_in_scope(project_scope(request.user), pk)
+    require(project_can(request.user, "edit", project))
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(project=project, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, _("プロジェクトを更新しました。"))
+        updated = run_service(
+            request,
+            lambda: services.project_update(project=project, by=request.user, **form.cleaned_data),
+            success=_("プロジェクトを更新しました。"),
+            form=form,
+        )
+        if updated:
             return redirect("projects:project_detail", pk=project.pk)
     return render(
         request, "projects/project_form.html", {"form": form, "ideas": [], "editing": True}

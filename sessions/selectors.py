@@ -76,7 +76,7 @@ class SessionPageParts:
     def __init__(self, session: FutureSession, user: Any) -> None:
         from django.contrib.auth.models import AnonymousUser
 
-        from projects.models import is_coordinator
+        from projects.policies import may_coordinate_ideas as is_coordinator
 
         self.session = session
         self.viewer_class = "all" if is_coordinator(user) else "public"

@@ -710,7 +710,7 @@ def action_review_record(
 def _take_up_agenda_ideas(session: FutureSession, by: Any, before: set[int]) -> None:
     """Ideas newly put on the agenda move to "taken up at a future session"; their authors
     are told by the ideas app's own transition."""
-    from projects.models import IDEA_TRANSITIONS, Idea
+    from projects.policies import IDEA_TRANSITIONS, Idea
     from projects.services import idea_transition
 
     for idea in session.agenda_ideas.exclude(pk__in=before):
@@ -738,7 +738,7 @@ def invitations_for_agenda_authors(*, session: FutureSession, by: Any) -> list[I
 
 
 def _ideas_from_outcome(session: FutureSession, by: Any, titles: Iterable[str]) -> None:
-    from projects.models import IDEA_TRANSITIONS, Idea
+    from projects.policies import IDEA_TRANSITIONS, Idea
     from projects.services import idea_create, idea_transition
 
     existing = set(session.generated_ideas.values_list("title", flat=True))
