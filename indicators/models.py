@@ -139,11 +139,7 @@ class Measurement(models.Model):
         DRAFT = "draft", _("下書き")
         PUBLISHED = "published", _("公開")
 
-    # The one table of allowed status changes; services.measurement_transition applies it.
-    TRANSITIONS: dict[str, set[str]] = {
-        Status.DRAFT: {Status.PUBLISHED},
-        Status.PUBLISHED: {Status.DRAFT},
-    }
+    # How the status may move, and who may move it: indicators.policies.MEASUREMENT_STATES.
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("指標")
