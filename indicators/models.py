@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .conf import PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR
+from . import conf
 
 
 class Unit(models.TextChoices):
@@ -32,10 +32,10 @@ UNIT_MAX: dict[str, Decimal] = {
 
 
 def fiscal_year_error(year: int | None) -> str | None:
-    if year is None or not PLAN_FIRST_FISCAL_YEAR <= year <= PLAN_LAST_FISCAL_YEAR:
+    if year is None or not conf.PLAN_FIRST_FISCAL_YEAR <= year <= conf.PLAN_LAST_FISCAL_YEAR:
         return str(
             _("年度は計画期間（%(first)s〜%(last)s年度）の中で入力してください。")
-            % {"first": PLAN_FIRST_FISCAL_YEAR, "last": PLAN_LAST_FISCAL_YEAR}
+            % {"first": conf.PLAN_FIRST_FISCAL_YEAR, "last": conf.PLAN_LAST_FISCAL_YEAR}
         )
     return None
 

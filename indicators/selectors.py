@@ -17,8 +17,8 @@ from django.urls import NoReverseMatch, reverse
 
 from directory.models import District
 
+from . import conf
 from .charts import Chart, trend_chart
-from .conf import MIN_DISTRICT_SAMPLE
 from .models import Indicator, Measurement, Target, Unit
 from .policies import measurement_scope
 from .registry import registered
@@ -39,7 +39,7 @@ def is_suppressed(m: Measurement) -> bool:
     return (
         m.district_id is not None
         and m.sample_size is not None
-        and m.sample_size < MIN_DISTRICT_SAMPLE
+        and m.sample_size < conf.MIN_DISTRICT_SAMPLE
     )
 
 

@@ -21,7 +21,7 @@ from directory.fiscal import fiscal_year_of
 from directory.models import District
 from machida_portal.input_guard import NUL
 
-from .conf import PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR
+from . import conf
 from .exports import export_rows
 from .forms import ComputeForm, ConfirmImportForm, ImportForm, IndicatorForm, MeasurementForm
 from .models import Indicator, Measurement, MeasurementChange
@@ -42,7 +42,8 @@ editor_required = capability_required("kpis.edit")
 
 
 def _current_plan_year() -> int:
-    return min(max(fiscal_year_of(timezone.now()), PLAN_FIRST_FISCAL_YEAR), PLAN_LAST_FISCAL_YEAR)
+    first, last = conf.PLAN_FIRST_FISCAL_YEAR, conf.PLAN_LAST_FISCAL_YEAR
+    return min(max(fiscal_year_of(timezone.now()), first), last)
 
 
 class _DashboardData:
