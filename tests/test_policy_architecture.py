@@ -44,7 +44,6 @@ PENDING: set[str] = {
     "projects",
     "sessions",
     "consultations",
-    "reminders",
 }
 
 
