@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import Membership, Resource
+from directory.models import Membership
+from tests.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +21,7 @@ def test_verifying_a_resource_shows_on_its_cached_public_page_at_once(
     member = role_users["member"]
     org = Membership.objects.get(user=member).organization
     with django_capture_on_commit_callbacks(execute=True):
-        resource = Resource.objects.create(
-            name="こども食堂", kind=Resource.Kind.DROP_IN, organization=org
-        )
+        resource = ResourceFactory.create(organization=org)
     url = reverse("directory:resource_detail", kwargs={"pk": resource.pk})
     visitor = Client()
     today = f"{timezone.localdate():%Y-%m-%d}"

@@ -9,25 +9,21 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from directory.models import Membership, Organization, Resource
+from directory.models import Membership, Resource
 from directory.policies import resource_can, resource_scope
+from tests.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _owned_by_member(role_users: dict[str, Any]) -> Resource:
     org = Membership.objects.get(user=role_users["member"]).organization
-    return Resource.objects.create(name="こども食堂", kind=Resource.Kind.DROP_IN, organization=org)
+    return ResourceFactory.create(name="こども食堂", kind=Resource.Kind.DROP_IN, organization=org)
 
 
 def test_active_resources_are_in_scope_for_everyone(role_users: dict[str, Any]) -> None:
     resource = _owned_by_member(role_users)
-    gone = Resource.objects.create(
-        name="終わった居場所",
-        kind=Resource.Kind.DROP_IN,
-        organization=resource.organization,
-        is_active=False,
-    )
+    gone = ResourceFactory.create(organization=resource.organization, is_active=False)
     for user in [AnonymousUser(), *role_users.values()]:
         for action in ("view", "verify"):
             reached = set(resource_scope(user, action).filter(pk__in=[resource.pk, gone.pk]))
@@ -49,10 +45,7 @@ def test_a_member_who_left_or_of_another_organization_does_not_verify(
 ) -> None:
     resource = _owned_by_member(role_users)
     member = role_users["member"]
-    other = Organization.objects.create(name="別の団体", kind=Organization.Kind.NPO)
-    elsewhere = Resource.objects.create(
-        name="別の資源", kind=Resource.Kind.DROP_IN, organization=other
-    )
+    elsewhere = ResourceFactory.create()  # another organization's
     assert not resource_can(member, "verify", elsewhere)
     Membership.objects.filter(user=member, organization=resource.organization).update(
         is_active=False

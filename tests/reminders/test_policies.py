@@ -8,17 +8,16 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from reminders.models import Notification
 from reminders.policies import notification_can, notification_scope
-from tests.factories import UserFactory
+from tests.factories import NotificationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_scope_is_the_users_own_notifications() -> None:
     me, other = UserFactory(), UserFactory()
-    mine = Notification.objects.create(recipient=me, subject="自分の")
-    theirs = Notification.objects.create(recipient=other, subject="他人の")
+    mine = NotificationFactory.create(recipient=me, subject="自分の")
+    theirs = NotificationFactory.create(recipient=other, subject="他人の")
     for action in ("view", "read"):
         assert set(notification_scope(me, action)) == {mine}
         assert set(notification_scope(other, action)) == {theirs}
@@ -27,7 +26,7 @@ def test_the_scope_is_the_users_own_notifications() -> None:
 
 def test_only_the_recipient_may_read_it() -> None:
     me, other = UserFactory(), UserFactory()
-    mine = Notification.objects.create(recipient=me, subject="自分の")
+    mine = NotificationFactory.create(recipient=me, subject="自分の")
     assert notification_can(me, "read", mine) and notification_can(me, "view", mine)
     assert not notification_can(other, "read", mine)
     assert not notification_can(AnonymousUser(), "read", mine)
@@ -36,7 +35,7 @@ def test_only_the_recipient_may_read_it() -> None:
 
 def test_opening_someone_elses_notification_is_a_404_and_leaves_it_unread(client: Any) -> None:
     me, other = UserFactory(), UserFactory()
-    theirs = Notification.objects.create(recipient=other, subject="他人の", url="/")
+    theirs = NotificationFactory.create(recipient=other, subject="他人の", url="/")
     client.force_login(me)
     for key in (theirs.pk, 10**30):
         response = client.get(reverse("reminders:notification_open", args=[key]))
