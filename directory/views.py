@@ -1,19 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.policy import object_in_scope, require
 from machida_portal.public_cache import cache_public_page
 
-from .models import District, Domain, Membership, Organization, Resource
+from .models import District, Domain, Organization, Resource
+from .policies import resource_can, resource_scope
 from .selectors import (
     active_district,
     districts_with_counts,
@@ -81,25 +80,13 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _may_verify(user: Any, resource: Resource) -> bool:
-    if not user.is_authenticated:
-        return False
-    return (
-        bool(user.is_superuser)
-        or Membership.objects.filter(
-            user=user, organization_id=resource.organization_id, is_active=True
-        ).exists()
-    )
-
-
 @require_POST
 def resource_verify(request: HttpRequest, pk: int) -> HttpResponse:
     """The owning organization confirms that the listing is still correct."""
-    resource = get_object_or_404(Resource.objects.filter(is_active=True), pk=pk)
+    resource = object_in_scope(resource_scope(request.user, "verify"), pk)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not _may_verify(request.user, resource):
-        raise PermissionDenied
+    require(resource_can(request.user, "verify", resource))
     resource_mark_verified(resource=resource)
     messages.success(request, _("掲載内容を確認済みにしました。"))
     return redirect("directory:resource_detail", pk=pk)
@@ -107,14 +94,14 @@ def resource_verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @cache_public_page("directory")
 def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = get_object_or_404(
-        Resource.objects.filter(is_active=True)
+    resource = object_in_scope(
+        resource_scope(request.user)
         .select_related("organization", "place", "place__district")
         .prefetch_related("districts", "domains", "themes"),
-        pk=pk,
+        pk,
     )
     return render(
         request,
         "directory/resource_detail.html",
-        {"resource": resource, "may_verify": _may_verify(request.user, resource)},
+        {"resource": resource, "may_verify": resource_can(request.user, "verify", resource)},
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .conf import PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR
+from . import conf
 
 if TYPE_CHECKING:
     from .selectors import IndicatorView
@@ -76,8 +76,8 @@ def trend_chart(view: IndicatorView) -> Chart | None:
     if not values and not target_pts:
         return None
     chart = Chart()
-    first = min([PLAN_FIRST_FISCAL_YEAR, *(y for y, _ in values + target_pts + base)])
-    last = max([PLAN_LAST_FISCAL_YEAR, *(y for y, _ in values + target_pts + base)])
+    first = min([conf.PLAN_FIRST_FISCAL_YEAR, *(y for y, _ in values + target_pts + base)])
+    last = max([conf.PLAN_LAST_FISCAL_YEAR, *(y for y, _ in values + target_pts + base)])
     top = (
         100.0
         if ind.unit == "%"

@@ -17,7 +17,7 @@ from django.utils import timezone
 from directory.fiscal import fiscal_year_of
 from directory.models import District
 
-from .conf import PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR
+from . import conf
 from .definitions import ensure_definitions
 from .models import Indicator, Measurement, MeasurementChange, Target
 from .services import indicators_compute
@@ -41,12 +41,12 @@ def _demo_definitions() -> None:
         if ind is None:
             continue
         if ind.baseline_value is None or ind.baseline_is_demo:
-            ind.baseline_fiscal_year = PLAN_FIRST_FISCAL_YEAR
+            ind.baseline_fiscal_year = conf.PLAN_FIRST_FISCAL_YEAR
             ind.baseline_value = Decimal(str(base))
             ind.baseline_is_demo = True
             ind.save(update_fields=["baseline_fiscal_year", "baseline_value", "baseline_is_demo"])
-        middle = (PLAN_FIRST_FISCAL_YEAR + PLAN_LAST_FISCAL_YEAR) // 2
-        for year, value in ((middle, (base + target) / 2), (PLAN_LAST_FISCAL_YEAR, target)):
+        middle = (conf.PLAN_FIRST_FISCAL_YEAR + conf.PLAN_LAST_FISCAL_YEAR) // 2
+        for year, value in ((middle, (base + target) / 2), (conf.PLAN_LAST_FISCAL_YEAR, target)):
             if not Target.objects.filter(indicator=ind, fiscal_year=year, is_demo=False).exists():
                 Target.objects.update_or_create(
                     indicator=ind,
@@ -70,9 +70,9 @@ def _survey_values(ctx: Any) -> int:
     for ind in indicators:
         base, target = SURVEY_DEMO[ind.code]
         offsets = {d.pk: rng.uniform(-6, 6) for d in districts}
-        for year in range(PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR + 1):
-            share = (year - PLAN_FIRST_FISCAL_YEAR) / (
-                PLAN_LAST_FISCAL_YEAR - PLAN_FIRST_FISCAL_YEAR
+        for year in range(conf.PLAN_FIRST_FISCAL_YEAR, conf.PLAN_LAST_FISCAL_YEAR + 1):
+            share = (year - conf.PLAN_FIRST_FISCAL_YEAR) / (
+                conf.PLAN_LAST_FISCAL_YEAR - conf.PLAN_FIRST_FISCAL_YEAR
             )
             # A little slower than the straight path, so some cards show "behind".
             city = base + (target - base) * share * rng.uniform(0.75, 1.05) + rng.uniform(-1, 1)
@@ -100,9 +100,9 @@ def _survey_values(ctx: Any) -> int:
                         source=Indicator.Source.SURVEY,
                         # The last year stays a draft, for city staff to try publishing.
                         status=Measurement.Status.DRAFT
-                        if year == PLAN_LAST_FISCAL_YEAR
+                        if year == conf.PLAN_LAST_FISCAL_YEAR
                         else Measurement.Status.PUBLISHED,
-                        published_at=None if year == PLAN_LAST_FISCAL_YEAR else now,
+                        published_at=None if year == conf.PLAN_LAST_FISCAL_YEAR else now,
                         as_of=now,
                         is_demo=True,
                     )
@@ -114,9 +114,9 @@ def _survey_values(ctx: Any) -> int:
 def _computed_values() -> int:
     """Compute every registered indicator for the plan's years so far, from the demo records
     the other apps' seeders made; demo values are published so the open data shows them."""
-    last = min(fiscal_year_of(timezone.now()), PLAN_LAST_FISCAL_YEAR)
+    last = min(fiscal_year_of(timezone.now()), conf.PLAN_LAST_FISCAL_YEAR)
     stored = 0
-    for year in range(PLAN_FIRST_FISCAL_YEAR, last + 1):
+    for year in range(conf.PLAN_FIRST_FISCAL_YEAR, last + 1):
         stored += indicators_compute(fiscal_year=year, is_demo=True).stored
     demo_drafts = Measurement.objects.filter(
         Q(source=Indicator.Source.COMPUTED), is_demo=True, status=Measurement.Status.DRAFT

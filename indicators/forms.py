@@ -4,23 +4,37 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import District
 from machida_portal.input_guard import MAX_POSITIVE_INT
 
-from .conf import MAX_IMPORT_BYTES, PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR
+from . import conf
 from .models import Indicator, Measurement, Target, fiscal_year_error, value_error
 from .services import parse_targets
 
 
-def _year_field(label: Any, required: bool = True) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        required=required,
-        help_text=_("計画期間：%(first)s〜%(last)s年度")
-        % {"first": PLAN_FIRST_FISCAL_YEAR, "last": PLAN_LAST_FISCAL_YEAR},
+def _plan_period() -> str:
+    return str(
+        _("計画期間：%(first)s〜%(last)s年度")
+        % {"first": conf.PLAN_FIRST_FISCAL_YEAR, "last": conf.PLAN_LAST_FISCAL_YEAR}
     )
+
+
+def _year_field(label: Any, required: bool = True) -> forms.IntegerField:
+    # The period is read when the help text is shown, not when this module is imported.
+    return forms.IntegerField(label=label, required=required, help_text=lazy(_plan_period, str)())
+
+
+def _limit_length(field: forms.Field, limit: int) -> None:
+    """Give a text field of a new form the import's size limit as the settings say now."""
+    assert isinstance(field, forms.CharField)
+    field.max_length = limit
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs.update(field.widget_attrs(field.widget))
 
 
 class IndicatorForm(forms.ModelForm):
@@ -119,15 +133,18 @@ class ImportForm(forms.Form):
     text = forms.CharField(
         label=_("またはCSVを貼り付け"),
         required=False,
-        max_length=MAX_IMPORT_BYTES,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_length(self.fields["text"], conf.MAX_IMPORT_BYTES)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         upload = data.get("file")
         if upload:
-            if upload.size > MAX_IMPORT_BYTES:
+            if upload.size > conf.MAX_IMPORT_BYTES:
                 raise ValidationError(_("ファイルが大きすぎます。"))
             try:
                 data["csv"] = upload.read().decode("utf-8-sig")
@@ -143,7 +160,11 @@ class ImportForm(forms.Form):
 
 
 class ConfirmImportForm(forms.Form):
-    csv = forms.CharField(widget=forms.HiddenInput, max_length=MAX_IMPORT_BYTES)
+    csv = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_length(self.fields["csv"], conf.MAX_IMPORT_BYTES)
 
 
 class ComputeForm(forms.Form):

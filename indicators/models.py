@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .conf import PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR
+from . import conf
 
 
 class Unit(models.TextChoices):
@@ -32,10 +32,10 @@ UNIT_MAX: dict[str, Decimal] = {
 
 
 def fiscal_year_error(year: int | None) -> str | None:
-    if year is None or not PLAN_FIRST_FISCAL_YEAR <= year <= PLAN_LAST_FISCAL_YEAR:
+    if year is None or not conf.PLAN_FIRST_FISCAL_YEAR <= year <= conf.PLAN_LAST_FISCAL_YEAR:
         return str(
             _("年度は計画期間（%(first)s〜%(last)s年度）の中で入力してください。")
-            % {"first": PLAN_FIRST_FISCAL_YEAR, "last": PLAN_LAST_FISCAL_YEAR}
+            % {"first": conf.PLAN_FIRST_FISCAL_YEAR, "last": conf.PLAN_LAST_FISCAL_YEAR}
         )
     return None
 
@@ -139,11 +139,7 @@ class Measurement(models.Model):
         DRAFT = "draft", _("下書き")
         PUBLISHED = "published", _("公開")
 
-    # The one table of allowed status changes; services.measurement_transition applies it.
-    TRANSITIONS: dict[str, set[str]] = {
-        Status.DRAFT: {Status.PUBLISHED},
-        Status.PUBLISHED: {Status.DRAFT},
-    }
+    # How the status may move, and who may move it: indicators.policies.MEASUREMENT_STATES.
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("指標")

@@ -15,26 +15,13 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from accounts.roles import has_role
-from directory.models import District, Role
+from directory.models import District
 
+from . import conf
 from .charts import Chart, trend_chart
-from .conf import MIN_DISTRICT_SAMPLE
 from .models import Indicator, Measurement, Target, Unit
+from .policies import measurement_scope
 from .registry import registered
-
-EDITOR_ROLES = (Role.CITY_STAFF, Role.ADMIN)
-
-
-def can_edit(user: Any) -> bool:
-    return has_role(user, *EDITOR_ROLES)
-
-
-def measurements_visible_to(user: Any) -> QuerySet[Measurement]:
-    qs = Measurement.objects.all()
-    if not can_edit(user):
-        qs = qs.filter(status=Measurement.Status.PUBLISHED)
-    return qs
 
 
 def confidence_interval(m: Measurement) -> tuple[Decimal, Decimal] | None:
@@ -52,7 +39,7 @@ def is_suppressed(m: Measurement) -> bool:
     return (
         m.district_id is not None
         and m.sample_size is not None
-        and m.sample_size < MIN_DISTRICT_SAMPLE
+        and m.sample_size < conf.MIN_DISTRICT_SAMPLE
     )
 
 
@@ -195,7 +182,7 @@ def indicator_views(
     measurements = (
         Measurement.objects.filter(status=Measurement.Status.PUBLISHED)
         if published_only
-        else measurements_visible_to(user)
+        else measurement_scope(user)
     )
     qs = (indicators if indicators is not None else Indicator.objects.all()).prefetch_related(
         Prefetch("targets", queryset=Target.objects.order_by("fiscal_year"))

@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,6 +35,13 @@ from .models import (
     Unit,
     fiscal_year_error,
     value_error,
+)
+from .policies import (
+    MEASUREMENT_STATES,
+    STAMPED_FIELDS,
+    measurement_can,
+    measurement_change,
+    stamp_move,
 )
 from .registry import ComputedIndicator, registered
 
@@ -203,56 +211,43 @@ def measurement_record(
 def measurement_transition(
     *, measurement: Measurement, to: str, by: Any, reason: str = ""
 ) -> Measurement:
+    """Publish or withdraw one value, if ``by`` may (``MEASUREMENT_STATES``)."""
     with transaction.atomic():
         measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
-        if to not in Measurement.TRANSITIONS.get(measurement.status, set()):
-            raise ValidationError(_("この測定値はこの状態に変更できません。"))
-        old = measurement.status
-        measurement.status = to
-        measurement.published_at = timezone.now() if to == Measurement.Status.PUBLISHED else None
-        measurement.updated_by = by
-        measurement.save(update_fields=["status", "published_at", "updated_by"])
-        MeasurementChange.objects.create(
-            measurement=measurement,
-            old_value=measurement.value,
-            new_value=measurement.value,
-            old_status=old,
-            new_status=to,
-            reason=reason
-            or (_("公開") if to == Measurement.Status.PUBLISHED else _("公開を取り下げ")),
+        stamp_move(measurement, to, by=by)  # saved with the move, or not at all
+        MEASUREMENT_STATES.move(
+            measurement,
+            to,
+            may=lambda action: measurement_can(by, action, measurement),
             by=by,
+            update_fields=STAMPED_FIELDS,
+            reason=reason,
         )
     return measurement
 
 
 def measurements_publish(*, indicator: Indicator, by: Any) -> int:
-    """Publish every draft of one indicator; returns how many were published."""
-    count = 0
+    """Publish every draft of one indicator; returns how many were published. Each row's
+    move is checked against ``MEASUREMENT_STATES`` as a single publish would be; the rows
+    and their history are then written together (a constant number of queries)."""
     with transaction.atomic():
         drafts = list(
             Measurement.objects.select_for_update()
             .filter(indicator=indicator, status=Measurement.Status.DRAFT)
             .order_by("pk")
         )
-        now = timezone.now()
+        to = Measurement.Status.PUBLISHED.value
+        changes = []
         for m in drafts:
-            m.status, m.published_at, m.updated_by = Measurement.Status.PUBLISHED, now, by
-        Measurement.objects.bulk_update(drafts, ["status", "published_at", "updated_by"])
-        pages_changed(CACHE_SCOPE)  # bulk writes send no signals
-        MeasurementChange.objects.bulk_create(
-            MeasurementChange(
-                measurement=m,
-                old_value=m.value,
-                new_value=m.value,
-                old_status=Measurement.Status.DRAFT,
-                new_status=Measurement.Status.PUBLISHED,
-                reason=_("公開"),
-                by=by,
-            )
-            for m in drafts
-        )
-        count = len(drafts)
-    return count
+            MEASUREMENT_STATES.check(m, to, may=partial(measurement_can, by, measurement=m))
+            changes.append(measurement_change(m, m.status, to, by=by))
+            stamp_move(m, to, by=by)
+            setattr(m, MEASUREMENT_STATES.field, to)
+        Measurement.objects.bulk_update(drafts, [MEASUREMENT_STATES.field, *STAMPED_FIELDS])
+        MeasurementChange.objects.bulk_create(changes)
+        if drafts:
+            pages_changed(CACHE_SCOPE)  # bulk writes send no signals
+    return len(drafts)
 
 
 # --- survey CSV import -------------------------------------------------------------------
@@ -563,8 +558,8 @@ def _store_computed(
             m.value, m.as_of, m.is_demo, m.updated_by = values[key], as_of, is_demo, by
             touched.append(m)
         Measurement.objects.bulk_update(touched, ["value", "as_of", "is_demo", "updated_by"])
-        pages_changed(CACHE_SCOPE)  # bulk writes send no signals
         MeasurementChange.objects.bulk_create(changes)
+        pages_changed(CACHE_SCOPE)  # bulk writes send no signals
 
 
 def indicators_compute(

@@ -10,22 +10,23 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import role_required
+from accounts.policy import capability_required, object_in_scope
 from directory.fiscal import fiscal_year_of
 from directory.models import District
 from machida_portal.input_guard import NUL
 
-from .conf import PLAN_FIRST_FISCAL_YEAR, PLAN_LAST_FISCAL_YEAR
+from . import conf
 from .exports import export_rows
 from .forms import ComputeForm, ConfirmImportForm, ImportForm, IndicatorForm, MeasurementForm
 from .models import Indicator, Measurement, MeasurementChange
-from .selectors import EDITOR_ROLES, can_edit, indicator_views, measurements_visible_to
+from .policies import indicator_scope, indicators_can_edit, measurement_scope
+from .selectors import indicator_views
 from .services import (
     CSV_COLUMNS,
     indicator_update,
@@ -37,11 +38,12 @@ from .services import (
     survey_import_preview,
 )
 
-editor_required = role_required(*EDITOR_ROLES)
+editor_required = capability_required("kpis.edit")
 
 
 def _current_plan_year() -> int:
-    return min(max(fiscal_year_of(timezone.now()), PLAN_FIRST_FISCAL_YEAR), PLAN_LAST_FISCAL_YEAR)
+    first, last = conf.PLAN_FIRST_FISCAL_YEAR, conf.PLAN_LAST_FISCAL_YEAR
+    return min(max(fiscal_year_of(timezone.now()), first), last)
 
 
 class _DashboardData:
@@ -91,18 +93,18 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _indicator(code: str) -> Indicator:
+def _indicator(user: Any, code: str, action: str = "view") -> Indicator:
     if NUL in code:  # PostgreSQL refuses it in a lookup; no code holds one
         raise Http404
-    return get_object_or_404(Indicator.objects.all(), code=code)
+    return object_in_scope(indicator_scope(user, action), code=code)
 
 
 @editor_required
 def indicator_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    indicator = _indicator(code)
+    indicator = _indicator(request.user, code)
     (view,) = indicator_views(request.user, indicators=Indicator.objects.filter(pk=indicator.pk))
     rows = (
-        measurements_visible_to(request.user)
+        measurement_scope(request.user)
         .filter(indicator=indicator)
         .select_related("district", "updated_by")
         .prefetch_related(
@@ -126,7 +128,7 @@ def indicator_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
 
 @editor_required
 def indicator_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    indicator = _indicator(code)
+    indicator = _indicator(request.user, code, "edit")
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in IndicatorForm.Meta.fields}
@@ -144,7 +146,7 @@ def indicator_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
 
 @editor_required
 def measurement_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    indicator = _indicator(code)
+    indicator = _indicator(request.user, code, "edit")
     form = MeasurementForm(request.POST or None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -171,8 +173,8 @@ def measurement_new(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
 
 @editor_required
 def measurement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    measurement = get_object_or_404(
-        Measurement.objects.select_related("indicator", "district"), pk=pk
+    measurement = object_in_scope(
+        measurement_scope(request.user, "edit").select_related("indicator", "district"), pk
     )
     indicator = measurement.indicator
     form = MeasurementForm(
@@ -214,8 +216,11 @@ def measurement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_POST
 @editor_required
 def measurement_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    measurement = get_object_or_404(Measurement.objects.select_related("indicator"), pk=pk)
     to = request.POST.get("to", "")
+    action = "publish" if to == Measurement.Status.PUBLISHED else "withdraw"
+    measurement = object_in_scope(
+        measurement_scope(request.user, action).select_related("indicator"), pk
+    )
     try:
         measurement_transition(measurement=measurement, to=to, by=request.user)
     except ValidationError as exc:
@@ -233,7 +238,7 @@ def measurement_status(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_POST
 @editor_required
 def indicator_publish(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    indicator = _indicator(code)
+    indicator = _indicator(request.user, code, "edit")
     count = measurements_publish(indicator=indicator, by=request.user)
     messages.success(request, _("%(n)s件の値を公開しました。") % {"n": count})
     return redirect("indicators:indicator_detail", code=indicator.code)
@@ -298,7 +303,9 @@ def open_data(request: HttpRequest) -> HttpResponse:
         if v.city or v.district_year
     ]
     return render(
-        request, "indicators/open_data.html", {"views": views, "can_edit": can_edit(request.user)}
+        request,
+        "indicators/open_data.html",
+        {"views": views, "can_edit": indicators_can_edit(request.user)},
     )
 
 

@@ -8,10 +8,6 @@ from django.db.models import QuerySet
 from .models import Notification, Reminder
 
 
-def notifications_for(*, user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user)
-
-
 def _unread_key(user_id: Any) -> str:
     return f"unread:v1:{user_id}"
 

@@ -4,7 +4,8 @@ import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
-from directory.models import District, Membership, Organization, Role
+from directory.models import District, Domain, Membership, Organization, Resource, Role
+from reminders.models import Notification
 
 PASSWORD = "correct-horse-battery"
 
@@ -46,3 +47,37 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
 
 def district(code: str = "machida-1") -> District:
     return District.objects.get(code=code)
+
+
+class ResourceFactory(factory.django.DjangoModelFactory[Resource]):
+    """A listed resource, indexed for search as the admin's save indexes it.
+    ``domains=["elderly"]`` gives it those domains (by code)."""
+
+    class Meta:
+        model = Resource
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"資源{n}")
+    kind = Resource.Kind.SUPPORT_MENU
+    organization = factory.SubFactory(OrganizationFactory, kind=Organization.Kind.NPO)
+
+    @factory.post_generation
+    def domains(obj: Resource, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        if create and extracted:
+            obj.domains.set(Domain.objects.filter(code__in=extracted))
+
+    @factory.post_generation
+    def indexed(obj: Resource, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and extracted is not False:
+            obj.search_document = obj.build_search_document()
+            obj.save(update_fields=["search_document"])
+
+
+class NotificationFactory(factory.django.DjangoModelFactory[Notification]):
+    """A notification in someone's portal inbox (not through a reminder)."""
+
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    subject = factory.Sequence(lambda n: f"お知らせ{n}")

@@ -43,9 +43,6 @@ POLICY_NAMES = {
 PENDING: set[str] = {
     "sessions",
     "consultations",
-    "indicators",
-    "directory",
-    "reminders",
 }
 
 

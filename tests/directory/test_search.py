@@ -7,18 +7,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from directory.models import Organization, Resource
-from directory.search import bigrams, normalize, search_document, search_filter
+from directory.models import Resource
+from directory.search import bigrams, normalize, search_filter
+from tests.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _resource(name: str, description: str = "") -> Resource:
-    org, _ = Organization.objects.get_or_create(name="検索テスト団体", kind="npo")
-    r = Resource(name=name, description=description, kind="support_menu", organization=org)
-    r.search_document = search_document(name, description)
-    r.save()
-    return r
 
 
 def test_normalize_folds_width_case_and_katakana() -> None:
@@ -45,28 +38,28 @@ def test_bigrams_of_a_japanese_phrase() -> None:
 )
 def test_search_finds_two_character_words(query: str, expected: set[str]) -> None:
     for name in ["介護の相談窓口", "子育て相談", "ひきこもりの居場所", "AB会"]:
-        _resource(name)
+        ResourceFactory.create(name=name)
     found = set(search_filter(Resource.objects.all(), query).values_list("name", flat=True))
     assert found == expected
 
 
 def test_single_character_query_matches_anywhere_in_a_word() -> None:
-    _resource("居場所")
-    _resource("食堂")
+    ResourceFactory.create(name="居場所")
+    ResourceFactory.create(name="食堂")
     assert set(search_filter(Resource.objects.all(), "所").values_list("name", flat=True)) == {
         "居場所"
     }
 
 
 def test_search_text_with_tsquery_syntax_is_harmless() -> None:
-    _resource("相談")
-    _resource("介護")
+    ResourceFactory.create(name="相談")
+    ResourceFactory.create(name="介護")
     found = search_filter(Resource.objects.all(), "相談 & ! | ' :*")
     assert list(found.values_list("name", flat=True)) == ["相談"]
 
 
 def test_postgresql_uses_the_gin_index_for_a_two_character_word(postgres: Any) -> None:
-    _resource("介護の相談窓口")
+    ResourceFactory.create(name="介護の相談窓口")
     qs = search_filter(Resource.objects.all(), "介護")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from reminders.models import Notification, Reminder
 from reminders.services import notify, reminder_cancel, reminder_schedule, reminders_send_due
-from tests.factories import UserFactory
+from tests.factories import NotificationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -150,8 +150,8 @@ def test_notify_in_eager_mode_sends_after_commit(django_capture_on_commit_callba
 def test_notification_page_lists_and_counts_unread(client: Any) -> None:
     user = UserFactory()
     for i in range(3):
-        Notification.objects.create(recipient=user, subject=f"お知らせ{i}")
-    Notification.objects.create(recipient=UserFactory(), subject="他人のお知らせ")
+        NotificationFactory.create(recipient=user, subject=f"お知らせ{i}")
+    NotificationFactory.create(recipient=UserFactory(), subject="他人のお知らせ")
     client.force_login(user)
     response = client.get(reverse("reminders:notification_list"))
     body = response.content.decode()
@@ -161,8 +161,8 @@ def test_notification_page_lists_and_counts_unread(client: Any) -> None:
 
 def test_opening_a_notification_marks_it_read_and_follows_only_local_links(client: Any) -> None:
     user = UserFactory()
-    local = Notification.objects.create(recipient=user, subject="a", url="/me/")
-    foreign = Notification.objects.create(recipient=user, subject="b", url="https://evil.example/")
+    local = NotificationFactory.create(recipient=user, subject="a", url="/me/")
+    foreign = NotificationFactory.create(recipient=user, subject="b", url="https://evil.example/")
     client.force_login(user)
     assert client.get(reverse("reminders:notification_open", args=[local.pk]))["Location"] == "/me/"
     local.refresh_from_db()
@@ -173,7 +173,7 @@ def test_opening_a_notification_marks_it_read_and_follows_only_local_links(clien
 
 def test_mark_all_read(client: Any) -> None:
     user = UserFactory()
-    Notification.objects.create(recipient=user, subject="a")
+    NotificationFactory.create(recipient=user, subject="a")
     client.force_login(user)
     client.post(reverse("reminders:notification_read_all"))
     assert not Notification.objects.filter(read_at__isnull=True).exists()
@@ -184,7 +184,7 @@ def test_notification_list_query_count_does_not_grow(
 ) -> None:
     user = UserFactory()
     client.force_login(user)
-    Notification.objects.create(recipient=user, subject="one")
+    NotificationFactory.create(recipient=user, subject="one")
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
