@@ -32,11 +32,12 @@ ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
 def object_in_scope(scope: QuerySet[M], pk: Any = None, **lookup: Any) -> M:
     """The one row of ``scope`` (a policy's ``*_scope``) with this key, or a 404. The key is
-    checked for shape first, so a key out of range is a 404 too, never a database error."""
+    checked for shape first, so a key out of range is a 404 too, never a database error. The
+    key may be text (a query string) or a number (an ``<int:pk>`` URL argument)."""
     from machida_portal.input_guard import parse_id
 
     if pk is not None:
-        parsed = parse_id(pk)
+        parsed = parse_id(str(pk))
         if parsed is None:
             raise Http404
         lookup["pk"] = parsed

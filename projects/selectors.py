@@ -256,3 +256,18 @@ def ideas_open_for_session(*, user: Any) -> QuerySet[Idea]:
         .select_related("district")
         .order_by("-created_at", "-id")
     )
+
+
+def newest_public_for_district(district: District, limit: int = 10) -> dict[str, list[Any]]:
+    """A district's newest public ideas and public projects (for the sessions app's meeting
+    pack, which anyone may read)."""
+    return {
+        "ideas": list(
+            Idea.objects.public().filter(district=district).order_by("-created_at")[:limit]
+        ),
+        "projects": list(
+            Project.objects.filter(is_public=True, districts=district).order_by("-created_at")[
+                :limit
+            ]
+        ),
+    }
