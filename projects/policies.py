@@ -161,13 +161,6 @@ def _idea_history(idea: Idea, frm: str, to: str, *, by: Any = None, **kw: Any) -
 
 IDEA_STATES = StateMachine("idea", _IDEA_MOVES, history=_idea_history)
 
-# The table as "from → the statuses reachable in one move", for code that still reads it
-# that way (the sessions app); ``IDEA_STATES`` is the source.
-IDEA_TRANSITIONS: dict[str, frozenset[str]] = {
-    s: frozenset(IDEA_STATES.targets(s)) for s in Idea.Status.values
-}
-
-
 # --- projects -----------------------------------------------------------------------------
 
 

@@ -246,3 +246,18 @@ def trouble_ideas_to_hand_off() -> QuerySet[Idea]:
         kind=Idea.Kind.TROUBLE,
         status__in=[Idea.Status.RECEIVED, Idea.Status.COORDINATING],
     )
+
+
+def newest_public_for_district(district: District, limit: int = 10) -> dict[str, list[Any]]:
+    """A district's newest public ideas and public projects (for the sessions app's meeting
+    pack, which anyone may read)."""
+    return {
+        "ideas": list(
+            Idea.objects.public().filter(district=district).order_by("-created_at")[:limit]
+        ),
+        "projects": list(
+            Project.objects.filter(is_public=True, districts=district).order_by("-created_at")[
+                :limit
+            ]
+        ),
+    }

@@ -82,15 +82,6 @@ class FutureSessionQuerySet(models.QuerySet["FutureSession"]):
     def upcoming(self) -> FutureSessionQuerySet:
         return self.filter(ends_at__gte=timezone.now(), status=FutureSession.Status.SCHEDULED)
 
-    def managed_by(self, user: Any) -> FutureSessionQuerySet:
-        from .permissions import is_session_coordinator
-
-        if is_session_coordinator(user):
-            return self.all()
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(organizer=user)
-
 
 class FutureSession(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):

@@ -76,10 +76,10 @@ class SessionPageParts:
     def __init__(self, session: FutureSession, user: Any) -> None:
         from django.contrib.auth.models import AnonymousUser
 
-        from projects.policies import may_coordinate_ideas as is_coordinator
+        from .policies import sees_every_linked_idea
 
         self.session = session
-        self.viewer_class = "all" if is_coordinator(user) else "public"
+        self.viewer_class = "all" if sees_every_linked_idea(user) else "public"
         self._viewer = user if self.viewer_class == "all" else AnonymousUser()
 
     @cached_property

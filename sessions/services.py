@@ -4,7 +4,7 @@ or cancels) its reminders inside the same transaction, through ``reminders.servi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core import signing
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from directory.fiscal import fiscal_year_of
 from directory.models import Membership, Organization
 from machida_portal.public_cache import pages_changed
+from machida_portal.states import system_may
 from reminders.services import (
     notify,
     reminder_cancel,
@@ -39,6 +40,16 @@ from .models import (
     VisionAction,
     session_dates_errors,
     session_dates_moved,
+)
+from .policies import (
+    ACTION_STATES,
+    INVITATION_STATES,
+    REGISTRATION_STATES,
+    SESSION_STATES,
+    action_can,
+    invitation_can,
+    registration_can,
+    session_can,
 )
 
 SESSION_FIELDS = [
@@ -68,6 +79,12 @@ def _public_pages_changed() -> None:
 
 def _when(session: FutureSession) -> str:
     return date_format(timezone.localtime(session.starts_at), "Y年n月j日 H:i")
+
+
+def _stamp(moment: datetime) -> str:
+    """A time for a reminder key: always UTC, whatever zone ``moment`` carries (a form's times
+    are in Tokyo, a row read back from the database is in UTC; a key must not differ by it)."""
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%M}Z"
 
 
 def _session_url(session: FutureSession) -> str:
@@ -124,16 +141,17 @@ def session_update(
             _take_up_agenda_ideas(locked, by, before=before)
         moved = locked.starts_at != old_start
         if moved:
+            # Every reminder for the old time goes, whatever its key says about that time; the
+            # new ones are scheduled below.
+            _cancel_all_registrant_reminders(locked)
             for registration in locked.registrations.filter(
                 status=Registration.Status.REGISTERED
             ).select_related("user"):
-                _cancel_registrant_reminders(registration)
-                notify_moved = registration.user is not None
-                if notify_moved:
+                if registration.user is not None:
                     notify(
                         recipient=registration.user,
                         key=f"session:{locked.pk}:registration:{registration.pk}:moved:"
-                        f"{locked.starts_at:%Y%m%d%H%M}",
+                        f"{_stamp(locked.starts_at)}",
                         subject=_("「%(title)s」の日時が変わりました") % {"title": locked.title},
                         body=_("新しい日時: %(when)s") % {"when": _when(locked)},
                         url=_session_url(locked),
@@ -141,6 +159,8 @@ def session_update(
                     )
         # More seats (or no limit any more) move people up from the waiting list.
         _promote_waiting(locked)
+        # The owners asked before the meeting follow its district and kind as they are now.
+        _cancel_action_owner_reminders(locked)
         _schedule_session_reminders(locked)
         _public_pages_changed()
     return locked
@@ -159,13 +179,18 @@ def session_cancel(*, session: FutureSession, by: Any) -> FutureSession:
         locked = FutureSession.objects.select_for_update().get(pk=session.pk)
         if locked.status == FutureSession.Status.CANCELLED:
             raise ValidationError(_("このセッションはすでに中止になっています。"))
-        locked.status = FutureSession.Status.CANCELLED
-        locked.save(update_fields=["status", "updated_at"])
+        SESSION_STATES.move(
+            locked,
+            FutureSession.Status.CANCELLED,
+            may=lambda action: session_can(by, action, locked),
+            by=by,
+            update_fields=["updated_at"],
+        )
         reminder_cancel(key=f"session:{locked.pk}:organizer:outcome")
+        _cancel_all_registrant_reminders(locked)
         for registration in locked.registrations.exclude(
             status=Registration.Status.CANCELLED
         ).select_related("user"):
-            _cancel_registrant_reminders(registration)
             if registration.user is not None:
                 notify(
                     recipient=registration.user,
@@ -215,13 +240,17 @@ def _schedule_outcome_reminder(session: FutureSession) -> None:
     )
 
 
+def _registrant_prefix(registration: Registration) -> str:
+    """What every reminder of one registration's key starts with (not its notices: moved,
+    promoted, cancelled, which are told at once)."""
+    return f"session:{registration.session_id}:registration:{registration.pk}:reminder:"
+
+
 def _registrant_key(registration: Registration, hours: int, starts_at: datetime) -> str:
-    # The start time is part of the key: when the session moves, the reminders for the old
-    # time are cancelled and new ones are due, even if an old one had already gone out.
-    return (
-        f"session:{registration.session_id}:registration:{registration.pk}:"
-        f"{hours}h:{starts_at:%Y%m%d%H%M}"
-    )
+    # The start time (in UTC) is part of the key: when the session moves, the reminders for
+    # the new time are new rows, due even if one for the old time had already gone out.
+    # Cancelling never rebuilds a key: it goes by ``_registrant_prefix``.
+    return f"{_registrant_prefix(registration)}{hours}h:{_stamp(starts_at)}"
 
 
 def _schedule_registrant_reminders(registration: Registration, session: FutureSession) -> None:
@@ -246,13 +275,16 @@ def _schedule_registrant_reminders(registration: Registration, session: FutureSe
 
 
 def _cancel_registrant_reminders(registration: Registration) -> None:
-    # By key prefix, whatever start time the keys carry: a key made from a time in Tokyo (the
-    # edit form's) was not found from the same time in UTC (the database's), so a person who
-    # cancelled after a move still got the reminder carrying the online link.
-    for hours in conf.REGISTRANT_REMINDER_HOURS:
-        reminders_cancel_matching(
-            key_prefix=f"session:{registration.session_id}:registration:{registration.pk}:{hours}h:"
-        )
+    reminders_cancel_matching(key_prefix=_registrant_prefix(registration))
+
+
+def _cancel_all_registrant_reminders(session: FutureSession) -> None:
+    """Every registrant reminder of the session, in one statement (each live registration's
+    prefix; the registrations' own notices keep going out)."""
+    for pk in session.registrations.exclude(status=Registration.Status.CANCELLED).values_list(
+        "pk", flat=True
+    ):
+        reminders_cancel_matching(key_prefix=f"session:{session.pk}:registration:{pk}:reminder:")
 
 
 def _action_owner_users(session: FutureSession) -> list[Any]:
@@ -289,8 +321,9 @@ def _schedule_action_owner_reminders(session: FutureSession) -> None:
 
 
 def _cancel_action_owner_reminders(session: FutureSession) -> None:
-    for user in _action_owner_users(session):
-        reminder_cancel(key=f"session:{session.pk}:action-owner:{user.pk}")
+    """By prefix, not from today's owners: someone who has left an owning organization since
+    the reminder was scheduled is no longer asked."""
+    reminders_cancel_matching(key_prefix=f"session:{session.pk}:action-owner:")
 
 
 # --- registrations --------------------------------------------------------------------------
@@ -376,9 +409,14 @@ def registration_cancel(*, registration: Registration, by: Any) -> Registration:
         if locked.status == Registration.Status.CANCELLED:
             raise ValidationError(_("この申込はすでに取り消されています。"))
         was_registered = locked.status == Registration.Status.REGISTERED
-        locked.status = Registration.Status.CANCELLED
         locked.cancelled_at = timezone.now()
-        locked.save(update_fields=["status", "cancelled_at"])
+        REGISTRATION_STATES.move(
+            locked,
+            Registration.Status.CANCELLED,
+            may=lambda action: registration_can(by, action, locked),
+            by=by,
+            update_fields=["cancelled_at"],
+        )
         _cancel_registrant_reminders(locked)
         if was_registered:
             _promote_waiting(session)
@@ -400,8 +438,7 @@ def _promote_waiting(session: FutureSession) -> list[Registration]:
     ):
         if session.capacity is not None and taken + waiting.seats > session.capacity:
             break  # first come, first served: nobody jumps the queue with a smaller group
-        waiting.status = Registration.Status.REGISTERED
-        waiting.save(update_fields=["status"])
+        REGISTRATION_STATES.move(waiting, Registration.Status.REGISTERED, may=system_may)
         taken += waiting.seats
         promoted.append(waiting)
         _schedule_registrant_reminders(waiting, session)
@@ -582,9 +619,13 @@ def invitation_respond(*, invitation: Invitation, accept: bool) -> Invitation:
             )
         if locked.session.is_past or locked.session.is_cancelled:
             raise InvitationLinkError(_("このセッションは終了したか中止になりました。"))
-        locked.status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
         locked.responded_at = timezone.now()
-        locked.save(update_fields=["status", "responded_at"])
+        INVITATION_STATES.move(
+            locked,
+            Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED,
+            may=lambda action: invitation_can(None, action, locked),
+            update_fields=["responded_at"],
+        )
         reminder_cancel(key=_invitation_reminder_key(locked))
     return locked
 
@@ -690,16 +731,25 @@ def action_review_record(
         review = ActionReview.objects.filter(action=locked, fiscal_year=year).first()
         if review is None:
             review = ActionReview(action=locked, fiscal_year=year)
-        review.status = status
-        review.note = note
-        review.evidence = evidence
-        review.reviewed_by = by
+        # The review is this year's record of what was said: its ``status`` is a snapshot of
+        # the action's progress, not a state of its own (the action's moves are checked below).
+        recorded = {"status": status, "note": note, "evidence": evidence, "reviewed_by": by}
         if meeting is not None and fiscal_year_of(meeting.starts_at) == year:
-            review.meeting = meeting
+            recorded["meeting"] = meeting
+        for name, value in recorded.items():
+            setattr(review, name, value)
         review.full_clean()
-        review.save()
-        locked.status = status
-        locked.save(update_fields=["status", "updated_at"])
+        review.save()  # undone with the rest if the move below is refused
+        if locked.status != status:
+            ACTION_STATES.move(
+                locked,
+                status,
+                may=lambda a: action_can(by, a, locked),
+                by=by,
+                update_fields=["updated_at"],
+            )
+        else:
+            locked.save(update_fields=["updated_at"])
         _public_pages_changed()
     return review
 
@@ -710,11 +760,12 @@ def action_review_record(
 def _take_up_agenda_ideas(session: FutureSession, by: Any, before: set[int]) -> None:
     """Ideas newly put on the agenda move to "taken up at a future session"; their authors
     are told by the ideas app's own transition."""
-    from projects.policies import IDEA_TRANSITIONS, Idea
+    from projects.models import Idea
+    from projects.policies import idea_may_move
     from projects.services import idea_transition
 
     for idea in session.agenda_ideas.exclude(pk__in=before):
-        if Idea.Status.SESSION in IDEA_TRANSITIONS[idea.status]:
+        if idea_may_move(idea, Idea.Status.SESSION):
             idea_transition(
                 idea=idea,
                 to=Idea.Status.SESSION,
@@ -738,7 +789,8 @@ def invitations_for_agenda_authors(*, session: FutureSession, by: Any) -> list[I
 
 
 def _ideas_from_outcome(session: FutureSession, by: Any, titles: Iterable[str]) -> None:
-    from projects.policies import IDEA_TRANSITIONS, Idea
+    from projects.models import Idea
+    from projects.policies import idea_may_move
     from projects.services import idea_create, idea_transition
 
     existing = set(session.generated_ideas.values_list("title", flat=True))
@@ -757,7 +809,7 @@ def _ideas_from_outcome(session: FutureSession, by: Any, titles: Iterable[str]) 
             themes=themes,
             is_public=True,
         )
-        if Idea.Status.SESSION in IDEA_TRANSITIONS[idea.status]:
+        if idea_may_move(idea, Idea.Status.SESSION):
             idea = idea_transition(
                 idea=idea,
                 to=Idea.Status.SESSION,

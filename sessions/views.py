@@ -8,10 +8,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -20,13 +19,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import PersonalDataView
-from accounts.roles import role_required
+from accounts.policy import capability_required, object_in_scope, require
 from directory.fiscal import fiscal_year_of
-from directory.models import District, Role
+from directory.models import District
+from machida_portal.posting import run_service
 from machida_portal.public_cache import cache_public_page
 from machida_portal.ratelimit import rate_limit
 
-from . import conf, ical, selectors, services
+from . import conf, ical, policies, selectors, services
 from .forms import (
     ActionForm,
     ActionReviewForm,
@@ -38,17 +38,11 @@ from .forms import (
     VisionForm,
     WalkInForm,
 )
-from .models import DistrictVision, FutureSession, Invitation, Registration, VisionAction
-from .permissions import can_manage, can_see_online_link, is_session_coordinator
+from .models import DistrictVision, FutureSession, Invitation, Registration
+from .policies import MANAGE, can_see_online_link, manages_every_session
 
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 # Anonymous visitors get public pages from the page cache; services bump this scope.
 CACHE_SCOPE = services.CACHE_SCOPE
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _filters(request: HttpRequest) -> tuple[District | None, str]:
@@ -85,7 +79,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "future_sessions/calendar.html",
         {
             "page_obj": page,
-            "can_schedule": is_session_coordinator(request.user),
+            "can_schedule": manages_every_session(request.user),
             **_filter_context(district, kind),
         },
     )
@@ -151,7 +145,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = RegistrationForm(user=request.user)
     seats_taken = session.seats_taken or 0  # type: ignore[attr-defined]
     seats_left = None if session.capacity is None else max(session.capacity - seats_taken, 0)
-    manage = can_manage(request.user, session)
+    manage = policies.session_can(request.user, "manage", session)
     return render(
         request,
         "future_sessions/session_detail.html",
@@ -170,7 +164,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @cache_public_page(CACHE_SCOPE)
 def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(FutureSession.objects.public(), pk=pk)
+    session = object_in_scope(policies.session_scope(request.user), pk)
     # The file follows the page: the online link only for those the page shows it to.
     with_link = can_see_online_link(
         request.user, session, selectors.live_registration_of(session, request.user)
@@ -187,7 +181,7 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @cache_public_page(CACHE_SCOPE)
 def district_feed(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_object_or_404(District, code=code, is_active=True)
+    district = _district(code)
     sessions = selectors.sessions_for_calendar(district=district, upcoming=False).filter(
         starts_at__gte=timezone.now() - timedelta(days=90)
     )[:500]
@@ -204,37 +198,30 @@ def district_feed(request: HttpRequest, code: str) -> HttpResponse:
 # --- scheduling -----------------------------------------------------------------------------
 
 
-@role_required(*MANAGERS)
+@capability_required(MANAGE)
 def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_create(
+        done = run_service(
+            request,
+            lambda: services.session_create(
                 by=request.user,
                 themes=form.cleaned_data["themes"],
                 agenda_ideas=form.cleaned_data["agenda_ideas"],
                 **form.service_fields(),
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("セッションを登録しました。"))
-            return redirect("future_sessions:session_detail", pk=session.pk)
+            ),
+            success=_("セッションを登録しました。"),
+            form=form,
+        )
+        if done and done.value is not None:
+            return redirect("future_sessions:session_detail", pk=done.value.pk)
     return render(request, "future_sessions/session_form.html", {"form": form, "session": None})
 
 
-def _apply(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _managed(request: AuthenticatedHttpRequest, pk: int) -> FutureSession:
-    session = get_object_or_404(FutureSession.objects.public(), pk=pk)
-    if not can_manage(request.user, session):
-        raise PermissionDenied
+    """A session the user runs: one that does not exist is a 404, someone else's a 403."""
+    session = object_in_scope(policies.session_scope(request.user), pk)
+    require(policies.session_can(request.user, "manage", session))
     return session
 
 
@@ -243,18 +230,19 @@ def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _managed(request, pk)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.session_update(
+        saved = run_service(
+            request,
+            lambda: services.session_update(
                 session=FutureSession.objects.get(pk=session.pk),
                 by=request.user,
                 themes=form.cleaned_data["themes"],
                 agenda_ideas=form.cleaned_data["agenda_ideas"],
                 **form.service_fields(),
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("セッションを更新しました。"))
+            ),
+            success=_("セッションを更新しました。"),
+            form=form,
+        )
+        if saved:
             return redirect("future_sessions:session_detail", pk=session.pk)
     return render(request, "future_sessions/session_form.html", {"form": form, "session": session})
 
@@ -263,12 +251,11 @@ def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _managed(request, pk)
-    try:
-        services.session_cancel(session=session, by=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("セッションを中止にし、申込者にお知らせしました。"))
+    run_service(
+        request,
+        lambda: services.session_cancel(session=session, by=request.user),
+        success=_("セッションを中止にし、申込者にお知らせしました。"),
+    )
     return redirect("future_sessions:session_detail", pk=session.pk)
 
 
@@ -279,20 +266,21 @@ def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @rate_limit("session_register", "20/m", "100/h")
 def register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(FutureSession.objects.public(), pk=pk)
+    session = object_in_scope(policies.session_scope(request.user), pk)
     form = RegistrationForm(request.POST, user=request.user)
     if form.is_valid():
-        try:
-            registration = services.registration_create(
+        done = run_service(
+            request,
+            lambda: services.registration_create(
                 session=session,
                 user=request.user,
                 seats=form.cleaned_data.get("seats") or 1,
                 organization=form.cleaned_data.get("organization"),
                 needs=form.needs(),
-            )
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
+            ),
+        )
+        registration = done.value
+        if registration is not None:
             if registration.status == Registration.Status.REGISTERED:
                 messages.success(request, _("参加を申し込みました。"))
             else:
@@ -313,13 +301,12 @@ def register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def registration_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Another person's registration does not exist for you.
-    registration = get_object_or_404(Registration.objects.filter(user=request.user), pk=pk)
-    try:
-        services.registration_cancel(registration=registration, by=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("申込を取り消しました。"))
+    registration = object_in_scope(policies.registration_scope(request.user, "cancel"), pk)
+    run_service(
+        request,
+        lambda: services.registration_cancel(registration=registration, by=request.user),
+        success=_("申込を取り消しました。"),
+    )
     return redirect("future_sessions:session_detail", pk=registration.session_id)
 
 
@@ -336,30 +323,31 @@ def my_registrations(request: AuthenticatedHttpRequest) -> HttpResponse:
 def invitations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _managed(request, pk)
     if request.method == "POST" and "agenda_authors" in request.POST:
-        try:
-            made = services.invitations_for_agenda_authors(session=session, by=request.user)
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
+        made = run_service(
+            request,
+            lambda: services.invitations_for_agenda_authors(session=session, by=request.user),
+        )
+        if made.value is not None:
             messages.success(
                 request,
-                _("議題のアイデアを出した %(n)d 人に招待を送りました。") % {"n": len(made)},
+                _("議題のアイデアを出した %(n)d 人に招待を送りました。") % {"n": len(made.value)},
             )
         return redirect("future_sessions:invitations", pk=session.pk)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invitation_create(
+        sent = run_service(
+            request,
+            lambda: services.invitation_create(
                 session=session,
                 by=request.user,
                 organization=form.cleaned_data.get("organization"),
                 user=form.cleaned_data.get("user"),
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if sent.value is not None:
             messages.success(
-                request, _("%(name)s に招待を送りました。") % {"name": invitation.name}
+                request, _("%(name)s に招待を送りました。") % {"name": sent.value.name}
             )
             return redirect("future_sessions:invitations", pk=session.pk)
     page = Paginator(
@@ -454,15 +442,17 @@ def checkin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def checkin_mark(request: AuthenticatedHttpRequest, pk: int, registration_pk: int) -> HttpResponse:
     session = _managed(request, pk)
-    registration = get_object_or_404(session.registrations.all(), pk=registration_pk)
-    try:
-        services.attendance_mark(
+    registration = object_in_scope(
+        policies.registration_scope(request.user, "attendance", session=session), registration_pk
+    )
+    run_service(
+        request,
+        lambda: services.attendance_mark(
             registration=registration,
             attendance=request.POST.get("attendance", ""),
             by=request.user,
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
+        ),
+    )
     return redirect(
         reverse("future_sessions:checkin", kwargs={"pk": session.pk}) + f"#r{registration.pk}"
     )
@@ -474,12 +464,13 @@ def walk_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _managed(request, pk)
     form = WalkInForm(request.POST)
     if form.is_valid():
-        try:
-            services.walk_in_add(session=session, name=form.cleaned_data["name"], by=request.user)
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("当日参加の方を追加しました。"))
+        run_service(
+            request,
+            lambda: services.walk_in_add(
+                session=session, name=form.cleaned_data["name"], by=request.user
+            ),
+            success=_("当日参加の方を追加しました。"),
+        )
     else:
         messages.error(request, _("当日参加の方のお名前を入れてください。"))
     return redirect("future_sessions:checkin", pk=session.pk)
@@ -507,8 +498,9 @@ def outcome_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         connections = []
         if data.get("connection_first") and data.get("connection_second"):
             connections.append((data["connection_first"], data["connection_second"]))
-        try:
-            services.outcome_record(
+        if run_service(
+            request,
+            lambda: services.outcome_record(
                 session=session,
                 by=request.user,
                 summary=data["summary"],
@@ -516,13 +508,10 @@ def outcome_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 photos=[data["photo"]] if data.get("photo") else [],
                 connections=connections,
                 new_ideas=[line for line in data.get("new_ideas", "").splitlines() if line.strip()],
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(
-                request, _("開催結果を記録しました。セッションのページで公開されます。")
-            )
+            ),
+            success=_("開催結果を記録しました。セッションのページで公開されます。"),
+            form=form,
+        ):
             return redirect("future_sessions:session_detail", pk=session.pk)
     return render(request, "future_sessions/outcome_form.html", {"session": session, "form": form})
 
@@ -539,15 +528,16 @@ def project_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     form = ProjectStartForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            project = services.session_project_start(
+        started = run_service(
+            request,
+            lambda: services.session_project_start(
                 session=session, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("セッションからプロジェクトを始めました。"))
-            return redirect("projects:project_detail", pk=project.pk)
+            ),
+            success=_("セッションからプロジェクトを始めました。"),
+            form=form,
+        )
+        if started.value is not None:
+            return redirect("projects:project_detail", pk=started.value.pk)
     return render(request, "future_sessions/project_start.html", {"session": session, "form": form})
 
 
@@ -561,13 +551,13 @@ def vision_list(request: HttpRequest) -> HttpResponse:
         "future_sessions/vision_list.html",
         {
             "districts": selectors.visions_overview(),
-            "can_edit": is_session_coordinator(request.user),
+            "can_edit": manages_every_session(request.user),
         },
     )
 
 
 def _district(code: str) -> District:
-    return get_object_or_404(District, code=code, is_active=True)
+    return object_in_scope(District.objects.filter(is_active=True), code=code)
 
 
 @cache_public_page(CACHE_SCOPE)
@@ -577,7 +567,7 @@ def vision_detail(request: HttpRequest, code: str) -> HttpResponse:
     owned: set[int] = set()
     if request.user.is_authenticated and vision is not None:
         owned = set(
-            VisionAction.objects.owned_by(request.user)
+            policies.action_scope(request.user, "own")
             .filter(vision=vision)
             .values_list("pk", flat=True)
         )
@@ -588,13 +578,13 @@ def vision_detail(request: HttpRequest, code: str) -> HttpResponse:
             "district": district,
             "vision": vision,
             "owned": owned,
-            "can_edit": is_session_coordinator(request.user),
+            "can_edit": manages_every_session(request.user),
             "fiscal_year": fiscal_year_of(timezone.now()),
         },
     )
 
 
-@role_required(*MANAGERS)
+@capability_required(MANAGE)
 def vision_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     district = _district(code)
     vision = DistrictVision.objects.filter(district=district).first()
@@ -612,30 +602,27 @@ def vision_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "future_sessions/vision_form.html", {"district": district, "form": form})
 
 
-@role_required(*MANAGERS)
+@capability_required(MANAGE)
 def action_create(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     district = _district(code)
-    vision = get_object_or_404(DistrictVision, district=district)
+    vision = object_in_scope(DistrictVision.objects.all(), district=district)
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.action_create(vision=vision, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("取り組みを追加しました。"))
+        saved = run_service(
+            request,
+            lambda: services.action_create(vision=vision, by=request.user, **form.cleaned_data),
+            success=_("取り組みを追加しました。"),
+            form=form,
+        )
+        if saved:
             return redirect("future_sessions:vision_detail", code=district.code)
     return render(request, "future_sessions/action_form.html", {"district": district, "form": form})
 
 
 @login_required
 def action_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(
-        VisionAction.objects.select_related("vision__district", "owner"), pk=pk
-    )
-    is_owner = VisionAction.objects.owned_by(request.user).filter(pk=pk).exists()
-    if not (is_owner or is_session_coordinator(request.user)):
-        raise PermissionDenied
+    action = object_in_scope(policies.action_scope(request.user), pk)
+    require(policies.action_can(request.user, "review", action))
     year = fiscal_year_of(timezone.now())
     review = action.reviews.filter(fiscal_year=year).first()
     initial = (
@@ -645,9 +632,16 @@ def action_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     form = ActionReviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.action_review_record(action=action, by=request.user, **form.cleaned_data)
-        messages.success(request, _("取り組みの状況を記録しました。"))
-        return redirect("future_sessions:vision_detail", code=action.vision.district.code)
+        saved = run_service(
+            request,
+            lambda: services.action_review_record(
+                action=action, by=request.user, **form.cleaned_data
+            ),
+            success=_("取り組みの状況を記録しました。"),
+            form=form,
+        )
+        if saved:
+            return redirect("future_sessions:vision_detail", code=action.vision.district.code)
     return render(
         request,
         "future_sessions/action_update.html",
@@ -657,9 +651,7 @@ def action_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
-    actions = VisionAction.objects.owned_by(request.user).select_related(
-        "vision__district", "owner"
-    )
+    actions = policies.action_scope(request.user, "own").select_related("vision__district", "owner")
     page = Paginator(actions.order_by("vision__district__order", "id"), 30).get_page(
         request.GET.get("page")
     )
@@ -695,7 +687,9 @@ class _PackData:
 
     @cached_property
     def extras(self) -> dict[str, Any]:
-        return _pack_extras(self.district)
+        from projects.selectors import newest_public_for_district
+
+        return newest_public_for_district(self.district)
 
 
 @cache_public_page(CACHE_SCOPE)
@@ -710,15 +704,3 @@ def meeting_pack(request: HttpRequest, code: str) -> HttpResponse:
             "fiscal_year": fiscal_year_of(timezone.now()),
         },
     )
-
-
-def _pack_extras(district: District) -> dict[str, Any]:
-    """The district's newest public ideas and its projects, from the ideas app."""
-    from projects.models import Idea, Project
-
-    return {
-        "ideas": list(Idea.objects.public().filter(district=district).order_by("-created_at")[:10]),
-        "projects": list(
-            Project.objects.filter(is_public=True, districts=district).order_by("-created_at")[:10]
-        ),
-    }

@@ -41,7 +41,6 @@ POLICY_NAMES = {
 }
 # Apps whose code has not yet moved into their policies.py. Empty when the layer is done.
 PENDING: set[str] = {
-    "sessions",
     "consultations",
 }
 

@@ -67,14 +67,14 @@ def test_reused_link_is_refused_and_changes_nothing(
 
 
 def test_expired_link_is_refused_and_changes_nothing(
-    client: Any, future_session: Any, coordinator: Any, demo: Any, monkeypatch: Any
+    client: Any, future_session: Any, coordinator: Any, demo: Any
 ) -> None:
-    from sessions import conf
+    from django.test import override_settings
 
     inv = invitation_create(session=future_session, by=coordinator, organization=demo.orgs["npo"])
     # A link older than its lifetime: the same as moving the clock past the expiry.
-    monkeypatch.setattr(conf, "INVITATION_MAX_AGE_DAYS", -1)
-    response = client.post(_url(inv), {"answer": "accept"})
+    with override_settings(FUTURE_SESSION_INVITATION_MAX_AGE_DAYS=-1):
+        response = client.post(_url(inv), {"answer": "accept"})
     assert response.status_code == 400
     assert "有効期限が切れています" in response.content.decode()
     inv.refresh_from_db()
