@@ -36,7 +36,7 @@ def object_in_scope(scope: QuerySet[M], pk: Any = None, **lookup: Any) -> M:
     from machida_portal.input_guard import parse_id
 
     if pk is not None:
-        parsed = parse_id(pk)
+        parsed = parse_id(str(pk))  # a URL converter gives an int, a form a str
         if parsed is None:
             raise Http404
         lookup["pk"] = parsed
