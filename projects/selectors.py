@@ -256,3 +256,12 @@ def ideas_open_for_session(*, user: Any) -> QuerySet[Idea]:
         .select_related("district")
         .order_by("-created_at", "-id")
     )
+
+
+def trouble_ideas_to_hand_off() -> QuerySet[Idea]:
+    """困りごと not yet acted on (received or being coordinated): what a coordinator may pass
+    to a consultation agency (read by the consultations app's hand-off pages)."""
+    return Idea.objects.filter(
+        kind=Idea.Kind.TROUBLE,
+        status__in=[Idea.Status.RECEIVED, Idea.Status.COORDINATING],
+    )

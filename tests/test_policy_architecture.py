@@ -43,7 +43,6 @@ POLICY_NAMES = {
 PENDING: set[str] = {
     "projects",
     "sessions",
-    "consultations",
     "indicators",
     "directory",
     "reminders",

@@ -22,7 +22,6 @@ def access_log_write(
     owner_agency: Organization | None,
     action: str,
     obj: Model,
-    path: str = "",
 ) -> AccessLog:
     return AccessLog.objects.create(
         user=user,
@@ -31,7 +30,7 @@ def access_log_write(
         action=action,
         object_type=obj._meta.model_name or "",
         object_id=obj.pk,
-        path=(path or current_path())[:300],
+        path=current_path()[:300],  # never the query string: a name search is not logged
     )
 
 
@@ -40,7 +39,6 @@ def access_log_list(
     user: Any,
     agency: Organization | None,
     shown: Iterable[tuple[Model, int | None]],
-    path: str = "",
 ) -> int:
     """Log the records a list, a search or the duplicate hints named, each with the id of the
     agency that owns it (so its supervisors see the read): one row per record, one insert
@@ -53,7 +51,7 @@ def access_log_list(
             action=AccessLog.Action.LIST,
             object_type=obj._meta.model_name or "",
             object_id=obj.pk,
-            path=(path or current_path())[:300],
+            path=current_path()[:300],  # never the query string: a name search is not logged
         )
         for obj, owner_id in shown
     ]

@@ -1,4 +1,4 @@
-"""Helpers the case services share: date checks, reminder times, the staff to tell."""
+"""Helpers the case services share: date checks and reminder times."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-
-from directory.models import Membership, Organization, Role
 
 from ..models import (
     validate_case_date,
@@ -27,30 +25,6 @@ def _check_date_entered(
         validate_date_entered(value, kind=kind, label=label, today=today)
     except ValidationError as exc:
         raise ValidationError({field: exc.error_list}) from None
-
-
-def _receiver_staff(receiver_id: int) -> list[Any]:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organization_id=receiver_id, role=Role.CONSULTATION_STAFF, is_active=True
-        ).select_related("user")
-    ]
-
-
-def _city_staff() -> list[Any]:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            role=Role.CITY_STAFF,
-            is_active=True,
-            organization__kind=Organization.Kind.CITY_DEPARTMENT,
-        ).select_related("user")
-    ]
-
-
-def _agency_staff(organization_id: int) -> list[Any]:
-    return _receiver_staff(organization_id)
 
 
 def _morning_before(day: date) -> datetime:

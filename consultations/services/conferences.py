@@ -20,8 +20,9 @@ from ..models import (
     Consultation,
     UnmetNeed,
 )
+from ..policies import handling_staff
 from .access_log import access_log_write
-from .common import _agency_staff, _check_date_entered, _morning_before
+from .common import _check_date_entered, _morning_before
 
 
 def conference_create(
@@ -34,7 +35,6 @@ def conference_create(
     agenda: str = "",
     participants: list[Organization],
     consultations: list[Consultation],
-    path: str = "",
 ) -> Conference:
     _check_date_entered(held_on, kind="conference", field="held_on", label=_("開催日"))
     if any(c.agency_id != convened_by.pk for c in consultations):
@@ -64,7 +64,6 @@ def conference_create(
             owner_agency=convened_by,
             action=AccessLog.Action.CREATE,
             obj=conference,
-            path=path,
         )
     return conference
 
@@ -78,7 +77,6 @@ def conference_record(
     direction: str,
     decision: str,
     next_review_on: date | None,
-    path: str = "",
 ) -> Conference:
     # A review date left as it was is not entered again: an old record stays editable.
     if next_review_on != conference.next_review_on:
@@ -96,7 +94,7 @@ def conference_record(
         locked.full_clean()
         locked.save()
         if next_review_on is not None:
-            for user in _agency_staff(locked.convened_by_id):
+            for user in handling_staff(locked.convened_by_id):
                 reminder_schedule(
                     kind="consultations.conference_review",
                     key=f"conference:{locked.pk}:review:{user.pk}",
@@ -115,7 +113,6 @@ def conference_record(
             owner_agency=locked.convened_by,
             action=AccessLog.Action.UPDATE,
             obj=locked,
-            path=path,
         )
     return locked
 
@@ -128,7 +125,6 @@ def conference_task_add(
     organization: Organization,
     description: str,
     due_on: date | None,
-    path: str = "",
 ) -> ConferenceTask:
     _check_date_entered(due_on, kind="task_due", field="due_on", label=_("期限"))
     if due_on is not None and due_on < conference.held_on:
@@ -142,7 +138,7 @@ def conference_task_add(
     with transaction.atomic():
         task.save()
         if due_on is not None:
-            for user in _agency_staff(organization.pk):
+            for user in handling_staff(organization.pk):
                 reminder_schedule(
                     kind="consultations.conference_task",
                     key=f"conference-task:{task.pk}:{user.pk}",
@@ -162,7 +158,6 @@ def conference_task_add(
             owner_agency=conference.convened_by,
             action=AccessLog.Action.UPDATE,
             obj=conference,
-            path=path,
         )
     return task
 
@@ -175,7 +170,6 @@ def unmet_need_add(
     description: str,
     domain: Domain | None,
     district: Any = None,
-    path: str = "",
 ) -> UnmetNeed:
     need = UnmetNeed(
         conference=conference, description=description, domain=domain, district=district
@@ -189,6 +183,5 @@ def unmet_need_add(
             owner_agency=conference.convened_by,
             action=AccessLog.Action.UPDATE,
             obj=conference,
-            path=path,
         )
     return need

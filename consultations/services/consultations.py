@@ -18,12 +18,14 @@ from ..models import (
     AccessLog,
     Consultation,
     HouseholdMember,
+    SheetStatus,
     SheetTransition,
     TsunaguSheet,
 )
+from ..policies import CONSENT_STATES, CONSULTATION_STATES, consultation_can
 from .access_log import access_log_write
 from .common import _check_date_entered
-from .sheets import sheet_search_document
+from .sheets import sheet_deadline_reminders_follow_basis, sheet_search_document
 
 
 def _consultation_search_document(c: Consultation) -> str:
@@ -45,7 +47,6 @@ def consultation_create(
     consent_domains: list[Domain] | None = None,
     consent_agencies: list[Organization] | None = None,
     household: list[HouseholdRow] | None = None,
-    path: str = "",
 ) -> Consultation:
     consultation = Consultation(agency=agency, created_by=by, **data)
     if consultation.consent_status == Consultation.ConsentStatus.GIVEN:
@@ -75,7 +76,6 @@ def consultation_create(
             owner_agency=agency,
             action=AccessLog.Action.CREATE,
             obj=consultation,
-            path=path,
         )
     return consultation
 
@@ -90,7 +90,6 @@ def consultation_consent_update(
     domains: list[Domain],
     agencies: list[Organization],
     expires_on: date | None,
-    path: str = "",
 ) -> Consultation:
     """Record a new consent (or its withdrawal): who took it and when are set anew.
 
@@ -102,7 +101,13 @@ def consultation_consent_update(
         )
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        locked.consent_status = status
+        CONSENT_STATES.move(
+            locked,
+            status,
+            may=lambda action: consultation_can(by, action, locked),
+            by=by,
+            save=False,
+        )
         locked.consent_method = method
         locked.consent_fields = sorted(set(fields))
         locked.consent_expires_on = expires_on
@@ -119,31 +124,39 @@ def consultation_consent_update(
             sheet.consultation = locked
             sheet.search_document = sheet_search_document(sheet)
         TsunaguSheet.objects.bulk_update(sheets, ["search_document"])
+        # A sent sheet the consent no longer lets its receiver take has no deadline reminders;
+        # one it covers again has them back.
+        sheet_deadline_reminders_follow_basis(
+            [s.pk for s in sheets if s.status == SheetStatus.SENT], today=timezone.localdate()
+        )
         access_log_write(
             user=by,
             agency=locked.agency,
             owner_agency=locked.agency,
             action=AccessLog.Action.UPDATE,
             obj=locked,
-            path=path,
         )
     return locked
 
 
-def consultation_close(*, consultation: Consultation, by: Any, path: str = "") -> Consultation:
+def consultation_close(*, consultation: Consultation, by: Any) -> Consultation:
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if locked.status != Consultation.Status.CLOSED:
-            locked.status = Consultation.Status.CLOSED
             locked.closed_at = timezone.now()
-            locked.save(update_fields=["status", "closed_at", "updated_at"])
+            CONSULTATION_STATES.move(
+                locked,
+                Consultation.Status.CLOSED,
+                may=lambda action: consultation_can(by, action, locked),
+                by=by,
+                update_fields=["closed_at", "updated_at"],
+            )
         access_log_write(
             user=by,
             agency=locked.agency,
             owner_agency=locked.agency,
             action=AccessLog.Action.UPDATE,
             obj=locked,
-            path=path,
         )
     return locked
 

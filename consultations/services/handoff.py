@@ -17,7 +17,7 @@ from ..models import (
     Consultation,
     SharedField,
 )
-from .common import _agency_staff
+from ..policies import handling_staff
 from .consultations import consultation_create
 
 
@@ -31,7 +31,6 @@ def idea_pass_to_agency(
     phone: str = "",
     troubles: list[str] | None = None,
     consent_method: str,
-    path: str = "",
 ) -> Consultation:
     """A 困りごと that is a personal welfare matter becomes a consultation at an agency, with
     the resident's consent. The idea's author is told only that it was passed on."""
@@ -61,7 +60,6 @@ def idea_pass_to_agency(
                 "source_idea": idea,
             },
             consent_agencies=[agency],
-            path=path,
         )
         # Raises (and so rolls the consultation back) when the idea cannot move.
         idea_transition(
@@ -70,7 +68,7 @@ def idea_pass_to_agency(
             by=by,
             message=str(_("相談支援機関におつなぎしました。担当者からご連絡します。")),
         )
-        for user in _agency_staff(agency.pk):
+        for user in handling_staff(agency.pk):
             notify(
                 recipient=user,
                 key=f"consultation:{consultation.pk}:from-idea:{user.pk}",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import Organization
-from reminders.services import notify, reminder_cancel, reminder_schedule
+from reminders.services import notify, reminder_schedule, reminders_cancel_matching
 
 from .. import conf
 from ..models import (
@@ -22,19 +22,19 @@ from ..models import (
     OutreachCase,
     SharedField,
 )
+from ..policies import OUTREACH_STATES, handling_staff, outreach_can
 from .access_log import access_log_write
-from .common import _agency_staff, _check_date_entered, _morning_before
+from .common import _check_date_entered, _morning_before
 from .consultations import consultation_create
 
 
-def _outreach_log(case: OutreachCase, by: Any, action: str, path: str) -> None:
+def _outreach_log(case: OutreachCase, by: Any, action: str) -> None:
     access_log_write(
         user=by,
         agency=case.organization,
         owner_agency=case.organization,
         action=action,
         obj=case,
-        path=path,
     )
 
 
@@ -53,6 +53,11 @@ def _schedule_next_contact(case: OutreachCase) -> None:
     )
 
 
+def _cancel_next_contact(case: OutreachCase) -> None:
+    """The pending next-contact reminder, whichever date its key names."""
+    reminders_cancel_matching(key_prefix=f"outreach:{case.pk}:next:")
+
+
 def outreach_create(
     *,
     organization: Organization,
@@ -62,7 +67,6 @@ def outreach_create(
     source: str,
     notes: str = "",
     rhythm_days: int = 14,
-    path: str = "",
 ) -> OutreachCase:
     case = OutreachCase(
         organization=organization,
@@ -78,7 +82,7 @@ def outreach_create(
     with transaction.atomic():
         case.save()
         _schedule_next_contact(case)
-        _outreach_log(case, by, AccessLog.Action.CREATE, path)
+        _outreach_log(case, by, AccessLog.Action.CREATE)
     return case
 
 
@@ -90,7 +94,6 @@ def outreach_attempt_add(
     method: str,
     reached: bool,
     note: str = "",
-    path: str = "",
 ) -> OutreachAttempt:
     if case.status != OutreachCase.Status.ACTIVE:
         raise ValidationError(_("見守り中のケースにだけ記録できます。"))
@@ -101,12 +104,11 @@ def outreach_attempt_add(
     with transaction.atomic():
         locked = OutreachCase.objects.select_for_update().get(pk=case.pk)
         attempt.save()
-        if locked.next_contact_on:
-            reminder_cancel(key=f"outreach:{locked.pk}:next:{locked.next_contact_on.isoformat()}")
+        _cancel_next_contact(locked)
         locked.next_contact_on = on + timedelta(days=locked.rhythm_days)
         locked.save(update_fields=["next_contact_on"])
         _schedule_next_contact(locked)
-        _outreach_log(locked, by, AccessLog.Action.UPDATE, path)
+        _outreach_log(locked, by, AccessLog.Action.UPDATE)
     return attempt
 
 
@@ -121,7 +123,6 @@ def outreach_convert(
     troubles: list[str] | None = None,
     narrative: str = "",
     consent_method: str,
-    path: str = "",
 ) -> Consultation:
     """The person agreed: start a consultation at a consultation agency. The coordinator
     hands it over and, from then on, sees only that the case was converted."""
@@ -148,15 +149,18 @@ def outreach_convert(
                 "consent_fields": list(SharedField.values),
             },
             consent_agencies=[agency],
-            path=path,
         )
-        locked.status = OutreachCase.Status.CONVERTED
         locked.consultation = consultation
-        locked.save(update_fields=["status", "consultation"])
-        if locked.next_contact_on:
-            reminder_cancel(key=f"outreach:{locked.pk}:next:{locked.next_contact_on.isoformat()}")
-        _outreach_log(locked, by, AccessLog.Action.TRANSITION, path)
-        for user in _agency_staff(agency.pk):
+        OUTREACH_STATES.move(
+            locked,
+            OutreachCase.Status.CONVERTED,
+            may=lambda action: outreach_can(by, action, locked),
+            by=by,
+            update_fields=["consultation"],
+        )
+        _cancel_next_contact(locked)
+        _outreach_log(locked, by, AccessLog.Action.TRANSITION)
+        for user in handling_staff(agency.pk):
             notify(
                 recipient=user,
                 key=f"consultation:{consultation.pk}:from-outreach:{user.pk}",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from directory.models import Organization
 from directory.search import search_document
-from reminders.services import notify, reminder_cancel, reminder_schedule
+from reminders.services import notify, reminder_schedule, reminders_cancel_matching
 
 from .. import conf
 from ..deadlines import deadline_for
@@ -23,50 +23,29 @@ from ..models import (
     HouseholdMember,
     SharedField,
     SheetStatus,
-    SheetTransition,
     TsunaguSheet,
 )
+from ..policies import (
+    SHEET_STATES,
+    handling_staff,
+    overseeing_city_staff,
+    sheet_can,
+    sheet_moves,
+)
 from .access_log import access_log_write
-from .common import _check_date_entered, _city_staff, _receiver_staff
+from .common import _check_date_entered
 
 S = SheetStatus
 
-# (from, to) → which side may make the move. The one table of the sheet's state machine.
-SHEET_TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.DRAFT, S.SENT): "sender",
-    (S.DRAFT, S.WITHDRAWN): "sender",
-    (S.SENT, S.WITHDRAWN): "sender",
-    (S.SENT, S.RECEIVED): "receiver",
-    (S.SENT, S.DECLINED): "receiver",
-    (S.RECEIVED, S.FIRST_CONTACT): "receiver",
-    (S.RECEIVED, S.RETURNED): "receiver",
-    (S.FIRST_CONTACT, S.SUPPORTING): "receiver",
-    (S.FIRST_CONTACT, S.COMPLETED): "receiver",
-    (S.FIRST_CONTACT, S.RETURNED): "receiver",
-    (S.SUPPORTING, S.COMPLETED): "receiver",
-    (S.SUPPORTING, S.RETURNED): "receiver",
-}
+# Kept for readers of the old names: the table is ``policies.SHEET_STATES``.
+SHEET_TRANSITIONS = SHEET_STATES.moves
 
 
 def allowed_moves(
     sheet: TsunaguSheet, agency: Organization | None, *, shared_open: bool = True
 ) -> list[str]:
-    """The moves the agency's side may make now. A sheet whose basis is gone
-    (``shared_open`` false) can still be declined or withdrawn, never received."""
-    if agency is None:
-        return []
-    side = (
-        "sender"
-        if agency.pk == sheet.sender_id
-        else "receiver"
-        if agency.pk == sheet.receiver_id
-        else ""
-    )
-    return [
-        to
-        for (frm, to), who in SHEET_TRANSITIONS.items()
-        if frm == sheet.status and who == side and (shared_open or to != S.RECEIVED)
-    ]
+    """The moves the agency's side may make now (``policies.sheet_moves``)."""
+    return sheet_moves(sheet, agency, shared_open=shared_open)
 
 
 def _check_consent(
@@ -104,7 +83,6 @@ def sheet_create(
     support_meeting_note: str = "",
     preferred_contact: str = "",
     contact_times: str = "",
-    path: str = "",
 ) -> TsunaguSheet:
     """A draft sheet. Consent is checked again when it is sent."""
     if consultation.status != Consultation.Status.OPEN:
@@ -138,7 +116,6 @@ def sheet_create(
             owner_agency=consultation.agency,
             action=AccessLog.Action.CREATE,
             obj=sheet,
-            path=path,
         )
     return sheet
 
@@ -195,7 +172,7 @@ def _schedule_deadline_reminders(sheet: TsunaguSheet) -> None:
         sheet.deadline_at - timedelta(hours=conf.SHEET_REMINDER_HOURS_BEFORE), timezone.now()
     )
     # No personal data in reminder texts: they go out by email.
-    for user in _receiver_staff(sheet.receiver_id):
+    for user in handling_staff(sheet.receiver_id):
         reminder_schedule(
             kind="consultations.sheet_deadline",
             key=f"sheet:{sheet.pk}:receiver:{user.pk}:before",
@@ -210,7 +187,7 @@ def _schedule_deadline_reminders(sheet: TsunaguSheet) -> None:
             url=url,
             about=sheet,
         )
-    for user in _city_staff():
+    for user in overseeing_city_staff():
         reminder_schedule(
             kind="consultations.sheet_escalation",
             key=f"sheet:{sheet.pk}:escalate:{user.pk}",
@@ -227,11 +204,30 @@ def _schedule_deadline_reminders(sheet: TsunaguSheet) -> None:
         )
 
 
+# The deadline reminders' keys: per sheet, then per person. Cancelling goes by the per-sheet
+# prefix, so it reaches everyone who was reminded, whoever has joined or left since.
+def _deadline_prefixes(sheet_id: int) -> tuple[str, str]:
+    return f"sheet:{sheet_id}:receiver:", f"sheet:{sheet_id}:escalate:"
+
+
 def _cancel_deadline_reminders(sheet: TsunaguSheet) -> None:
-    for user in _receiver_staff(sheet.receiver_id):
-        reminder_cancel(key=f"sheet:{sheet.pk}:receiver:{user.pk}:before")
-    for user in _city_staff():
-        reminder_cancel(key=f"sheet:{sheet.pk}:escalate:{user.pk}")
+    for prefix in _deadline_prefixes(sheet.pk):
+        reminders_cancel_matching(key_prefix=prefix)
+
+
+def sheet_deadline_reminders_follow_basis(sheet_ids: list[int], *, today: date) -> None:
+    """After the basis of sent sheets changed (a consent recorded anew): a sheet that can no
+    longer be received has no deadline reminder or escalation; one that can again has them
+    back. Only 送付済み sheets have deadline reminders at all."""
+    if not sheet_ids:
+        return
+    sent = TsunaguSheet.objects.filter(pk__in=sheet_ids, status=S.SENT)
+    open_ids = set(sent.shared_open(today=today).values_list("pk", flat=True))
+    for sheet in sent:
+        if sheet.pk in open_ids:
+            _schedule_deadline_reminders(sheet)
+        else:
+            _cancel_deadline_reminders(sheet)
 
 
 def sheet_transition(
@@ -243,7 +239,6 @@ def sheet_transition(
     note: str = "",
     contact_on: date | None = None,
     contact_method: str = "",
-    path: str = "",
     now: Any = None,
 ) -> TsunaguSheet:
     """Apply one move of the state machine; two people racing leave one transition."""
@@ -261,19 +256,21 @@ def sheet_transition(
             .select_related("consultation")
             .get(pk=sheet_id)
         )
-        frm = sheet.status
-        if to not in allowed_moves(sheet, agency):
+        # Every move in the table the side may make, before the basis is read: a move the
+        # side cannot make is explained with the state, not refused as forbidden.
+        if to not in sheet_moves(sheet, agency):
             raise ValidationError(
                 _("今の状態（%(state)s）からはその操作はできません。")
                 % {"state": sheet.get_status_display()}
             )
-        if (
-            to == S.RECEIVED
-            # A new statement after the lock: it reads the consent as committed now.
-            and not TsunaguSheet.objects.filter(pk=sheet.pk)
+        # A new statement after the lock: it reads the consent as committed now.
+        shared_open = (
+            to != S.RECEIVED
+            or TsunaguSheet.objects.filter(pk=sheet.pk)
             .shared_open(today=timezone.localdate(now))
             .exists()
-        ):
+        )
+        if not shared_open:
             raise ValidationError(
                 _(
                     "共有の根拠（本人の同意または支援会議）がこの機関に及ばなくなったため、"
@@ -316,24 +313,29 @@ def sheet_transition(
             sheet.days_to_first_contact = (contact_on - sent_day).days
         if note and to in (S.FIRST_CONTACT, S.SUPPORTING, S.COMPLETED):
             sheet.report_back = note
-        sheet.status = to
         sheet.updated_at = now
+        frm = SHEET_STATES.move(
+            sheet,
+            to,
+            may=lambda action: sheet_can(agency, action, sheet, shared_open=shared_open),
+            by=by,
+            save=False,
+            agency=agency,
+            note=note,
+            at=now,
+        )
         sheet.full_clean()
         sheet.save()
-        SheetTransition.objects.create(
-            sheet=sheet, from_status=frm, to_status=to, by=by, agency=agency, note=note, at=now
-        )
         access_log_write(
             user=by,
             agency=agency,
             owner_agency=sheet.consultation.agency,
             action=AccessLog.Action.TRANSITION,
             obj=sheet,
-            path=path,
         )
         if to == S.SENT:
             _schedule_deadline_reminders(sheet)
-            for user in _receiver_staff(sheet.receiver_id):
+            for user in handling_staff(sheet.receiver_id):
                 notify(
                     recipient=user,
                     key=f"sheet:{sheet.pk}:sent:{user.pk}",

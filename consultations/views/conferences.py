@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import role_required
-from directory.models import Role
+from accounts.policy import capability_required, object_in_scope, require
+from machida_portal.posting import run_service
 
-from .. import conf, selectors, services
+from .. import conf, policies, services
 from ..forms import (
     ConferenceForm,
     ConferenceRecordForm,
@@ -27,14 +26,14 @@ from ..models import (
     Conference,
     Consultation,
 )
-from .common import _agency_or_404, _apply, _flash_form_errors, _messages_of
+from .common import flash_form_errors
 
 
-@role_required(Role.CONSULTATION_STAFF)
+@capability_required("cases.handle")
 def conference_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    agency = _agency_or_404(request)
+    agency = policies.acting_agency(request.user)
     qs = (
-        selectors.conferences_visible_to(request.user)
+        policies.conference_scope(request.user)
         .select_related("convened_by")
         .order_by("-held_on", "-id")
     )
@@ -44,22 +43,22 @@ def conference_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         user=request.user,
         agency=agency,
         shown=[(c, c.convened_by_id) for c in page],
-        path=request.get_full_path(),
     )
     return render(
         request, "consultations/conference_list.html", {"page_obj": page, "agency": agency}
     )
 
 
-@role_required(Role.CONSULTATION_STAFF)
+@capability_required("cases.handle")
 def conference_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    agency = _agency_or_404(request)
-    cases = selectors.consultations_visible_to(request.user).filter(status=Consultation.Status.OPEN)
+    agency = policies.acting_agency(request.user)
+    cases = policies.consultation_scope(request.user).filter(status=Consultation.Status.OPEN)
     form = ConferenceForm(request.POST or None, agency=agency, cases=cases)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            conference = services.conference_create(
+        done = run_service(
+            request,
+            lambda: services.conference_create(
                 convened_by=agency,
                 by=request.user,
                 title=d["title"],
@@ -68,36 +67,29 @@ def conference_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 agenda=d["agenda"],
                 participants=list(d["participants"]),
                 consultations=list(d["consultations"]),
-                path=request.get_full_path(),
-            )
-        except ValidationError as exc:
-            for message in _messages_of(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("会議を登録しました。"))
-            return redirect("consultations:conference_detail", pk=conference.pk)
+            ),
+            success=_("会議を登録しました。"),
+            form=form,
+        )
+        if done.value is not None:
+            return redirect("consultations:conference_detail", pk=done.value.pk)
     return render(request, "consultations/conference_form.html", {"form": form})
-
-
-def _conference_for(request: AuthenticatedHttpRequest, pk: int) -> Conference:
-    return get_object_or_404(
-        selectors.conferences_visible_to(request.user).select_related("convened_by"), pk=pk
-    )
 
 
 @login_required
 def conference_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    conference = _conference_for(request, pk)
-    agency = selectors.agency_of(request.user)
+    conference = object_in_scope(
+        policies.conference_scope(request.user).select_related("convened_by"), pk
+    )
+    agency = policies.agency_of(request.user)
     services.access_log_write(
         user=request.user,
         agency=agency,
         owner_agency=conference.convened_by,
         action=AccessLog.Action.VIEW,
         obj=conference,
-        path=request.get_full_path(),
     )
-    is_convener = agency is not None and agency.pk == conference.convened_by_id
+    is_convener = policies.conference_can(request.user, "see_cases", conference)
     return render(
         request,
         "consultations/conference_detail.html",
@@ -120,14 +112,13 @@ def conference_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @login_required
 @require_POST
 def conference_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    conference = _conference_for(request, pk)
-    agency = _agency_or_404(request)
-    if agency.pk != conference.convened_by_id:
-        raise PermissionDenied
+    conference = object_in_scope(policies.conference_scope(request.user, "record"), pk)
+    agency = policies.acting_agency(request.user)
+    require(policies.conference_can(request.user, "record", conference))
     form = ConferenceRecordForm(request.POST, instance=Conference.objects.get(pk=conference.pk))
     if form.is_valid():
         d = form.cleaned_data
-        _apply(
+        run_service(
             request,
             lambda: services.conference_record(
                 conference=conference,
@@ -137,24 +128,24 @@ def conference_record(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 direction=d["direction"],
                 decision=d["decision"],
                 next_review_on=d["next_review_on"],
-                path=request.get_full_path(),
             ),
-            _("会議の記録を保存しました。"),
+            success=_("会議の記録を保存しました。"),
         )
     else:
-        _flash_form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect("consultations:conference_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def conference_task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    conference = _conference_for(request, pk)
-    agency = _agency_or_404(request)
+    conference = object_in_scope(policies.conference_scope(request.user, "add_task"), pk)
+    agency = policies.acting_agency(request.user)
+    require(policies.conference_can(request.user, "add_task", conference))
     form = ConferenceTaskForm(request.POST, conference=conference)
     if form.is_valid():
         d = form.cleaned_data
-        _apply(
+        run_service(
             request,
             lambda: services.conference_task_add(
                 conference=conference,
@@ -163,33 +154,35 @@ def conference_task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 organization=d["organization"],
                 description=d["description"],
                 due_on=d["due_on"],
-                path=request.get_full_path(),
             ),
-            _("役割を追加しました。"),
+            success=_("役割を追加しました。"),
         )
     else:
-        _flash_form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect("consultations:conference_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def conference_need_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    conference = _conference_for(request, pk)
-    agency = _agency_or_404(request)
+    conference = object_in_scope(policies.conference_scope(request.user, "add_need"), pk)
+    agency = policies.acting_agency(request.user)
+    require(policies.conference_can(request.user, "add_need", conference))
     form = UnmetNeedForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        services.unmet_need_add(
-            conference=conference,
-            by=request.user,
-            agency=agency,
-            description=d["description"],
-            domain=d["domain"],
-            district=d["district"],
-            path=request.get_full_path(),
+        run_service(
+            request,
+            lambda: services.unmet_need_add(
+                conference=conference,
+                by=request.user,
+                agency=agency,
+                description=d["description"],
+                domain=d["domain"],
+                district=d["district"],
+            ),
+            success=_("足りない資源を記録しました。"),
         )
-        messages.success(request, _("足りない資源を記録しました。"))
     else:
         messages.error(request, _("入力を確かめてください。"))
     return redirect("consultations:conference_detail", pk=pk)

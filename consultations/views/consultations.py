@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import role_required
-from directory.models import Role
+from accounts.policy import capability_required, object_in_scope
+from machida_portal.posting import run_service
 
-from .. import conf, selectors, services
+from .. import conf, policies, selectors, services
 from ..forms import (
     ConsentForm,
     ConsultationForm,
@@ -28,12 +26,11 @@ from ..models import (
     AccessLog,
     Consultation,
 )
-from .common import _agency_or_404, _messages_of
 
 
-@role_required(Role.CONSULTATION_STAFF)
+@capability_required("cases.handle")
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    agency = _agency_or_404(request)
+    agency = policies.acting_agency(request.user)
     tab = request.GET.get("tab", "incoming")
     if tab not in ("incoming", "outgoing", "consultations"):
         tab = "incoming"
@@ -62,7 +59,6 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
             user=request.user,
             agency=agency,
             shown=[(c, c.agency_id) for c in shown],
-            path=request.get_full_path(),
         )
     elif filters["query"]:
         # Sheet lists show numbers only, but a name search tells whose sheet each one is.
@@ -70,7 +66,6 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
             user=request.user,
             agency=agency,
             shown=[(s, s.sender_id) for s in shown],
-            path=request.get_full_path(),
         )
     return render(
         request,
@@ -85,9 +80,9 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.CONSULTATION_STAFF)
+@capability_required("cases.handle")
 def consultation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    agency = _agency_or_404(request)
+    agency = policies.acting_agency(request.user)
     form = ConsultationForm(request.POST or None)
     household = HouseholdFormSet(request.POST or None, prefix="household")
     if request.method == "POST" and form.is_valid() and household.is_valid():
@@ -103,25 +98,21 @@ def consultation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             for f in household.cleaned_data
             if f and f.get("relation")
         ]
-        try:
-            consultation = services.consultation_create(
+        done = run_service(
+            request,
+            lambda: services.consultation_create(
                 agency=agency,
                 by=request.user,
                 data=data,
                 consent_domains=list(form.cleaned_data["consent_domains"]),
                 consent_agencies=list(form.cleaned_data["consent_agencies"]),
                 household=rows,
-                path=request.get_full_path(),
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
-        else:
-            messages.success(request, _("相談を受け付けました。"))
-            return redirect("consultations:consultation_detail", pk=consultation.pk)
+            ),
+            success=_("相談を受け付けました。"),
+            form=form,
+        )
+        if done.value is not None:
+            return redirect("consultations:consultation_detail", pk=done.value.pk)
     return render(
         request, "consultations/consultation_form.html", {"form": form, "household": household}
     )
@@ -129,11 +120,11 @@ def consultation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    consultation = get_object_or_404(
-        selectors.consultations_visible_to(request.user).select_related(
+    consultation = object_in_scope(
+        policies.consultation_scope(request.user).select_related(
             "district", "consent_taken_by", "created_by"
         ),
-        pk=pk,
+        pk,
     )
     services.access_log_write(
         user=request.user,
@@ -141,14 +132,12 @@ def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         owner_agency=consultation.agency,
         action=AccessLog.Action.VIEW,
         obj=consultation,
-        path=request.get_full_path(),
     )
     duplicates = list(selectors.possible_duplicates(request.user, consultation))
     services.access_log_list(
         user=request.user,
         agency=consultation.agency,
         shown=[(d, d.agency_id) for d in duplicates],
-        path=request.get_full_path(),
     )
     return render(
         request,
@@ -169,7 +158,7 @@ def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 @login_required
 def consultation_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    consultation = get_object_or_404(selectors.consultations_visible_to(request.user), pk=pk)
+    consultation = object_in_scope(policies.consultation_scope(request.user, "consent"), pk)
     initial = {
         "consent_status": consultation.consent_status,
         "consent_method": consultation.consent_method,
@@ -181,8 +170,9 @@ def consultation_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     form = ConsentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            services.consultation_consent_update(
+        if run_service(
+            request,
+            lambda: services.consultation_consent_update(
                 consultation=consultation,
                 by=request.user,
                 status=d["consent_status"],
@@ -191,13 +181,10 @@ def consultation_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 domains=list(d["consent_domains"]),
                 agencies=list(d["consent_agencies"]),
                 expires_on=d["consent_expires_on"],
-                path=request.get_full_path(),
-            )
-        except ValidationError as exc:
-            for message in _messages_of(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("同意の内容を記録しました。"))
+            ),
+            success=_("同意の内容を記録しました。"),
+            form=form,
+        ):
             return redirect("consultations:consultation_detail", pk=pk)
     return render(request, "consultations/consent_form.html", {"form": form, "c": consultation})
 
@@ -205,9 +192,10 @@ def consultation_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @login_required
 @require_POST
 def consultation_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    consultation = get_object_or_404(selectors.consultations_visible_to(request.user), pk=pk)
-    services.consultation_close(
-        consultation=consultation, by=request.user, path=request.get_full_path()
+    consultation = object_in_scope(policies.consultation_scope(request.user, "close"), pk)
+    run_service(
+        request,
+        lambda: services.consultation_close(consultation=consultation, by=request.user),
+        success=_("相談を終結にしました。"),
     )
-    messages.success(request, _("相談を終結にしました。"))
     return redirect("consultations:consultation_detail", pk=pk)

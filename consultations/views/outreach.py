@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import role_required
-from directory.models import Role
+from accounts.policy import capability_required, object_in_scope, require
+from machida_portal.posting import run_service
 
-from .. import conf, selectors, services
+from .. import conf, policies, services
 from ..forms import (
     OutreachAttemptForm,
     OutreachConvertForm,
@@ -26,21 +23,14 @@ from ..forms import (
 from ..models import (
     AccessLog,
 )
-from .common import _apply, _flash_form_errors, _messages_of
+from .common import flash_form_errors
 
 
-def _outreach_org_or_404(request: AuthenticatedHttpRequest) -> Any:
-    membership = selectors.outreach_membership_of(request.user)
-    if membership is None:
-        raise Http404
-    return membership.organization
-
-
-@role_required(Role.WELFARE_COORDINATOR)
+@capability_required("outreach.handle")
 def outreach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    organization = _outreach_org_or_404(request)
+    organization = policies.acting_outreach_organization(request.user)
     qs = (
-        selectors.outreach_visible_to(request.user)
+        policies.outreach_scope(request.user)
         .select_related("district")
         .order_by("status", "next_contact_on", "id")
     )
@@ -50,19 +40,19 @@ def outreach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         user=request.user,
         agency=organization,
         shown=[(c, c.organization_id) for c in page],
-        path=request.get_full_path(),
     )
     return render(request, "consultations/outreach_list.html", {"page_obj": page})
 
 
-@role_required(Role.WELFARE_COORDINATOR)
+@capability_required("outreach.handle")
 def outreach_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    organization = _outreach_org_or_404(request)
+    organization = policies.acting_outreach_organization(request.user)
     form = OutreachForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            case = services.outreach_create(
+        done = run_service(
+            request,
+            lambda: services.outreach_create(
                 organization=organization,
                 by=request.user,
                 district=d["district"],
@@ -70,22 +60,19 @@ def outreach_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 source=d["source"],
                 notes=d["notes"],
                 rhythm_days=d["rhythm_days"],
-                path=request.get_full_path(),
-            )
-        except ValidationError as exc:
-            for message in _messages_of(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("見守りのケースを登録しました。"))
-            return redirect("consultations:outreach_detail", pk=case.pk)
+            ),
+            success=_("見守りのケースを登録しました。"),
+            form=form,
+        )
+        if done.value is not None:
+            return redirect("consultations:outreach_detail", pk=done.value.pk)
     return render(request, "consultations/outreach_form.html", {"form": form})
 
 
 @login_required
 def outreach_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(
-        selectors.outreach_visible_to(request.user).select_related("district", "organization"),
-        pk=pk,
+    case = object_in_scope(
+        policies.outreach_scope(request.user).select_related("district", "organization"), pk
     )
     services.access_log_write(
         user=request.user,
@@ -93,7 +80,6 @@ def outreach_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         owner_agency=case.organization,
         action=AccessLog.Action.VIEW,
         obj=case,
-        path=request.get_full_path(),
     )
     return render(
         request,
@@ -110,11 +96,11 @@ def outreach_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def outreach_attempt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(selectors.outreach_visible_to(request.user), pk=pk)
+    case = object_in_scope(policies.outreach_scope(request.user, "record"), pk)
     form = OutreachAttemptForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        _apply(
+        run_service(
             request,
             lambda: services.outreach_attempt_add(
                 case=case,
@@ -123,23 +109,23 @@ def outreach_attempt_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 method=d["method"],
                 reached=d["reached"],
                 note=d["note"],
-                path=request.get_full_path(),
             ),
-            _("連絡の記録を追加しました。"),
+            success=_("連絡の記録を追加しました。"),
         )
     else:
-        _flash_form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect("consultations:outreach_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def outreach_convert(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(selectors.outreach_visible_to(request.user), pk=pk)
+    case = object_in_scope(policies.outreach_scope(request.user, "convert"), pk)
+    require(policies.outreach_can(request.user, "convert", case))
     form = OutreachConvertForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        _apply(
+        run_service(
             request,
             lambda: services.outreach_convert(
                 case=case,
@@ -151,9 +137,8 @@ def outreach_convert(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 troubles=d["troubles"],
                 narrative=d["narrative"],
                 consent_method=d["consent_method"],
-                path=request.get_full_path(),
             ),
-            _("相談支援機関につなぎました。"),
+            success=_("相談支援機関につなぎました。"),
         )
     else:
         messages.error(request, _("入力を確かめてください。"))

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import role_required
-from directory.models import Role
+from accounts.policy import capability_required, require
 
-from .. import conf, selectors
+from .. import conf, policies, selectors
 
 
-@role_required(Role.CITY_STAFF, Role.ADMIN)
+@capability_required("cases.oversee")
 def overdue_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Paginator needs only count() and slicing (Django documents "any sliceable object with a
     # count() method"); the stubs ask for a whole sequence.
@@ -26,22 +24,20 @@ def overdue_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "consultations/overdue_board.html", {"page_obj": page})
 
 
-@role_required(Role.CONSULTATION_STAFF)
+@capability_required("cases.handle")
 def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
-    membership = selectors.agency_membership_of(request.user)
-    if membership is None or not membership.is_supervisor:
-        raise PermissionDenied
+    require(policies.may_read_access_log(request.user))
     page = Paginator(selectors.access_log_for_supervisor(request.user), 50).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "consultations/access_log.html",
-        {"page_obj": page, "agency": membership.organization},
+        {"page_obj": page, "agency": policies.agency_of(request.user)},
     )
 
 
-@role_required(Role.CITY_STAFF, Role.ADMIN)
+@capability_required("cases.oversee")
 def missing_resources(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.missing_resources_report(), 50).get_page(request.GET.get("page"))
     return render(request, "consultations/missing_resources.html", {"page_obj": page})

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.policy import object_in_scope
+from machida_portal.posting import run_service
 
-from .. import selectors, services
+from .. import policies, services
 from ..forms import (
     SheetForm,
     TransitionForm,
@@ -26,17 +27,18 @@ from ..models import (
     SheetTransition,
     TsunaguSheet,
 )
-from .common import _apply, _flash_form_errors, _messages_of
+from .common import flash_form_errors
 
 
 @login_required
 def sheet_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    consultation = get_object_or_404(selectors.consultations_visible_to(request.user), pk=pk)
+    consultation = object_in_scope(policies.consultation_scope(request.user, "hand_over"), pk)
     form = SheetForm(request.POST or None, agency=consultation.agency)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            sheet = services.sheet_create(
+        done = run_service(
+            request,
+            lambda: services.sheet_create(
                 consultation=consultation,
                 receiver=d["receiver"],
                 by=request.user,
@@ -47,24 +49,20 @@ def sheet_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 support_meeting_note=d["support_meeting_note"],
                 preferred_contact=d["preferred_contact"],
                 contact_times=d["contact_times"],
-                path=request.get_full_path(),
-            )
-        except ValidationError as exc:
-            for message in _messages_of(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(
-                request, _("つなぐシートを下書きに保存しました。内容を確かめて送ってください。")
-            )
-            return redirect("consultations:sheet_detail", pk=sheet.pk)
+            ),
+            success=_("つなぐシートを下書きに保存しました。内容を確かめて送ってください。"),
+            form=form,
+        )
+        if done.value is not None:
+            return redirect("consultations:sheet_detail", pk=done.value.pk)
     return render(request, "consultations/sheet_form.html", {"form": form, "c": consultation})
 
 
 @login_required
 def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    agency = selectors.agency_of(request.user)
-    sheet = get_object_or_404(
-        selectors.sheets_visible_to(request.user)
+    agency = policies.agency_of(request.user)
+    sheet = object_in_scope(
+        policies.sheet_scope(request.user)
         .with_shared_open(today=timezone.localdate())
         .select_related("sender", "receiver", "consultation", "consultation__district")
         .prefetch_related(
@@ -76,19 +74,18 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 ),
             ),
         ),
-        pk=pk,
+        pk,
     )
-    is_sender = agency is not None and agency.pk == sheet.sender_id
+    is_sender = policies.sheet_side(agency, sheet) == "sender"
     shared_open: bool = sheet.shared_open  # type: ignore[attr-defined]
     # The sender reads its own record; the receiver only while the sheet is open to it.
-    show_shared = is_sender or shared_open
+    show_shared = policies.sheet_can(agency, "view_shared", sheet, shared_open=shared_open)
     services.access_log_write(
         user=request.user,
         agency=agency,
         owner_agency=sheet.sender,
         action=AccessLog.Action.VIEW,
         obj=sheet,
-        path=request.get_full_path(),
     )
     return render(
         request,
@@ -105,7 +102,7 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "shared_open": shared_open,
             "handing_over": sheet.status in HANDOVER_STATES,
             "consultation_id": sheet.consultation_id if is_sender else None,
-            "moves": services.allowed_moves(sheet, agency, shared_open=shared_open),
+            "moves": policies.sheet_moves(sheet, agency, shared_open=shared_open),
             "history": sheet.history.all(),
             "S": SheetStatus,
             "contact_methods": TsunaguSheet.ContactMethod.choices,
@@ -116,17 +113,17 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def sheet_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    sheet = get_object_or_404(selectors.sheets_visible_to(request.user), pk=pk)
-    agency = selectors.agency_of(request.user)
+    sheet = object_in_scope(policies.sheet_scope(request.user, "move"), pk)
+    agency = policies.agency_of(request.user)
     form = TransitionForm(request.POST)
     if agency is None:
         messages.error(request, _("入力を確かめてください。"))
         return redirect("consultations:sheet_detail", pk=pk)
     if not form.is_valid():
-        _flash_form_errors(request, form)
+        flash_form_errors(request, form)
         return redirect("consultations:sheet_detail", pk=pk)
     d = form.cleaned_data
-    _apply(
+    run_service(
         request,
         lambda: services.sheet_transition(
             sheet_id=sheet.pk,
@@ -136,8 +133,7 @@ def sheet_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             note=d["note"],
             contact_on=d["contact_on"],
             contact_method=d["contact_method"],
-            path=request.get_full_path(),
         ),
-        _("つなぐシートの状態を更新しました。"),
+        success=_("つなぐシートの状態を更新しました。"),
     )
     return redirect("consultations:sheet_detail", pk=pk)
