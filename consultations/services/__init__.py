@@ -22,8 +22,6 @@ from .outreach import (
     outreach_create,
 )
 from .sheets import (
-    SHEET_TRANSITIONS,
-    allowed_moves,
     sheet_create,
     sheet_search_document,
     sheet_shared_data,
@@ -31,12 +29,10 @@ from .sheets import (
 )
 
 __all__ = [
-    "SHEET_TRANSITIONS",
     "HouseholdRow",
     "_morning_before",
     "access_log_list",
     "access_log_write",
-    "allowed_moves",
     "conference_create",
     "conference_record",
     "conference_task_add",

@@ -37,16 +37,6 @@ from .common import _check_date_entered
 
 S = SheetStatus
 
-# Kept for readers of the old names: the table is ``policies.SHEET_STATES``.
-SHEET_TRANSITIONS = SHEET_STATES.moves
-
-
-def allowed_moves(
-    sheet: TsunaguSheet, agency: Organization | None, *, shared_open: bool = True
-) -> list[str]:
-    """The moves the agency's side may make now (``policies.sheet_moves``)."""
-    return sheet_moves(sheet, agency, shared_open=shared_open)
-
 
 def _check_consent(
     consultation: Consultation, receiver: Organization, fields: list[str], today: date
