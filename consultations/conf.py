@@ -3,27 +3,44 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-# Business days a receiving agency has to accept a sheet, by urgency (0 = the same day).
-SHEET_DEADLINE_BUSINESS_DAYS: dict[str, int] = getattr(
-    settings, "CONSULTATIONS_SHEET_DEADLINE_BUSINESS_DAYS", {"urgent": 0, "high": 1, "normal": 3}
-)
-# Hours before the deadline that the receiving agency is reminded.
-SHEET_REMINDER_HOURS_BEFORE: int = getattr(settings, "CONSULTATIONS_SHEET_REMINDER_HOURS", 3)
-# A received hand-over with no change for this many days shows as stale on the city board.
-SHEET_STALE_DAYS: int = getattr(settings, "CONSULTATIONS_SHEET_STALE_DAYS", 14)
-# Longest narrative accepted at intake (characters).
-NARRATIVE_MAX_LENGTH: int = getattr(settings, "CONSULTATIONS_NARRATIVE_MAX_LENGTH", 4000)
-# Closed consultations are anonymised this many months after closing.
-RETENTION_MONTHS: int = getattr(settings, "CONSULTATIONS_RETENTION_MONTHS", 60)
-# Outreach cases that never reach consent are anonymised after this many months.
-OUTREACH_ANONYMISE_MONTHS: int = getattr(settings, "CONSULTATIONS_OUTREACH_ANONYMISE_MONTHS", 12)
-# External conference participants can read the materials for this many days after the date.
-CONFERENCE_EXTERNAL_ACCESS_DAYS: int = getattr(
-    settings, "CONSULTATIONS_CONFERENCE_EXTERNAL_ACCESS_DAYS", 30
-)
+# Tunables a deployment may set (``CONSULTATIONS_<NAME>`` in settings). They are read from
+# settings each time they are used — ``conf.SHEET_STALE_DAYS`` goes through ``__getattr__``
+# below — so ``override_settings`` in a test and a changed setting take effect at once.
+# (Model and form field limits are still fixed when those classes are defined.)
+_SETTINGS: dict[str, tuple[str, Any]] = {
+    # Business days a receiving agency has to accept a sheet, by urgency (0 = the same day).
+    "SHEET_DEADLINE_BUSINESS_DAYS": (
+        "CONSULTATIONS_SHEET_DEADLINE_BUSINESS_DAYS",
+        {"urgent": 0, "high": 1, "normal": 3},
+    ),
+    # Hours before the deadline that the receiving agency is reminded.
+    "SHEET_REMINDER_HOURS_BEFORE": ("CONSULTATIONS_SHEET_REMINDER_HOURS", 3),
+    # A received hand-over with no change for this many days shows as stale on the city board.
+    "SHEET_STALE_DAYS": ("CONSULTATIONS_SHEET_STALE_DAYS", 14),
+    # Longest narrative accepted at intake (characters).
+    "NARRATIVE_MAX_LENGTH": ("CONSULTATIONS_NARRATIVE_MAX_LENGTH", 4000),
+    # Closed consultations are anonymised this many months after closing.
+    "RETENTION_MONTHS": ("CONSULTATIONS_RETENTION_MONTHS", 60),
+    # Outreach cases that never reach consent are anonymised after this many months.
+    "OUTREACH_ANONYMISE_MONTHS": ("CONSULTATIONS_OUTREACH_ANONYMISE_MONTHS", 12),
+    # External conference participants can read the materials for this many days after the date.
+    "CONFERENCE_EXTERNAL_ACCESS_DAYS": ("CONSULTATIONS_CONFERENCE_EXTERNAL_ACCESS_DAYS", 30),
+}
+
+if TYPE_CHECKING:
+    SHEET_DEADLINE_BUSINESS_DAYS: dict[str, int]
+    SHEET_REMINDER_HOURS_BEFORE: int
+    SHEET_STALE_DAYS: int
+    NARRATIVE_MAX_LENGTH: int
+    RETENTION_MONTHS: int
+    OUTREACH_ANONYMISE_MONTHS: int
+    CONFERENCE_EXTERNAL_ACCESS_DAYS: int
+    DATE_WINDOWS: dict[str, tuple[int, int]]
+
 PAGE_SIZE = 25
 
 # Dates a case record may hold at all (checked by the models' validators, inclusive): every date
@@ -36,7 +53,7 @@ CASE_DATE_LATEST = date(2099, 12, 31)
 BIRTH_DATE_EARLIEST = date(1900, 1, 1)
 # Dates being entered, as (days back, days ahead) from today: a typed-in year typo is caught
 # while it is typed. Dates already stored are not checked again when a record is edited.
-DATE_WINDOWS: dict[str, tuple[int, int]] = {
+_DATE_WINDOWS: dict[str, tuple[int, int]] = {
     # A consent recorded today runs from today, for at most five years.
     "consent_expiry": (0, 5 * 366),
     # Conferences are recorded up to two years afterwards, or planned a year ahead.
@@ -46,7 +63,16 @@ DATE_WINDOWS: dict[str, tuple[int, int]] = {
     "task_due": (0, 3 * 366),
     # Contacts and visits happened: within the last year, never in the future.
     "contact": (366, 0),
-    **getattr(settings, "CONSULTATIONS_DATE_WINDOWS", {}),
 }
 # The longest interval between two outreach contacts, in days (at least one).
 OUTREACH_RHYTHM_DAYS_MAX = 365
+
+
+def __getattr__(name: str) -> Any:
+    """A tunable, read from settings now (PEP 562: only names not defined above get here)."""
+    if name == "DATE_WINDOWS":
+        return {**_DATE_WINDOWS, **getattr(settings, "CONSULTATIONS_DATE_WINDOWS", {})}
+    if name in _SETTINGS:
+        setting, default = _SETTINGS[name]
+        return getattr(settings, setting, default)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

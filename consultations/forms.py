@@ -22,7 +22,7 @@ from .models import (
     validate_case_date,
     validate_date_entered,
 )
-from .selectors import CASE_AGENCY_KINDS
+from .policies import CASE_AGENCY_KINDS
 
 
 def _entered(value: date | None, kind: str) -> date | None:

@@ -9,78 +9,33 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from directory.models import Membership, Organization, Resource, Role
+from directory.models import Resource
 from directory.search import search_filter
 
-from . import conf
+from . import conf, policies
 from .models import (
     TROUBLE_DOMAINS,
     AccessLog,
-    Conference,
     Consultation,
-    OutreachCase,
     SheetStatus,
     TsunaguSheet,
-    TsunaguSheetQuerySet,
     UnmetNeed,
 )
 
-CASE_AGENCY_KINDS = (
-    Organization.Kind.CONSULTATION_AGENCY,
-    Organization.Kind.MEDICAL,
-    Organization.Kind.NPO,
-)
-
-
-def agency_membership_of(user: Any) -> Membership | None:
-    """The staff member's active membership at a consultation agency, kept on the user."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, "_consultation_membership"):
-        user._consultation_membership = (
-            Membership.objects.filter(
-                user=user,
-                is_active=True,
-                role=Role.CONSULTATION_STAFF,
-                organization__is_active=True,
-                organization__kind__in=CASE_AGENCY_KINDS,
-            )
-            .select_related("organization")
-            .order_by("id")
-            .first()
-        )
-    return user._consultation_membership  # type: ignore[no-any-return]
-
-
-def agency_of(user: Any) -> Organization | None:
-    membership = agency_membership_of(user)
-    return membership.organization if membership else None
-
-
-def consultations_visible_to(user: Any) -> QuerySet[Consultation]:
-    agency = agency_of(user)
-    if agency is None:
-        return Consultation.objects.none()
-    return Consultation.objects.filter(agency=agency, anonymized_at__isnull=True)
-
-
-def sheets_visible_to(user: Any) -> TsunaguSheetQuerySet:
-    """Sheets the agency sent (any state) or received (once sent)."""
-    agency = agency_of(user)
-    if agency is None:
-        return TsunaguSheet.objects.none()
-    return TsunaguSheet.objects.filter(
-        Q(sender=agency) | (Q(receiver=agency) & ~Q(status=SheetStatus.DRAFT))
-    )
+# The scopes live in ``policies``; these names stay for the pages and tests that read them.
+agency_membership_of = policies.agency_membership_of
+agency_of = policies.agency_of
+outreach_membership_of = policies.outreach_membership_of
+consultations_visible_to = policies.consultation_scope
+sheets_visible_to = policies.sheet_scope
+conferences_visible_to = policies.conference_scope
+outreach_visible_to = policies.outreach_scope
 
 
 def incoming_sheets(
     user: Any, *, status: str = "", urgency: str = "", query: str = ""
 ) -> QuerySet[TsunaguSheet]:
-    agency = agency_of(user)
-    if agency is None:
-        return TsunaguSheet.objects.none()
-    qs = TsunaguSheet.objects.filter(receiver=agency).exclude(status=SheetStatus.DRAFT)
+    qs = policies.incoming_sheet_scope(user)
     if query:
         # The list shows numbers and states only; a name search would say whose sheet it is,
         # so it reaches only the sheets whose shared fields are open to the receiver today.
@@ -91,10 +46,7 @@ def incoming_sheets(
 def outgoing_sheets(
     user: Any, *, status: str = "", urgency: str = "", query: str = ""
 ) -> QuerySet[TsunaguSheet]:
-    agency = agency_of(user)
-    if agency is None:
-        return TsunaguSheet.objects.none()
-    qs = TsunaguSheet.objects.filter(sender=agency)
+    qs = policies.outgoing_sheet_scope(user)
     if query:
         # The sender owns the consultation, so it may search its full record.
         qs = qs.filter(consultation__in=search_filter(Consultation.objects.all(), query))
@@ -213,15 +165,7 @@ def overdue_board(*, now: Any = None) -> OverdueBoard:
 
 
 def access_log_for_supervisor(user: Any) -> QuerySet[AccessLog]:
-    membership = agency_membership_of(user)
-    if membership is None or not membership.is_supervisor:
-        return AccessLog.objects.none()
-    agency = membership.organization
-    return (
-        AccessLog.objects.filter(Q(agency=agency) | Q(owner_agency=agency))
-        .select_related("user", "agency")
-        .order_by("-at", "-id")
-    )
+    return policies.access_log_scope(user).select_related("user", "agency").order_by("-at", "-id")
 
 
 def resources_for_troubles(troubles: list[str], district_id: int | None) -> QuerySet[Resource]:
@@ -236,19 +180,6 @@ def resources_for_troubles(troubles: list[str], district_id: int | None) -> Quer
     return qs.select_related("organization").order_by("-score", "name")[:10]
 
 
-def conferences_visible_to(user: Any, *, today: Any = None) -> QuerySet[Conference]:
-    """Conferences the agency takes part in. Medical institutions and NPOs (external
-    participants) see a conference only until a limited time after it was held."""
-    agency = agency_of(user)
-    if agency is None:
-        return Conference.objects.none()
-    qs = Conference.objects.filter(participants=agency)
-    if agency.kind != Organization.Kind.CONSULTATION_AGENCY:
-        today = today or timezone.localdate()
-        qs = qs.filter(held_on__gte=today - timedelta(days=conf.CONFERENCE_EXTERNAL_ACCESS_DAYS))
-    return qs
-
-
 def missing_resources_report() -> QuerySet[Any]:
     """Unmet needs counted by domain and district: what the city should develop."""
     return (
@@ -258,37 +189,13 @@ def missing_resources_report() -> QuerySet[Any]:
     )
 
 
-def outreach_membership_of(user: Any) -> Membership | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, "_outreach_membership"):
-        user._outreach_membership = (
-            Membership.objects.filter(user=user, is_active=True, role=Role.WELFARE_COORDINATOR)
-            .select_related("organization")
-            .order_by("id")
-            .first()
-        )
-    return user._outreach_membership  # type: ignore[no-any-return]
-
-
-def outreach_visible_to(user: Any) -> QuerySet[OutreachCase]:
-    membership = outreach_membership_of(user)
-    if membership is None:
-        return OutreachCase.objects.none()
-    return OutreachCase.objects.filter(organization=membership.organization).exclude(
-        status=OutreachCase.Status.ANONYMIZED
-    )
-
-
 def incoming_counts_by_state(user: Any) -> list[dict[str, Any]]:
     """How many incoming sheets are in each state (one grouped query)."""
-    agency = agency_of(user)
-    if agency is None:
+    if agency_of(user) is None:
         return []
     labels = dict(SheetStatus.choices)
     rows = (
-        TsunaguSheet.objects.filter(receiver=agency)
-        .exclude(status=SheetStatus.DRAFT)
+        policies.incoming_sheet_scope(user)
         .values("status")
         .annotate(n=Count("*"))  # COUNT(*): an index-only scan
         .order_by("status")

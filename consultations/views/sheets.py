@@ -1,0 +1,139 @@
+"""Tsunagu sheets: drafting from a consultation, the sheet page, the sides' moves."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.http import AuthenticatedHttpRequest
+from accounts.policy import object_in_scope
+from machida_portal.posting import run_service
+
+from .. import policies, services
+from ..forms import (
+    SheetForm,
+    TransitionForm,
+)
+from ..models import (
+    HANDOVER_STATES,
+    AccessLog,
+    SheetStatus,
+    SheetTransition,
+    TsunaguSheet,
+)
+from .common import flash_form_errors
+
+
+@login_required
+def sheet_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    consultation = object_in_scope(policies.consultation_scope(request.user, "hand_over"), pk)
+    form = SheetForm(request.POST or None, agency=consultation.agency)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = run_service(
+            request,
+            lambda: services.sheet_create(
+                consultation=consultation,
+                receiver=d["receiver"],
+                by=request.user,
+                reason=d["reason"],
+                shared_fields=d["shared_fields"],
+                urgency=d["urgency"],
+                legal_basis=d["legal_basis"],
+                support_meeting_note=d["support_meeting_note"],
+                preferred_contact=d["preferred_contact"],
+                contact_times=d["contact_times"],
+            ),
+            success=_("つなぐシートを下書きに保存しました。内容を確かめて送ってください。"),
+            form=form,
+        )
+        if done.value is not None:
+            return redirect("consultations:sheet_detail", pk=done.value.pk)
+    return render(request, "consultations/sheet_form.html", {"form": form, "c": consultation})
+
+
+@login_required
+def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    agency = policies.agency_of(request.user)
+    sheet = object_in_scope(
+        policies.sheet_scope(request.user)
+        .with_shared_open(today=timezone.localdate())
+        .select_related("sender", "receiver", "consultation", "consultation__district")
+        .prefetch_related(
+            "consultation__household",
+            Prefetch(
+                "history",
+                queryset=SheetTransition.objects.select_related("by", "agency").order_by(
+                    "at", "id"
+                ),
+            ),
+        ),
+        pk,
+    )
+    is_sender = policies.sheet_side(agency, sheet) == "sender"
+    shared_open: bool = sheet.shared_open  # type: ignore[attr-defined]
+    # The sender reads its own record; the receiver only while the sheet is open to it.
+    show_shared = policies.sheet_can(agency, "view_shared", sheet, shared_open=shared_open)
+    services.access_log_write(
+        user=request.user,
+        agency=agency,
+        owner_agency=sheet.sender,
+        action=AccessLog.Action.VIEW,
+        obj=sheet,
+    )
+    return render(
+        request,
+        "consultations/sheet_detail.html",
+        {
+            "sheet": sheet,
+            "is_sender": is_sender,
+            # The receiver's page gets the shared fields only, never the consultation itself,
+            # and nothing of the person once the sheet is closed to it.
+            "show_shared": show_shared,
+            "shared": (
+                services.sheet_shared_data(sheet, for_sender=is_sender) if show_shared else []
+            ),
+            "shared_open": shared_open,
+            "handing_over": sheet.status in HANDOVER_STATES,
+            "consultation_id": sheet.consultation_id if is_sender else None,
+            "moves": policies.sheet_moves(sheet, agency, shared_open=shared_open),
+            "history": sheet.history.all(),
+            "S": SheetStatus,
+            "contact_methods": TsunaguSheet.ContactMethod.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def sheet_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sheet = object_in_scope(policies.sheet_scope(request.user, "move"), pk)
+    agency = policies.agency_of(request.user)
+    form = TransitionForm(request.POST)
+    if agency is None:
+        messages.error(request, _("入力を確かめてください。"))
+        return redirect("consultations:sheet_detail", pk=pk)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect("consultations:sheet_detail", pk=pk)
+    d = form.cleaned_data
+    run_service(
+        request,
+        lambda: services.sheet_transition(
+            sheet_id=sheet.pk,
+            to=d["to"],
+            by=request.user,
+            agency=agency,
+            note=d["note"],
+            contact_on=d["contact_on"],
+            contact_method=d["contact_method"],
+        ),
+        success=_("つなぐシートの状態を更新しました。"),
+    )
+    return redirect("consultations:sheet_detail", pk=pk)
