@@ -6,14 +6,9 @@ once per request and kept on the user object.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
 
 from directory.models import Role
 
@@ -65,27 +60,3 @@ def roles_of(user: Any) -> frozenset[str]:
 
 def roles_changed(user_id: Any) -> None:
     cache.delete(_roles_key(user_id))
-
-
-def has_role(user: Any, *roles: str) -> bool:
-    return bool(roles_of(user).intersection(roles))
-
-
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
-
-
-def role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
-    """Anonymous visitors are sent to sign in; signed-in people without the role get 403."""
-
-    def decorator(view: ViewFunc) -> ViewFunc:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not has_role(request.user, *roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped  # type: ignore[return-value]
-
-    return decorator

@@ -7,7 +7,6 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -237,12 +236,13 @@ def measurements_publish(*, indicator: Indicator, by: Any) -> int:
             .order_by("pk")
         )
         to = Measurement.Status.PUBLISHED.value
+        old = MEASUREMENT_STATES.move_all(
+            drafts, to, may=lambda m, action: measurement_can(by, action, measurement=m)
+        )
         changes = []
-        for m in drafts:
-            MEASUREMENT_STATES.check(m, to, may=partial(measurement_can, by, measurement=m))
-            changes.append(measurement_change(m, m.status, to, by=by))
+        for m, frm in zip(drafts, old, strict=True):
+            changes.append(measurement_change(m, frm, to, by=by))
             stamp_move(m, to, by=by)
-            setattr(m, MEASUREMENT_STATES.field, to)
         Measurement.objects.bulk_update(drafts, [MEASUREMENT_STATES.field, *STAMPED_FIELDS])
         MeasurementChange.objects.bulk_create(changes)
         if drafts:

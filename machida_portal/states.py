@@ -19,6 +19,7 @@ whole picture of how a status can change.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -96,3 +97,18 @@ class StateMachine:
         if self.history is not None:
             self.history(obj, frm, to, by=by, **history)
         return frm
+
+    def move_all(
+        self, objs: Iterable[Any], to: str, *, may: Callable[[Any, str], bool]
+    ) -> list[str]:
+        """Check and set ``to`` on many locked rows at once, for a bulk write: returns each
+        row's old status. Nothing is set unless every row may move (refusals as in ``move``).
+        The caller saves them together (``bulk_update``) and writes their history together;
+        ``may(obj, action)`` is asked per row."""
+        rows = list(objs)
+        for obj in rows:
+            self.check(obj, to, may=functools.partial(may, obj))
+        old = [str(getattr(obj, self.field)) for obj in rows]
+        for obj in rows:
+            setattr(obj, self.field, to)
+        return old

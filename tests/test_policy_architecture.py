@@ -175,4 +175,13 @@ def test_no_status_is_set_by_hand() -> None:
                 for target in node.targets:
                     if isinstance(target, ast.Attribute) and target.attr in STATUS_FIELDS:
                         offences.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            elif (  # setattr(x, "status", …) is the same thing spelled differently
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "setattr"
+                and len(node.args) >= 2
+                and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value in STATUS_FIELDS
+            ):
+                offences.append(f"{path.relative_to(ROOT)}:{node.lineno} setattr")
     assert offences == [], "\n".join(offences)
