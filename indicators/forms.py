@@ -30,7 +30,8 @@ def _year_field(label: Any, required: bool = True) -> forms.IntegerField:
 
 def _limit_length(field: forms.Field, limit: int) -> None:
     """Give a text field of a new form the import's size limit as the settings say now."""
-    assert isinstance(field, forms.CharField)
+    if not isinstance(field, forms.CharField):
+        raise TypeError(f"a text field, not {type(field).__name__}")
     field.max_length = limit
     field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
     field.validators.append(MaxLengthValidator(limit))
