@@ -27,11 +27,14 @@ class ServiceFactory(factory.Factory[T], Generic[T]):
         def __new__(cls, **kwargs: Any) -> T: ...  # type: ignore[misc]
 
     @classmethod
-    def _build(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError(
-            f"{cls.__name__} makes its rows through the service; call {cls.__name__}(...), "
-            "not build()"
-        )
+    def _generate(cls, strategy: str, params: dict[str, Any]) -> Any:
+        # Refused before any default is looked up (the demo users may not even exist).
+        if strategy != factory.CREATE_STRATEGY:
+            raise TypeError(
+                f"{cls.__name__} makes its rows through the service; call {cls.__name__}(...), "
+                f"not the {strategy} strategy"
+            )
+        return super()._generate(strategy, params)
 
 
 class RowFactory(factory.django.DjangoModelFactory[T], Generic[T]):
