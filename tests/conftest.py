@@ -76,14 +76,14 @@ def demo(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def role_users(demo):  # type: ignore[no-untyped-def]
     """Users by role name, plus staff of an agency that is party to nothing."""
-    from directory.models import Membership, Organization, Role
-    from tests.factories import UserFactory
+    from directory.models import Organization, Role
+    from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
-    other_agency = Organization.objects.create(
+    other_agency = OrganizationFactory(
         name="無関係の相談機関", kind=Organization.Kind.CONSULTATION_AGENCY
     )
     other = UserFactory(email="staff.other@example.jp")
-    Membership.objects.create(user=other, organization=other_agency, role=Role.CONSULTATION_STAFF)
+    MembershipFactory(user=other, organization=other_agency, role=Role.CONSULTATION_STAFF)
     users = {
         "resident": demo.users["resident@example.jp"],
         "member": demo.users["member@example.jp"],

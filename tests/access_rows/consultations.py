@@ -10,22 +10,22 @@ from tests.access import LOGIN, ROLES, Row, only
 
 
 def _consultation(users: dict[str, Any]) -> dict[str, Any]:
-    from tests.consultations.builders import make_consultation
+    from tests.factories import ConsultationFactory
 
-    return {"pk": make_consultation(users).pk}
+    return {"pk": ConsultationFactory().pk}
 
 
 def _sheet(users: dict[str, Any]) -> dict[str, Any]:
-    from tests.consultations.builders import make_sheet
+    from tests.factories import SheetFactory
 
-    return {"pk": make_sheet(users).pk}
+    return {"pk": SheetFactory().pk}
 
 
 def _draft(users: dict[str, Any]) -> dict[str, Any]:
     from consultations.models import SheetStatus
-    from tests.consultations.builders import make_sheet
+    from tests.factories import SheetFactory
 
-    return {"pk": make_sheet(users, status=SheetStatus.DRAFT).pk}
+    return {"pk": SheetFactory(status=SheetStatus.DRAFT).pk}
 
 
 def _for(allowed: dict[str, int], others: int = 404) -> dict[str, int | str]:
@@ -85,15 +85,15 @@ ROWS = [
 
 
 def _conference(users: dict[str, Any]) -> dict[str, Any]:
-    from tests.consultations.builders import make_conference
+    from tests.factories import ConferenceFactory
 
-    return {"pk": make_conference(users).pk}
+    return {"pk": ConferenceFactory().pk}
 
 
 def _outreach(users: dict[str, Any]) -> dict[str, Any]:
-    from tests.consultations.builders import make_outreach
+    from tests.factories import OutreachFactory
 
-    return {"pk": make_outreach(users).pk}
+    return {"pk": OutreachFactory().pk}
 
 
 def _elderly_agency_id(users: dict[str, Any]) -> Any:
@@ -173,9 +173,9 @@ ROWS += [
 
 
 def _idea(users: dict[str, Any]) -> dict[str, Any]:
-    from tests.consultations.builders import make_trouble_idea
+    from tests.factories import TroubleIdeaFactory
 
-    return {"pk": make_trouble_idea(users).pk}
+    return {"pk": TroubleIdeaFactory().pk}
 
 
 _HANDOFF = only(["coordinator", "cwc"])

@@ -11,9 +11,13 @@ def _resource(users: dict[str, Any]) -> dict[str, Any]:
 
 def _npo_resource(users: dict[str, Any]) -> dict[str, Any]:
     from directory.models import Membership, Resource
+    from tests.factories import ResourceFactory
 
     org = Membership.objects.get(user=users["member"]).organization
-    r = Resource.objects.create(name="こども食堂", kind=Resource.Kind.DROP_IN, organization=org)
+    # Not indexed: the row as an organization's member first saves it.
+    r = ResourceFactory(
+        name="こども食堂", kind=Resource.Kind.DROP_IN, organization=org, indexed=False
+    )
     return {"pk": r.pk}
 
 

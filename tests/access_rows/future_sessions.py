@@ -9,19 +9,15 @@ MANAGERS = ["coordinator", "admin"]
 def _session(users: dict[str, Any]) -> Any:
     from django.utils import timezone
 
-    from directory.models import Mode, Place
-    from sessions.services import session_create
+    from directory.models import Place
+    from tests.factories import PlaceFactory, SessionFactory
 
-    venue = Place.objects.first() or Place.objects.create(name="会場")
-    start = timezone.now() + timedelta(days=5)
-    return session_create(
+    return SessionFactory(
         by=users["coordinator"],
         title="行列テスト",
         question="問い",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        mode=Mode.PHYSICAL,
-        venue=venue,
+        starts_at=timezone.now() + timedelta(days=5),
+        venue=Place.objects.first() or PlaceFactory(name="会場"),
         capacity=30,
     )
 
@@ -31,16 +27,16 @@ def _pk(users: dict[str, Any]) -> dict[str, Any]:
 
 
 def _resident_registration(users: dict[str, Any]) -> dict[str, Any]:
-    from sessions.services import registration_create
+    from tests.factories import RegistrationFactory
 
-    return {"pk": registration_create(session=_session(users), user=users["resident"]).pk}
+    return {"pk": RegistrationFactory(session=_session(users), user=users["resident"]).pk}
 
 
 def _registration_in_session(users: dict[str, Any]) -> dict[str, Any]:
-    from sessions.services import registration_create
+    from tests.factories import RegistrationFactory
 
     session = _session(users)
-    reg = registration_create(session=session, user=users["resident"])
+    reg = RegistrationFactory(session=session, user=users["resident"])
     return {"pk": session.pk, "registration_pk": reg.pk}
 
 

@@ -10,17 +10,9 @@ def _code(users: dict[str, Any]) -> dict[str, Any]:
 
 
 def _measurement(users: dict[str, Any]) -> dict[str, Any]:
-    from indicators.models import Indicator
-    from indicators.services import measurement_record
+    from tests.factories import MeasurementFactory
 
-    m = measurement_record(
-        indicator=Indicator.objects.get(code="I-2"),
-        fiscal_year=2024,
-        district=None,
-        value=40,
-        by=users["city"],
-    )
-    return {"pk": m.pk}
+    return {"pk": MeasurementFactory(fiscal_year=2024, value=40, by=users["city"]).pk}
 
 
 ROWS = [

@@ -9,16 +9,9 @@ COORDINATORS = ["coordinator", "cwc", "admin"]
 
 
 def _idea(users: dict[str, Any], **kw: Any) -> Any:
-    from projects.services import idea_create
+    from tests.factories import IdeaFactory
 
-    kw.setdefault("is_public", True)
-    return idea_create(
-        by=users["resident"],
-        kind=kw.pop("kind", "want"),
-        title="公園で体操",
-        description="朝",
-        **kw,
-    )
+    return IdeaFactory(by=users["resident"], title="公園で体操", description="朝", **kw)
 
 
 def _public_idea(users: dict[str, Any]) -> dict[str, Any]:
@@ -30,9 +23,9 @@ def _trouble(users: dict[str, Any]) -> dict[str, Any]:
 
 
 def _project(users: dict[str, Any], public: bool = True) -> dict[str, Any]:
-    from projects.services import project_create
+    from tests.factories import ProjectFactory
 
-    p = project_create(
+    p = ProjectFactory(
         title="川をきれいに",
         purpose="清掃",
         by=users["coordinator"],

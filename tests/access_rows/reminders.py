@@ -4,9 +4,9 @@ from tests.access import Row, signed_in
 
 
 def _resident_notification(users: dict[str, Any]) -> dict[str, Any]:
-    from reminders.models import Notification
+    from tests.factories import NotificationFactory
 
-    n = Notification.objects.create(recipient=users["resident"], subject="お知らせ", url="/")
+    n = NotificationFactory(recipient=users["resident"], subject="お知らせ", url="/")
     return {"pk": n.pk}
 
 

@@ -17,7 +17,7 @@ from accounts.models import MembershipGrant
 from accounts.roles import roles_of
 from accounts.services import membership_grant_approve
 from directory.models import Membership, Role
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -343,7 +343,7 @@ def test_the_database_refuses_a_grant_approved_by_its_requester_or_grantee(
 
     first, second = admins
     agency = _case_agency(demo)
-    membership = Membership.objects.create(
+    membership = MembershipFactory(
         user=second, organization=agency, role=Role.CONSULTATION_STAFF, is_active=False
     )
     grant = MembershipGrant.objects.create(

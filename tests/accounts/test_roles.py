@@ -4,17 +4,17 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import roles_of
-from directory.models import Membership, Organization, Role
-from tests.factories import UserFactory
+from directory.models import Organization, Role
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_roles_come_from_active_memberships_and_superuser() -> None:
     user = UserFactory()
-    org = Organization.objects.create(name="社協", kind=Organization.Kind.SHAKYO)
-    Membership.objects.create(user=user, organization=org, role=Role.COORDINATOR)
-    Membership.objects.create(user=user, organization=org, role=Role.CITY_STAFF, is_active=False)
+    org = OrganizationFactory(name="社協", kind=Organization.Kind.SHAKYO)
+    MembershipFactory(user=user, organization=org, role=Role.COORDINATOR)
+    MembershipFactory(user=user, organization=org, role=Role.CITY_STAFF, is_active=False)
     assert roles_of(user) == {"resident", "coordinator"}
 
 

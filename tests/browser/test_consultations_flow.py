@@ -101,13 +101,9 @@ def test_public_resource_search_passes_axe(page: Any, axe_source: str, demo: Any
 
 def test_city_board_and_outreach_pages_pass_axe(page: Any, axe_source: str, demo: Any) -> None:
     from consultations.models import SheetStatus, TsunaguSheet
-    from tests.consultations.builders import make_sheet
+    from tests.factories import SheetFactory
 
-    users = {
-        "staff_elderly": demo.users["staff.elderly@example.jp"],
-        "staff_disability": demo.users["staff.disability@example.jp"],
-    }
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     TsunaguSheet.objects.filter(pk=sheet.pk).update(deadline_at=sheet.created_at)
     sign_in(page, "city@example.jp", DEMO_PASSWORD)
     page.goto("/consultations/overdue/")
@@ -131,13 +127,9 @@ def test_city_board_and_outreach_pages_pass_axe(page: Any, axe_source: str, demo
 
 
 def test_conference_pages_pass_axe(page: Any, axe_source: str, demo: Any) -> None:
-    from tests.consultations.builders import make_conference
+    from tests.factories import ConferenceFactory
 
-    users = {
-        "staff_elderly": demo.users["staff.elderly@example.jp"],
-        "staff_disability": demo.users["staff.disability@example.jp"],
-    }
-    conference = make_conference(users)
+    conference = ConferenceFactory()
     sign_in(page, "staff.elderly@example.jp", DEMO_PASSWORD)
     page.goto("/consultations/conferences/")
     _axe(page, axe_source, "conference-list")

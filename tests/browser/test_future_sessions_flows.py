@@ -19,9 +19,9 @@ def _axe_ok(page: Any, axe_source: str, name: str) -> None:
 
 
 def _session(demo: Any, **kw: Any) -> Any:
-    from tests.future_sessions.conftest import make_session
+    from tests.factories import SessionFactory
 
-    return make_session(demo.users["coordinator@example.jp"], **kw)
+    return SessionFactory(by=demo.users["coordinator@example.jp"], **kw)
 
 
 def test_resident_registers_on_a_phone_and_downloads_the_ics(

@@ -10,7 +10,7 @@ import pytest
 
 from directory.demo import DEMO_PASSWORD
 from tests.browser.conftest import describe, run_axe, sign_in
-from tests.consultations.builders import make_sheet
+from tests.factories import SheetFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_refused_consent_closes_the_receivers_sheet_page(
     page: Any, axe_source: str, role_users: dict[str, Any]
 ) -> None:
-    sheet = make_sheet(role_users)  # sent by 高齢者支援センター to 障がい者支援センター
+    sheet = SheetFactory()  # sent by 高齢者支援センター to 障がい者支援センター
     name = sheet.consultation.person_name
 
     sign_in(page, "staff.disability@example.jp", DEMO_PASSWORD)

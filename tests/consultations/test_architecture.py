@@ -34,9 +34,9 @@ def test_no_other_app_imports_consultations() -> None:
 def test_admin_shows_case_metadata_but_no_personal_data(role_users: dict, client) -> None:  # type: ignore[type-arg, no-untyped-def]
     from django.urls import reverse
 
-    from tests.consultations.builders import make_sheet
+    from tests.factories import SheetFactory
 
-    sheet = make_sheet(role_users)
+    sheet = SheetFactory()
     client.force_login(role_users["admin"])
     for name, pk in [
         ("consultations_consultation", sheet.consultation_id),

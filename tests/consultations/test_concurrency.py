@@ -13,19 +13,18 @@ from django.db import connection, transaction
 from consultations import services
 from consultations.models import Consultation, SheetStatus, SheetTransition
 from consultations.selectors import agency_of
-from directory.models import Membership, Role
-from tests.consultations.builders import make_sheet
-from tests.factories import UserFactory
+from directory.models import Role
+from tests.factories import MembershipFactory, SheetFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_receiving_at_once_leave_one_transition(
     postgres: None, role_users: dict[str, Any]
 ) -> None:
-    sheet = make_sheet(role_users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     receiver = agency_of(role_users["staff_disability"])
     second = UserFactory(email="staff.disability2@example.jp")
-    Membership.objects.create(user=second, organization=receiver, role=Role.CONSULTATION_STAFF)
+    MembershipFactory(user=second, organization=receiver, role=Role.CONSULTATION_STAFF)
     staff = [role_users["staff_disability"], second]
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -60,7 +59,7 @@ def test_a_sheet_is_not_received_while_the_refusal_is_being_recorded(
 ) -> None:
     """#11 finding 2: the receipt waits for the consent being recorded, then sees the
     refusal. Without the consultation's row lock it would read the consent as it was."""
-    sheet = make_sheet(role_users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     receiver = agency_of(role_users["staff_disability"])
     refusal_written = threading.Event()
     outcomes: list[str] = []
@@ -113,7 +112,7 @@ def test_a_sheet_is_not_received_while_the_refusal_is_being_recorded(
 def test_a_still_sent_sheet_cannot_be_received_after_the_refusal(
     postgres: None, role_users: dict[str, Any]
 ) -> None:
-    sheet = make_sheet(role_users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     services.consultation_consent_update(
         consultation=sheet.consultation,
         by=role_users["staff_elderly"],

@@ -12,15 +12,17 @@ from consultations import kpis, services
 from consultations.models import Conference, Consultation, OutreachCase, SheetStatus
 from consultations.selectors import agency_of
 from directory.fiscal import fiscal_year_of
-from directory.models import Domain, Membership, Organization, Role
+from directory.models import Domain, Organization, Role
 from reminders.models import Reminder
-from tests.consultations.builders import (
-    make_conference,
-    make_consultation,
-    make_outreach,
-    make_sheet,
+from tests.factories import (
+    ConferenceFactory,
+    ConsultationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    OutreachFactory,
+    SheetFactory,
+    UserFactory,
 )
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +30,14 @@ pytestmark = pytest.mark.django_db
 def _hospital_staff() -> Any:
     hospital = Organization.objects.get(name="町田みなみ病院 地域連携室")
     user = UserFactory(email="msw@example.jp")
-    Membership.objects.create(user=user, organization=hospital, role=Role.CONSULTATION_STAFF)
+    MembershipFactory(user=user, organization=hospital, role=Role.CONSULTATION_STAFF)
     return user
 
 
 def test_external_participant_sees_the_conference_only_for_a_limited_time(
     users: dict[str, Any], client: Any
 ) -> None:
-    conference = make_conference(users)
+    conference = ConferenceFactory()
     msw = _hospital_staff()
     client.force_login(msw)
     url = reverse("consultations:conference_detail", kwargs={"pk": conference.pk})
@@ -50,15 +52,15 @@ def test_external_participant_sees_the_conference_only_for_a_limited_time(
 
 
 def test_layered_conference_needs_consent(users: dict[str, Any]) -> None:
-    no_consent = make_consultation(users, consent_status="pending", consent_method="")
+    no_consent = ConsultationFactory(consent_status="pending", consent_method="")
     with pytest.raises(ValidationError, match="同意"):
-        make_conference(users, consultations=[no_consent])
-    conference = make_conference(users, consultations=[no_consent], legal_basis="support_meeting")
+        ConferenceFactory(consultations=[no_consent])
+    conference = ConferenceFactory(consultations=[no_consent], legal_basis="support_meeting")
     assert conference.legal_basis == "support_meeting"
 
 
 def test_conference_record_tasks_and_reviews_set_reminders(users: dict[str, Any]) -> None:
-    conference = make_conference(users)
+    conference = ConferenceFactory()
     agency = agency_of(users["staff_elderly"])
     disability = agency_of(users["staff_disability"])
     assert agency is not None and disability is not None
@@ -100,7 +102,7 @@ def test_conference_record_tasks_and_reviews_set_reminders(users: dict[str, Any]
 def test_missing_resources_report_counts_unmet_needs_for_the_city(
     users: dict[str, Any], client: Any
 ) -> None:
-    conference = make_conference(users)
+    conference = ConferenceFactory()
     agency = agency_of(users["staff_elderly"])
     assert agency is not None
     for _ in range(2):
@@ -118,7 +120,7 @@ def test_missing_resources_report_counts_unmet_needs_for_the_city(
 
 
 def test_outreach_attempt_moves_the_next_contact_and_its_reminder(users: dict[str, Any]) -> None:
-    case = make_outreach(users)
+    case = OutreachFactory()
     first_key = f"outreach:{case.pk}:next:{case.next_contact_on.isoformat()}"  # type: ignore[union-attr]
     assert Reminder.objects.get(idempotency_key=first_key).recipient == users["cwc"]
     earlier = timezone.localdate() - timedelta(days=2)
@@ -136,7 +138,7 @@ def test_outreach_attempt_moves_the_next_contact_and_its_reminder(users: dict[st
 def test_outreach_converts_into_a_consultation_the_coordinator_cannot_read(
     users: dict[str, Any], client: Any
 ) -> None:
-    case = make_outreach(users)
+    case = OutreachFactory()
     agency = agency_of(users["staff_elderly"])
     assert agency is not None
     consultation = services.outreach_convert(
@@ -162,7 +164,7 @@ def test_outreach_converts_into_a_consultation_the_coordinator_cannot_read(
 
 
 def test_outreach_without_consent_is_anonymised_after_the_period(users: dict[str, Any]) -> None:
-    case = make_outreach(users)
+    case = OutreachFactory()
     services.outreach_attempt_add(
         case=case,
         by=users["cwc"],
@@ -180,17 +182,17 @@ def test_outreach_without_consent_is_anonymised_after_the_period(users: dict[str
 
 
 def test_outreach_of_another_organization_is_404(users: dict[str, Any], client: Any) -> None:
-    case = make_outreach(users)
+    case = OutreachFactory()
     other_cwc = UserFactory(email="cwc2@example.jp")
-    org = Organization.objects.create(name="別の社協", kind=Organization.Kind.SHAKYO)
-    Membership.objects.create(user=other_cwc, organization=org, role=Role.WELFARE_COORDINATOR)
+    org = OrganizationFactory(name="別の社協", kind=Organization.Kind.SHAKYO)
+    MembershipFactory(user=other_cwc, organization=org, role=Role.WELFARE_COORDINATOR)
     client.force_login(other_cwc)
     url = reverse("consultations:outreach_detail", kwargs={"pk": case.pk})
     assert client.get(url).status_code == 404
 
 
 def test_kpis_are_computed(users: dict[str, Any]) -> None:
-    sheet = make_sheet(users, status=SheetStatus.RECEIVED)
+    sheet = SheetFactory(status=SheetStatus.RECEIVED)
     services.sheet_transition(
         sheet_id=sheet.pk,
         to=SheetStatus.FIRST_CONTACT,
@@ -199,9 +201,9 @@ def test_kpis_are_computed(users: dict[str, Any]) -> None:
         contact_on=timezone.localdate(),
         contact_method="phone",
     )
-    make_sheet(users, status=SheetStatus.SENT)
-    make_conference(users)
-    case = make_outreach(users)
+    SheetFactory(status=SheetStatus.SENT)
+    ConferenceFactory()
+    case = OutreachFactory()
     services.outreach_attempt_add(
         case=case, by=users["cwc"], on=timezone.localdate(), method="visit", reached=True
     )
@@ -221,8 +223,8 @@ def test_retention_command_anonymises_old_closed_cases_only(users: dict[str, Any
 
     from django.core.management import call_command
 
-    old = make_consultation(users)
-    recent = make_consultation(users)
+    old = ConsultationFactory()
+    recent = ConsultationFactory()
     for c in (old, recent):
         services.consultation_close(consultation=c, by=users["staff_elderly"])
     Consultation.objects.filter(pk=old.pk).update(
@@ -240,7 +242,7 @@ def test_retention_command_anonymises_old_closed_cases_only(users: dict[str, Any
 def test_kpis_by_district(users: dict[str, Any]) -> None:
     from directory.models import District
 
-    make_sheet(users, status=SheetStatus.SENT)
+    SheetFactory(status=SheetStatus.SENT)
     fy = fiscal_year_of(timezone.now())
     assert kpis.sheets_sent(fy, District.objects.get(code="machida-1")) == 1
     assert kpis.sheets_sent(fy, District.objects.get(code="tsurukawa")) == 0
@@ -248,7 +250,7 @@ def test_kpis_by_district(users: dict[str, Any]) -> None:
 
 
 def test_bad_dates_get_a_message_and_change_nothing(users: dict[str, Any], client: Any) -> None:
-    conference = make_conference(users)
+    conference = ConferenceFactory()
     client.force_login(users["staff_elderly"])
     url = reverse("consultations:conference_record", kwargs={"pk": conference.pk})
     r = client.post(
@@ -260,7 +262,7 @@ def test_bad_dates_get_a_message_and_change_nothing(users: dict[str, Any], clien
     assert "までの日付にしてください" in r.content.decode()
     conference.refresh_from_db()
     assert conference.assessment == ""
-    case = make_outreach(users)
+    case = OutreachFactory()
     r = client.post(
         reverse("consultations:outreach_attempt_add", kwargs={"pk": case.pk}),
         {"on": "0001-01-01", "method": "visit"},

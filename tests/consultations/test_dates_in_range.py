@@ -27,12 +27,7 @@ from consultations.models import (
 )
 from consultations.selectors import agency_of
 from reminders.models import Reminder
-from tests.consultations.builders import (
-    make_conference,
-    make_consultation,
-    make_outreach,
-    make_sheet,
-)
+from tests.factories import ConferenceFactory, ConsultationFactory, OutreachFactory, SheetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +71,7 @@ def _post_task(users: dict[str, Any], client: Any, conference: Conference, due_o
 def test_a_task_due_date_out_of_range_is_refused_and_nothing_is_saved(
     users: dict[str, Any], client: Any, due_on: str
 ) -> None:
-    conference = make_conference(users)
+    conference = ConferenceFactory()
     value = {
         "far-ahead": _years(6).isoformat(),
         "yesterday": (_today() - timedelta(days=1)).isoformat(),
@@ -91,7 +86,7 @@ def test_a_task_due_date_out_of_range_is_refused_and_nothing_is_saved(
 def test_a_task_due_in_the_window_is_added_with_its_reminder(
     users: dict[str, Any], client: Any
 ) -> None:
-    conference = make_conference(users)
+    conference = ConferenceFactory()
     r = _post_task(users, client, conference, (_today() + timedelta(days=14)).isoformat())
     assert "役割を追加しました" in _body(r)
     assert ConferenceTask.objects.get().due_on == _today() + timedelta(days=14)
@@ -109,7 +104,7 @@ def test_a_task_due_in_the_window_is_added_with_its_reminder(
 def test_a_review_date_out_of_range_is_refused_and_the_record_is_unchanged(
     users: dict[str, Any], client: Any, review: str
 ) -> None:
-    conference = make_conference(users)
+    conference = ConferenceFactory()
     value = _years(4).isoformat() if review == "far-ahead" else review
     client.force_login(users["staff_elderly"])
     r = client.post(
@@ -129,7 +124,7 @@ def test_a_review_date_out_of_range_is_refused_and_the_record_is_unchanged(
 def test_an_old_review_date_left_as_it_is_does_not_block_editing_the_record(
     users: dict[str, Any], client: Any
 ) -> None:
-    conference = make_conference(users, held_on=_today() - timedelta(days=60))
+    conference = ConferenceFactory(held_on=_today() - timedelta(days=60))
     old = _today() - timedelta(days=10)
     Conference.objects.filter(pk=conference.pk).update(next_review_on=old)
     client.force_login(users["staff_elderly"])
@@ -155,7 +150,7 @@ def test_an_old_review_date_left_as_it_is_does_not_block_editing_the_record(
 def test_a_consent_expiry_out_of_range_is_refused_and_the_consent_is_unchanged(
     users: dict[str, Any], client: Any, expires: str
 ) -> None:
-    consultation = make_consultation(users)
+    consultation = ConsultationFactory()
     value = {
         "yesterday": (_today() - timedelta(days=1)).isoformat(),
         "far-ahead": _years(6).isoformat(),
@@ -179,7 +174,7 @@ def test_a_consent_expiry_out_of_range_is_refused_and_the_consent_is_unchanged(
 
 
 def test_a_consent_expiry_a_year_ahead_is_recorded(users: dict[str, Any], client: Any) -> None:
-    consultation = make_consultation(users)
+    consultation = ConsultationFactory()
     client.force_login(users["staff_elderly"])
     expires = _today() + timedelta(days=365)
     r = client.post(
@@ -285,7 +280,7 @@ def test_a_conference_date_out_of_range_is_refused_and_nothing_is_saved(
 def test_a_first_contact_date_out_of_range_is_refused_and_the_sheet_is_unchanged(
     users: dict[str, Any], client: Any, contact_on: str
 ) -> None:
-    sheet = make_sheet(users, status=SheetStatus.RECEIVED)
+    sheet = SheetFactory(status=SheetStatus.RECEIVED)
     value = (_today() + timedelta(days=1)).isoformat() if contact_on == "tomorrow" else contact_on
     client.force_login(users["staff_disability"])
     r = client.post(
@@ -312,7 +307,7 @@ def test_a_first_contact_date_out_of_range_is_refused_and_the_sheet_is_unchanged
 def test_an_outreach_attempt_date_out_of_range_is_refused_and_nothing_moves(
     users: dict[str, Any], client: Any, on: str
 ) -> None:
-    case = make_outreach(users)
+    case = OutreachFactory()
     before = case.next_contact_on
     value = (_today() + timedelta(days=1)).isoformat() if on == "tomorrow" else on
     client.force_login(users["cwc"])
@@ -353,7 +348,7 @@ def test_the_services_refuse_dates_out_of_range_without_an_overflow(
     users: dict[str, Any],
 ) -> None:
     """Callers other than the forms (imports, the shell, later code) get a ValidationError."""
-    conference = make_conference(users)
+    conference = ConferenceFactory()
     agency = agency_of(users["staff_elderly"])
     disability = agency_of(users["staff_disability"])
     assert agency is not None and disability is not None
@@ -384,14 +379,14 @@ def test_the_services_refuse_dates_out_of_range_without_an_overflow(
             )
     for held_on in (date.min, date.max):
         with pytest.raises(ValidationError):
-            make_conference(users, held_on=held_on)
-    case = make_outreach(users)
+            ConferenceFactory(held_on=held_on)
+    case = OutreachFactory()
     for on in (date.min, date.max, _today() - timedelta(days=400)):
         with pytest.raises(ValidationError):
             services.outreach_attempt_add(
                 case=case, by=users["cwc"], on=on, method="visit", reached=False
             )
-    consultation = make_consultation(users)
+    consultation = ConsultationFactory()
     for expires in (date.min, _today() - timedelta(days=1), date.max):
         with pytest.raises(ValidationError):
             services.consultation_consent_update(
@@ -405,10 +400,10 @@ def test_the_services_refuse_dates_out_of_range_without_an_overflow(
                 expires_on=expires,
             )
     with pytest.raises(ValidationError):
-        make_consultation(users, birth_date=_today() + timedelta(days=1))
+        ConsultationFactory(birth_date=_today() + timedelta(days=1))
     with pytest.raises(ValidationError):
-        make_consultation(users, consent_expires_on=date.max)
-    sheet = make_sheet(users, status=SheetStatus.RECEIVED)
+        ConsultationFactory(consent_expires_on=date.max)
+    sheet = SheetFactory(status=SheetStatus.RECEIVED)
     with pytest.raises(ValidationError):
         services.sheet_transition(
             sheet_id=sheet.pk,
@@ -426,8 +421,8 @@ def test_the_services_refuse_dates_out_of_range_without_an_overflow(
 
 
 def test_the_models_refuse_dates_no_case_record_can_hold(users: dict[str, Any]) -> None:
-    conference = make_conference(users)
-    consultation = make_consultation(users)
+    conference = ConferenceFactory()
+    consultation = ConsultationFactory()
     disability = agency_of(users["staff_disability"])
     cases: list[tuple[Any, str]] = [
         (Conference(title="x", held_on=date.min, legal_basis="layered"), "held_on"),
@@ -480,7 +475,7 @@ def test_year_one_dates_on_postgresql_are_refused_before_the_database_sees_them(
     from reminders.services import reminders_send_due
 
     users = role_users
-    conference = make_conference(users)
+    conference = ConferenceFactory()
     Conference.objects.filter(pk=conference.pk).update(held_on=date.min)
     conference.refresh_from_db()
     r = _post_task(users, client, conference, "0001-01-01")

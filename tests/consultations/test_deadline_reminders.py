@@ -16,8 +16,7 @@ from consultations.models import Consultation, SheetStatus, TsunaguSheet
 from consultations.selectors import agency_of
 from directory.models import Domain, Membership, Role
 from reminders.models import Reminder
-from tests.consultations.builders import make_sheet
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, SheetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +36,7 @@ def _colleague(users: dict[str, Any], of: str, role: str) -> tuple[Any, Membersh
     membership = Membership.objects.filter(user=users[of], is_active=True).first()
     assert membership is not None
     colleague = UserFactory(email=f"colleague.{of}@example.jp")
-    joined = Membership.objects.create(
-        user=colleague, organization=membership.organization, role=role
-    )
+    joined = MembershipFactory(user=colleague, organization=membership.organization, role=role)
     return colleague, joined
 
 
@@ -60,7 +57,7 @@ def test_a_receiver_who_left_the_agency_loses_the_deadline_reminder_when_the_she
     users: dict[str, Any], to: str, who: str, note: str
 ) -> None:
     colleague, membership = _colleague(users, "staff_disability", Role.CONSULTATION_STAFF)
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     (reminder,) = _deadline_reminders(sheet, colleague)
     assert reminder.status == Reminder.Status.PENDING
     _leaves(membership)  # she moved to another agency after the sheet arrived
@@ -81,7 +78,7 @@ def test_city_staff_who_left_lose_the_escalation_when_the_sheet_is_received(
     users: dict[str, Any],
 ) -> None:
     colleague, membership = _colleague(users, "city", Role.CITY_STAFF)
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     (escalation,) = _deadline_reminders(sheet, colleague)
     assert escalation.kind == "consultations.sheet_escalation"
     _leaves(membership)
@@ -125,7 +122,7 @@ def test_a_sent_sheet_whose_consent_is_refused_keeps_no_deadline_reminder(
 ) -> None:
     """It can no longer be received (only declined or withdrawn): nobody is asked to receive
     it in time, and the city is not told it is late. A consent given again brings them back."""
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     scheduled = _pending(sheet)
     assert scheduled  # the receiver's reminder and the city's escalation
 
@@ -140,7 +137,7 @@ def test_a_sent_sheet_whose_consent_is_refused_keeps_no_deadline_reminder(
 def test_a_consent_that_no_longer_names_the_receiver_cancels_its_deadline_reminders(
     users: dict[str, Any],
 ) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     assert _pending(sheet)
     _record_consent(users, sheet.consultation, domains=list(Domain.objects.filter(code="children")))
     assert _pending(sheet) == set()
@@ -149,7 +146,7 @@ def test_a_consent_that_no_longer_names_the_receiver_cancels_its_deadline_remind
 def test_a_support_meeting_sheet_keeps_its_reminders_whatever_the_consent(
     users: dict[str, Any],
 ) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     TsunaguSheet.objects.filter(pk=sheet.pk).update(
         legal_basis=TsunaguSheet.LegalBasis.SUPPORT_MEETING, support_meeting_note="2026-01-05"
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from consultations.models import Consultation
 from consultations.selectors import agency_of
 from projects.models import Idea
-from tests.consultations.builders import make_trouble_idea
+from tests.factories import TroubleIdeaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def _post(client: Any, idea: Idea, users: dict[str, Any], **extra: Any) -> Any:
 def test_coordinator_passes_a_trouble_to_an_agency_and_the_author_only_hears_that(
     users: dict[str, Any], client: Any
 ) -> None:
-    idea = make_trouble_idea(users)
+    idea = TroubleIdeaFactory()
     client.force_login(users["coordinator"])
     r = _post(client, idea, users)
     assert r.status_code == 302
@@ -52,7 +52,7 @@ def test_coordinator_passes_a_trouble_to_an_agency_and_the_author_only_hears_tha
 
 
 def test_without_confirmed_consent_nothing_is_passed(users: dict[str, Any], client: Any) -> None:
-    idea = make_trouble_idea(users)
+    idea = TroubleIdeaFactory()
     client.force_login(users["coordinator"])
     r = _post(client, idea, users, consent_confirmed="")
     assert r.status_code == 200
@@ -65,14 +65,14 @@ def test_handoff_list_query_count_is_flat(users: dict[str, Any], client: Any) ->
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    make_trouble_idea(users)
+    TroubleIdeaFactory()
     client.force_login(users["coordinator"])
     url = reverse("consultations:idea_handoff_list")
     client.get(url)
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for _ in range(5):
-        make_trouble_idea(users)
+        TroubleIdeaFactory()
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) == len(one.captured_queries)

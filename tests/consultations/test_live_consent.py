@@ -22,7 +22,7 @@ from consultations.models import (
 )
 from consultations.selectors import agency_of
 from directory.models import Domain
-from tests.consultations.builders import make_consultation
+from tests.factories import ConsultationFactory, SheetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,38 +30,25 @@ NAME, KANA, HOUSEHOLD_NOTE, TROUBLE = "町田 太郎", "まちだ たろう", "�
 CLOSED_NOTICE = 'data-testid="shared-closed"'
 
 
-def _consultation(users: dict[str, Any], **overrides: Any) -> Consultation:
+def _consultation(**overrides: Any) -> Consultation:
     fields = [SharedField.NAME, SharedField.TROUBLES, SharedField.HOUSEHOLD, SharedField.DISTRICT]
-    return make_consultation(users, consent_fields=fields, **overrides)
+    return ConsultationFactory(consent_fields=fields, **overrides)
 
 
 def _sheet(
-    users: dict[str, Any],
     *,
     status: str = SheetStatus.SENT,
     consultation: Consultation | None = None,
     legal_basis: str = TsunaguSheet.LegalBasis.CONSENT,
 ) -> TsunaguSheet:
-    consultation = consultation or _consultation(users)
-    receiver = agency_of(users["staff_disability"])
-    assert receiver is not None
-    sheet = services.sheet_create(
-        consultation=consultation,
-        receiver=receiver,
-        by=users["staff_elderly"],
+    sheet = SheetFactory(
+        status=status,
+        consultation=consultation or _consultation(),
         reason="支援をお願いしたい",
         shared_fields=[SharedField.NAME, SharedField.TROUBLES, SharedField.HOUSEHOLD],
-        urgency="high",
         legal_basis=legal_basis,
         support_meeting_note="2026-11-20 支援会議で共有を決定" if legal_basis != "consent" else "",
     )
-    path: list[SheetStatus] = {
-        SheetStatus.DRAFT: [],
-        SheetStatus.SENT: [SheetStatus.SENT],
-        SheetStatus.RECEIVED: [SheetStatus.SENT, SheetStatus.RECEIVED],
-    }[SheetStatus(status)]
-    for to in path:
-        _move(users, sheet, to, "staff_elderly" if to == SheetStatus.SENT else "staff_disability")
     sheet.refresh_from_db()
     return sheet
 
@@ -103,7 +90,7 @@ def _assert_closed(body: str) -> None:
 def test_receiver_reads_the_shared_fields_while_consent_covers_them(
     users: dict[str, Any], client: Any
 ) -> None:
-    body = _receiver_page(users, client, _sheet(users))
+    body = _receiver_page(users, client, _sheet())
     assert NAME in body and KANA in body and HOUSEHOLD_NOTE in body and TROUBLE in body
     assert CLOSED_NOTICE not in body
 
@@ -111,7 +98,7 @@ def test_receiver_reads_the_shared_fields_while_consent_covers_them(
 def test_refusal_recorded_after_sending_closes_the_receivers_view_at_once(
     users: dict[str, Any], client: Any
 ) -> None:
-    sheet = _sheet(users, status=SheetStatus.RECEIVED)
+    sheet = _sheet(status=SheetStatus.RECEIVED)
     _record_consent(users, client, sheet.consultation, consent_status="refused")
     _assert_closed(_receiver_page(users, client, sheet))
     # The sender still reads its own record.
@@ -121,7 +108,7 @@ def test_refusal_recorded_after_sending_closes_the_receivers_view_at_once(
 
 
 def test_expired_consent_closes_the_receivers_view(users: dict[str, Any], client: Any) -> None:
-    sheet = _sheet(users, status=SheetStatus.RECEIVED)
+    sheet = _sheet(status=SheetStatus.RECEIVED)
     yesterday = timezone.localdate() - timedelta(days=1)
     Consultation.objects.filter(pk=sheet.consultation_id).update(consent_expires_on=yesterday)
     _assert_closed(_receiver_page(users, client, sheet))
@@ -130,7 +117,7 @@ def test_expired_consent_closes_the_receivers_view(users: dict[str, Any], client
 def test_consent_that_no_longer_names_the_receiver_closes_its_view(
     users: dict[str, Any], client: Any
 ) -> None:
-    sheet = _sheet(users, status=SheetStatus.RECEIVED)
+    sheet = _sheet(status=SheetStatus.RECEIVED)
     _record_consent(
         users,
         client,
@@ -146,7 +133,7 @@ def test_consent_that_no_longer_names_the_receiver_closes_its_view(
 def test_a_field_dropped_from_the_consent_disappears_and_is_no_longer_searchable(
     users: dict[str, Any], client: Any
 ) -> None:
-    sheet = _sheet(users, status=SheetStatus.RECEIVED)
+    sheet = _sheet(status=SheetStatus.RECEIVED)
     _record_consent(
         users,
         client,
@@ -174,7 +161,7 @@ def test_a_field_dropped_from_the_consent_disappears_and_is_no_longer_searchable
 def test_withdrawal_decline_and_return_close_the_receivers_view(
     users: dict[str, Any], client: Any, start: str, to: str, who: str, note: str
 ) -> None:
-    sheet = _sheet(users, status=start)
+    sheet = _sheet(status=start)
     _move(users, sheet, to, who, note=note)
     body = _receiver_page(users, client, sheet)
     _assert_closed(body)
@@ -184,7 +171,7 @@ def test_withdrawal_decline_and_return_close_the_receivers_view(
 def test_receiver_keeps_its_own_records_after_the_refusal(
     users: dict[str, Any], client: Any
 ) -> None:
-    sheet = _sheet(users, status=SheetStatus.RECEIVED)
+    sheet = _sheet(status=SheetStatus.RECEIVED)
     _move(
         users,
         sheet,
@@ -204,9 +191,8 @@ def test_receiver_keeps_its_own_records_after_the_refusal(
 def test_support_meeting_basis_keeps_the_sheet_open_without_consent(
     users: dict[str, Any], client: Any
 ) -> None:
-    consultation = _consultation(users, consent_status="refused", consent_method="")
+    consultation = _consultation(consent_status="refused", consent_method="")
     sheet = _sheet(
-        users,
         consultation=consultation,
         legal_basis=TsunaguSheet.LegalBasis.SUPPORT_MEETING,
     )
@@ -219,7 +205,7 @@ def test_support_meeting_basis_keeps_the_sheet_open_without_consent(
 def test_a_sheet_cannot_be_received_once_its_consent_is_refused(
     users: dict[str, Any], client: Any
 ) -> None:
-    sheet = _sheet(users, status=SheetStatus.SENT)
+    sheet = _sheet(status=SheetStatus.SENT)
     _record_consent(users, client, sheet.consultation, consent_status="refused")
     with pytest.raises(ValidationError, match="共有の根拠"):
         _move(users, sheet, SheetStatus.RECEIVED, "staff_disability")
@@ -231,7 +217,7 @@ def test_a_sheet_cannot_be_received_once_its_consent_is_refused(
 
 
 def test_a_sheet_cannot_be_received_after_its_consent_expired(users: dict[str, Any]) -> None:
-    sheet = _sheet(users, status=SheetStatus.SENT)
+    sheet = _sheet(status=SheetStatus.SENT)
     yesterday = timezone.localdate() - timedelta(days=1)
     Consultation.objects.filter(pk=sheet.consultation_id).update(consent_expires_on=yesterday)
     with pytest.raises(ValidationError, match="共有の根拠"):
@@ -241,7 +227,7 @@ def test_a_sheet_cannot_be_received_after_its_consent_expired(users: dict[str, A
 def test_receive_button_is_replaced_by_the_notice_when_the_basis_is_gone(
     users: dict[str, Any], client: Any
 ) -> None:
-    sheet = _sheet(users, status=SheetStatus.SENT)
+    sheet = _sheet(status=SheetStatus.SENT)
     _record_consent(users, client, sheet.consultation, consent_status="refused")
     body = _receiver_page(users, client, sheet)
     assert 'data-testid="move-received"' not in body
@@ -251,8 +237,8 @@ def test_receive_button_is_replaced_by_the_notice_when_the_basis_is_gone(
 def test_receivers_name_search_and_lists_skip_a_closed_sheet(
     users: dict[str, Any], client: Any
 ) -> None:
-    open_sheet = _sheet(users, status=SheetStatus.RECEIVED)
-    refused = _sheet(users, status=SheetStatus.RECEIVED)
+    open_sheet = _sheet(status=SheetStatus.RECEIVED)
+    refused = _sheet(status=SheetStatus.RECEIVED)
     _record_consent(users, client, refused.consultation, consent_status="refused")
     client.force_login(users["staff_disability"])
     found = client.get(reverse("consultations:inbox"), {"tab": "incoming", "q": "まちだ"})
@@ -266,10 +252,10 @@ def test_receivers_name_search_and_lists_skip_a_closed_sheet(
 
 def test_the_open_annotation_and_filter_agree(users: dict[str, Any], client: Any) -> None:
     """The one predicate, as a filter (lists, search) and as an annotation (the page)."""
-    kept = _sheet(users, status=SheetStatus.RECEIVED)
-    refused = _sheet(users, status=SheetStatus.RECEIVED)
+    kept = _sheet(status=SheetStatus.RECEIVED)
+    refused = _sheet(status=SheetStatus.RECEIVED)
     _record_consent(users, client, refused.consultation, consent_status="refused")
-    withdrawn = _sheet(users, status=SheetStatus.SENT)
+    withdrawn = _sheet(status=SheetStatus.SENT)
     _move(users, withdrawn, SheetStatus.WITHDRAWN, "staff_elderly")
     today = timezone.localdate()
     annotated = dict(

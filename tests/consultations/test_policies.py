@@ -15,7 +15,7 @@ from consultations import policies, services
 from consultations.models import Consultation, SheetStatus, TsunaguSheet
 from consultations.policies import SHEET_STATES, sheet_can, sheet_moves
 from reminders.models import Reminder
-from tests.consultations.builders import make_sheet
+from tests.factories import SheetFactory
 
 S = SheetStatus
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_the_sheet_table_gives_each_side_its_moves() -> None:
 def test_a_sheet_whose_basis_is_gone_can_be_declined_or_withdrawn_never_received(
     users: dict[str, Any],
 ) -> None:
-    sheet = make_sheet(users, status=S.SENT)
+    sheet = SheetFactory(status=S.SENT)
     sender = policies.agency_of(users["staff_elderly"])
     receiver = policies.agency_of(users["staff_disability"])
     assert sheet_moves(sheet, receiver, shared_open=True) == [S.RECEIVED, S.DECLINED]
@@ -50,7 +50,7 @@ def test_a_sheet_whose_basis_is_gone_can_be_declined_or_withdrawn_never_received
 def test_shared_fields_are_the_senders_always_and_the_receivers_while_open(
     users: dict[str, Any],
 ) -> None:
-    sheet = make_sheet(users, status=S.RECEIVED)
+    sheet = SheetFactory(status=S.RECEIVED)
     assert sheet_can(users["staff_elderly"], "view_shared", sheet, shared_open=False)
     assert sheet_can(users["staff_disability"], "view_shared", sheet, shared_open=True)
     assert not sheet_can(users["staff_disability"], "view_shared", sheet, shared_open=False)
@@ -58,7 +58,7 @@ def test_shared_fields_are_the_senders_always_and_the_receivers_while_open(
 
 
 def test_scopes_reach_only_the_readers_agency(users: dict[str, Any]) -> None:
-    sheet = make_sheet(users, status=S.DRAFT)
+    sheet = SheetFactory(status=S.DRAFT)
     assert list(policies.consultation_scope(users["staff_elderly"])) == [sheet.consultation]
     assert not policies.consultation_scope(users["staff_disability"]).exists()
     assert list(policies.sheet_scope(users["staff_elderly"])) == [sheet]
@@ -70,7 +70,7 @@ def test_scopes_reach_only_the_readers_agency(users: dict[str, Any]) -> None:
 
 
 def test_only_the_owning_agency_closes_a_consultation(users: dict[str, Any]) -> None:
-    sheet = make_sheet(users, status=S.DRAFT)
+    sheet = SheetFactory(status=S.DRAFT)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
@@ -128,7 +128,7 @@ def test_deadline_reminders_are_pending_exactly_while_the_sheet_waits_for_receip
 
     from directory.models import Domain
 
-    sheet = make_sheet(users, status=S.DRAFT)
+    sheet = SheetFactory(status=S.DRAFT)
     for who, to in steps:
         try:
             if who == "consent":

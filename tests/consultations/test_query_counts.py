@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import SheetStatus, TsunaguSheet
-from tests.consultations.builders import make_consultation, make_sheet
+from tests.factories import ConsultationFactory, SheetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +29,18 @@ def _count(client: Any, url: str, data: dict[str, str] | None = None) -> int:
 @pytest.mark.parametrize("tab", ["incoming", "outgoing", "consultations"])
 def test_inbox_query_count_is_flat(users: dict[str, Any], client: Any, tab: str) -> None:
     who = "staff_disability" if tab == "incoming" else "staff_elderly"
-    make_sheet(users)
+    SheetFactory()
     client.force_login(users[who])
     url = reverse("consultations:inbox")
     one = _count(client, url, {"tab": tab})
     for _ in range(6):
-        make_sheet(users)
+        SheetFactory()
     assert one > 3
     assert _count(client, url, {"tab": tab}) == one
 
 
 def test_sheet_page_query_count_is_flat(users: dict[str, Any], client: Any) -> None:
-    sheet = make_sheet(users, status=SheetStatus.RECEIVED)
+    sheet = SheetFactory(status=SheetStatus.RECEIVED)
     client.force_login(users["staff_elderly"])
     url = reverse("consultations:sheet_detail", kwargs={"pk": sheet.pk})
     before = _count(client, url)
@@ -68,33 +68,33 @@ def test_sheet_page_query_count_is_flat(users: dict[str, Any], client: Any) -> N
 def test_overdue_board_query_count_is_flat(users: dict[str, Any], client: Any) -> None:
     client.force_login(users["city"])
     url = reverse("consultations:overdue_board")
-    make_sheet(users)
+    SheetFactory()
     TsunaguSheet.objects.update(deadline_at=timezone.now() - timedelta(days=1))
     one = _count(client, url)
-    c = make_consultation(users)
+    c = ConsultationFactory()
     for _ in range(5):
-        make_sheet(users, consultation=c)
+        SheetFactory(consultation=c)
     TsunaguSheet.objects.update(deadline_at=timezone.now() - timedelta(days=1))
     assert _count(client, url) == one
 
 
 def test_consultation_page_query_count_is_flat(users: dict[str, Any], client: Any) -> None:
-    c = make_consultation(users)
+    c = ConsultationFactory()
     client.force_login(users["staff_elderly"])
     url = reverse("consultations:consultation_detail", kwargs={"pk": c.pk})
     one = _count(client, url)
     for _ in range(4):
-        make_sheet(users, consultation=c)
+        SheetFactory(consultation=c)
     assert _count(client, url) == one
 
 
 def test_conference_outreach_and_log_lists_query_counts_are_flat(
     users: dict[str, Any], client: Any
 ) -> None:
-    from tests.consultations.builders import make_conference, make_outreach
+    from tests.factories import ConferenceFactory, OutreachFactory
 
-    make_conference(users)
-    make_outreach(users)
+    ConferenceFactory()
+    OutreachFactory()
     pages = [
         ("staff_elderly", reverse("consultations:conference_list")),
         ("staff_elderly", reverse("consultations:access_log")),
@@ -106,8 +106,8 @@ def test_conference_outreach_and_log_lists_query_counts_are_flat(
         client.force_login(users[who])
         before[url] = _count(client, url)
     for _ in range(4):
-        make_conference(users)
-        make_outreach(users)
+        ConferenceFactory()
+        OutreachFactory()
     for who, url in pages:
         client.force_login(users[who])
         assert _count(client, url) == before[url], url

@@ -14,12 +14,12 @@ from django.urls import reverse
 from accounts.models import PersonalDataView
 from consultations.models import AccessLog, SheetStatus
 from consultations.selectors import agency_of
-from tests.consultations.builders import (
-    make_conference,
-    make_consultation,
-    make_outreach,
-    make_sheet,
-    make_trouble_idea,
+from tests.factories import (
+    ConferenceFactory,
+    ConsultationFactory,
+    OutreachFactory,
+    SheetFactory,
+    TroubleIdeaFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def _listed(**filters: Any) -> set[tuple[str, int]]:
 
 
 def test_consultation_list_logs_each_record_it_shows(users: dict[str, Any], client: Any) -> None:
-    first, second = make_consultation(users), make_consultation(users, person_name="山本 キヨ")
+    first, second = ConsultationFactory(), ConsultationFactory(person_name="山本 キヨ")
     client.force_login(users["staff_elderly"])
     r = client.get(reverse("consultations:inbox"), {"tab": "consultations"})
     assert "山本 キヨ" in r.content.decode()
@@ -50,8 +50,8 @@ def test_consultation_list_logs_each_record_it_shows(users: dict[str, Any], clie
 def test_name_search_logs_the_records_found_but_never_the_name_searched(
     users: dict[str, Any], client: Any
 ) -> None:
-    yamamoto = make_consultation(users, person_name="山本 キヨ", person_kana="やまもと きよ")
-    make_consultation(users)
+    yamamoto = ConsultationFactory(person_name="山本 キヨ", person_kana="やまもと きよ")
+    ConsultationFactory()
     client.force_login(users["staff_elderly"])
     client.get(reverse("consultations:inbox"), {"tab": "consultations", "q": "やま"})
     assert _listed() == {("consultation", yamamoto.pk)}
@@ -62,7 +62,7 @@ def test_name_search_logs_the_records_found_but_never_the_name_searched(
 
 
 def test_a_list_that_shows_nobody_writes_nothing(users: dict[str, Any], client: Any) -> None:
-    make_consultation(users)
+    ConsultationFactory()
     client.force_login(users["staff_elderly"])
     client.get(reverse("consultations:inbox"), {"tab": "consultations", "q": "存在しない名前"})
     assert not _listed()
@@ -71,7 +71,7 @@ def test_a_list_that_shows_nobody_writes_nothing(users: dict[str, Any], client: 
 def test_receivers_name_search_logs_the_sheets_found_for_the_sending_agency(
     users: dict[str, Any], client: Any
 ) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     client.force_login(users["staff_disability"])
     client.get(reverse("consultations:inbox"), {"tab": "incoming", "q": "まちだ"})
     row = AccessLog.objects.get(action=AccessLog.Action.LIST)
@@ -82,8 +82,8 @@ def test_receivers_name_search_logs_the_sheets_found_for_the_sending_agency(
 
 
 def test_duplicate_hints_on_a_case_page_are_logged(users: dict[str, Any], client: Any) -> None:
-    first = make_consultation(users)
-    second = make_consultation(users)
+    first = ConsultationFactory()
+    second = ConsultationFactory()
     client.force_login(users["staff_elderly"])
     client.get(reverse("consultations:consultation_detail", kwargs={"pk": second.pk}))
     assert _listed() == {("consultation", first.pk)}
@@ -95,7 +95,7 @@ def test_duplicate_hints_on_a_case_page_are_logged(users: dict[str, Any], client
 def test_idea_handoff_form_logs_the_read_of_the_resident(
     users: dict[str, Any], client: Any
 ) -> None:
-    idea = make_trouble_idea(users)
+    idea = TroubleIdeaFactory()
     client.force_login(users["coordinator"])
     r = client.get(reverse("consultations:idea_handoff", kwargs={"pk": idea.pk}))
     assert "山田 花子" in r.content.decode()  # the author's real name, prefilled
@@ -105,8 +105,8 @@ def test_idea_handoff_form_logs_the_read_of_the_resident(
 
 
 def test_conference_and_outreach_lists_are_logged(users: dict[str, Any], client: Any) -> None:
-    conference = make_conference(users)
-    case = make_outreach(users)
+    conference = ConferenceFactory()
+    case = OutreachFactory()
     client.force_login(users["staff_elderly"])
     client.get(reverse("consultations:conference_list"))
     client.force_login(users["cwc"])
@@ -118,7 +118,7 @@ def test_list_logging_is_one_insert_whatever_the_page_size(
     users: dict[str, Any], client: Any
 ) -> None:
     for _ in range(6):
-        make_consultation(users)
+        ConsultationFactory()
     client.force_login(users["staff_elderly"])
     url = reverse("consultations:inbox")
     client.get(url, {"tab": "consultations"})

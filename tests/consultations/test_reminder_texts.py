@@ -14,16 +14,18 @@ from django.utils import timezone
 from consultations import services
 from consultations.models import Conference, SheetStatus
 from consultations.selectors import agency_of, conferences_visible_to
-from directory.models import Membership, Organization, Role
+from directory.models import Organization, Role
 from reminders.models import Notification, Reminder
 from reminders.services import reminders_send_due
-from tests.consultations.builders import (
-    make_conference,
-    make_outreach,
-    make_sheet,
-    make_trouble_idea,
+from tests.factories import (
+    ConferenceFactory,
+    MembershipFactory,
+    NotificationFactory,
+    OutreachFactory,
+    SheetFactory,
+    TroubleIdeaFactory,
+    UserFactory,
 )
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +36,7 @@ TITLE = "山本さん世帯の支援方針"
 def _hospital_staff() -> tuple[Organization, Any]:
     hospital = Organization.objects.get(name="町田みなみ病院 地域連携室")
     user = UserFactory(email="staff.hospital@example.jp")
-    Membership.objects.create(user=user, organization=hospital, role=Role.CONSULTATION_STAFF)
+    MembershipFactory(user=user, organization=hospital, role=Role.CONSULTATION_STAFF)
     return hospital, user
 
 
@@ -43,7 +45,7 @@ def test_task_for_a_participant_whose_window_closed_reaches_it_without_the_task_
 ) -> None:
     hospital, hospital_staff = _hospital_staff()
     held = timezone.localdate() - timedelta(days=40)
-    conference = make_conference(users, title=TITLE, held_on=held)
+    conference = ConferenceFactory(title=TITLE, held_on=held)
     # The hospital's 30-day window has closed: the conference no longer exists for it.
     assert not conferences_visible_to(hospital_staff).filter(pk=conference.pk).exists()
     convener = agency_of(users["staff_elderly"])
@@ -71,7 +73,7 @@ def test_task_for_a_participant_whose_window_closed_reaches_it_without_the_task_
 def test_review_reminder_carries_the_conference_number_not_its_title(
     users: dict[str, Any],
 ) -> None:
-    conference = make_conference(users, title=TITLE)
+    conference = ConferenceFactory(title=TITLE)
     agency = agency_of(users["staff_elderly"])
     assert agency is not None
     services.conference_record(
@@ -93,7 +95,7 @@ def test_no_reminder_the_consultations_app_schedules_carries_case_text(
 ) -> None:
     """Walk every flow that schedules or notifies, then read every stored text."""
     secrets = [
-        "町田",  # the person's name in the builders
+        "町田",  # the person's name in ConsultationFactory
         "まちだ たろう",
         "息子",
         "ひきこもり",
@@ -103,7 +105,7 @@ def test_no_reminder_the_consultations_app_schedules_carries_case_text(
         "青い屋根",
         "山田 花子",
     ]
-    sheet = make_sheet(users, status=SheetStatus.RECEIVED)
+    sheet = SheetFactory(status=SheetStatus.RECEIVED)
     services.sheet_transition(
         sheet_id=sheet.pk,
         to=SheetStatus.FIRST_CONTACT,
@@ -113,7 +115,7 @@ def test_no_reminder_the_consultations_app_schedules_carries_case_text(
         contact_method="phone",
         note="ひきこもりの息子さんと電話で話しました",
     )
-    conference = make_conference(users, title=TITLE)
+    conference = ConferenceFactory(title=TITLE)
     agency = agency_of(users["staff_elderly"])
     disability = agency_of(users["staff_disability"])
     assert agency is not None and disability is not None
@@ -134,7 +136,7 @@ def test_no_reminder_the_consultations_app_schedules_carries_case_text(
         description=TASK_TEXT,
         due_on=date.today() + timedelta(days=7),
     )
-    case = make_outreach(users)
+    case = OutreachFactory()
     services.outreach_attempt_add(
         case=case, by=users["cwc"], on=timezone.localdate(), method="visit", reached=False
     )
@@ -145,7 +147,7 @@ def test_no_reminder_the_consultations_app_schedules_carries_case_text(
         person_name="山田 花子",
         consent_method="verbal",
     )
-    idea = make_trouble_idea(users)
+    idea = TroubleIdeaFactory()
     services.idea_pass_to_agency(
         idea=idea,
         agency=agency,
@@ -172,7 +174,7 @@ def test_migration_takes_case_text_out_of_stored_conference_reminders(
     migration = importlib.import_module(
         "consultations.migrations.0010_case_text_out_of_stored_texts"
     )
-    conference = make_conference(users, title=TITLE)
+    conference = ConferenceFactory(title=TITLE)
     due_on = timezone.localdate() + timedelta(days=7)
     old = Reminder.objects.create(
         kind="consultations.conference_task",
@@ -185,7 +187,7 @@ def test_migration_takes_case_text_out_of_stored_conference_reminders(
         object_id=str(conference.pk),
         status=Reminder.Status.SENT,
     )
-    Notification.objects.create(
+    NotificationFactory(
         recipient=users["staff_disability"], reminder=old, subject=old.subject, body=old.body
     )
     migration.scrub_conference_reminders(apps, None)
@@ -207,7 +209,7 @@ def test_migration_drops_a_name_the_consent_no_longer_covers_from_sheet_search(
     migration = importlib.import_module(
         "consultations.migrations.0010_case_text_out_of_stored_texts"
     )
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     # Narrowed before this release: the stored search document still held the name.
     Consultation.objects.filter(pk=sheet.consultation_id).update(consent_fields=["troubles"])
     receiver = users["staff_disability"]

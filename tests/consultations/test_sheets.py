@@ -21,7 +21,7 @@ from consultations.models import (
 )
 from consultations.selectors import agency_of
 from reminders.models import Reminder
-from tests.consultations.builders import make_consultation, make_sheet
+from tests.factories import ConsultationFactory, SheetFactory
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -37,7 +37,7 @@ def _move(users: dict[str, Any], sheet: TsunaguSheet, to: str, who: str, **kw: A
 def test_full_closed_loop_records_every_step_and_days_to_first_contact(
     users: dict[str, Any],
 ) -> None:
-    sheet = make_sheet(users, status=SheetStatus.RECEIVED)
+    sheet = SheetFactory(status=SheetStatus.RECEIVED)
     sent_day = timezone.localdate(sheet.sent_at)
     sheet = _move(
         users,
@@ -65,7 +65,7 @@ def test_full_closed_loop_records_every_step_and_days_to_first_contact(
 
 
 def test_sender_sees_state_and_report_back(users: dict[str, Any], client: Any) -> None:
-    sheet = make_sheet(users, status=SheetStatus.RECEIVED)
+    sheet = SheetFactory(status=SheetStatus.RECEIVED)
     _move(
         users,
         sheet,
@@ -86,7 +86,7 @@ def test_sender_sees_state_and_report_back(users: dict[str, Any], client: Any) -
 def test_receiver_never_sees_a_field_the_consent_does_not_cover(
     users: dict[str, Any], client: Any
 ) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     client.force_login(users["staff_disability"])
     body = client.get(
         reverse("consultations:sheet_detail", kwargs={"pk": sheet.pk})
@@ -108,7 +108,7 @@ def test_receiver_never_sees_a_field_the_consent_does_not_cover(
 
 
 def test_receiver_search_does_not_reach_unshared_fields(users: dict[str, Any], client: Any) -> None:
-    make_sheet(users, status=SheetStatus.SENT)
+    SheetFactory(status=SheetStatus.SENT)
     client.force_login(users["staff_disability"])
     found = client.get(reverse("consultations:inbox"), {"tab": "incoming", "q": "まちだ"})
     assert "つなぐシート #" in found.content.decode()
@@ -117,8 +117,8 @@ def test_receiver_search_does_not_reach_unshared_fields(users: dict[str, Any], c
 
 
 def test_sheet_cannot_be_sent_without_consent(users: dict[str, Any]) -> None:
-    consultation = make_consultation(users, consent_status="pending", consent_method="")
-    sheet = make_sheet(users, status=SheetStatus.DRAFT, consultation=consultation)
+    consultation = ConsultationFactory(consent_status="pending", consent_method="")
+    sheet = SheetFactory(status=SheetStatus.DRAFT, consultation=consultation)
     with pytest.raises(ValidationError, match="同意がない"):
         _move(users, sheet, SheetStatus.SENT, "staff_elderly")
     sheet.refresh_from_db()
@@ -129,7 +129,7 @@ def test_sheet_cannot_be_sent_without_consent(users: dict[str, Any]) -> None:
 def test_sheet_under_support_meeting_is_sent_without_consent_and_recorded(
     users: dict[str, Any],
 ) -> None:
-    consultation = make_consultation(users, consent_status="refused", consent_method="")
+    consultation = ConsultationFactory(consent_status="refused", consent_method="")
     sheet = services.sheet_create(
         consultation=consultation,
         receiver=agency_of(users["staff_disability"]),  # type: ignore[arg-type]
@@ -146,7 +146,7 @@ def test_sheet_under_support_meeting_is_sent_without_consent_and_recorded(
 
 
 def test_support_meeting_without_record_is_refused(users: dict[str, Any]) -> None:
-    consultation = make_consultation(users, consent_status="refused", consent_method="")
+    consultation = ConsultationFactory(consent_status="refused", consent_method="")
     with pytest.raises(ValidationError, match="支援会議"):
         services.sheet_create(
             consultation=consultation,
@@ -161,11 +161,11 @@ def test_support_meeting_without_record_is_refused(users: dict[str, Any]) -> Non
 
 
 def test_expired_consent_blocks_sending(users: dict[str, Any]) -> None:
-    consultation = make_consultation(users)
+    consultation = ConsultationFactory()
     # A consent that has run out since: a past expiry can no longer be entered.
     Consultation.objects.filter(pk=consultation.pk).update(consent_expires_on=date(2020, 1, 1))
     consultation.refresh_from_db()
-    sheet = make_sheet(users, status=SheetStatus.DRAFT, consultation=consultation)
+    sheet = SheetFactory(status=SheetStatus.DRAFT, consultation=consultation)
     with pytest.raises(ValidationError, match="有効期限"):
         _move(users, sheet, SheetStatus.SENT, "staff_elderly")
     sheet.refresh_from_db()
@@ -173,7 +173,7 @@ def test_expired_consent_blocks_sending(users: dict[str, Any]) -> None:
 
 
 def test_fields_outside_the_consent_cannot_be_sent(users: dict[str, Any]) -> None:
-    consultation = make_consultation(users)
+    consultation = ConsultationFactory()
     sheet = services.sheet_create(
         consultation=consultation,
         receiver=agency_of(users["staff_disability"]),  # type: ignore[arg-type]
@@ -187,7 +187,7 @@ def test_fields_outside_the_consent_cannot_be_sent(users: dict[str, Any]) -> Non
 
 
 def test_agency_outside_consent_scope_cannot_receive(users: dict[str, Any]) -> None:
-    consultation = make_consultation(users)
+    consultation = ConsultationFactory()
     other = agency_of(users["staff_other"])
     assert other is not None
     sheet = services.sheet_create(
@@ -203,7 +203,7 @@ def test_agency_outside_consent_scope_cannot_receive(users: dict[str, Any]) -> N
 
 
 def test_decline_needs_a_reason_and_changes_nothing_without_one(users: dict[str, Any]) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     with pytest.raises(ValidationError, match="不受理の理由"):
         _move(users, sheet, SheetStatus.DECLINED, "staff_disability", note="  ")
     sheet.refresh_from_db()
@@ -214,7 +214,7 @@ def test_decline_needs_a_reason_and_changes_nothing_without_one(users: dict[str,
 
 
 def test_disallowed_transition_is_refused(users: dict[str, Any]) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     with pytest.raises(ValidationError, match="その操作はできません"):
         _move(users, sheet, SheetStatus.COMPLETED, "staff_disability")
     # The sender cannot receive its own sheet.
@@ -227,7 +227,7 @@ def test_disallowed_transition_is_refused(users: dict[str, Any]) -> None:
 def test_disallowed_transition_through_the_page_shows_a_message(
     users: dict[str, Any], client: Any
 ) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     client.force_login(users["staff_disability"])
     url = reverse("consultations:sheet_transition", kwargs={"pk": sheet.pk})
     r = client.post(url, {"to": "completed"}, follow=True)
@@ -237,15 +237,15 @@ def test_disallowed_transition_through_the_page_shows_a_message(
 
 
 def test_withdraw_only_before_receipt(users: dict[str, Any]) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     assert _move(users, sheet, SheetStatus.WITHDRAWN, "staff_elderly").status == "withdrawn"
-    received = make_sheet(users, status=SheetStatus.RECEIVED)
+    received = SheetFactory(status=SheetStatus.RECEIVED)
     with pytest.raises(ValidationError):
         _move(users, received, SheetStatus.WITHDRAWN, "staff_elderly")
 
 
 def test_return_to_sender_needs_a_reason(users: dict[str, Any]) -> None:
-    sheet = make_sheet(users, status=SheetStatus.RECEIVED)
+    sheet = SheetFactory(status=SheetStatus.RECEIVED)
     with pytest.raises(ValidationError, match="差し戻し"):
         _move(users, sheet, SheetStatus.RETURNED, "staff_disability")
     sheet = _move(users, sheet, SheetStatus.RETURNED, "staff_disability", note="担当外でした")
@@ -305,7 +305,7 @@ def test_intake_through_the_page_stores_household_and_logs(
 
 def test_main_trouble_must_be_among_the_checked(users: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
-        make_consultation(users, troubles=["care"], main_trouble="debt")
+        ConsultationFactory(troubles=["care"], main_trouble="debt")
     assert not Consultation.objects.exists()
 
 
@@ -321,7 +321,7 @@ def test_deadlines_skip_weekends_and_japanese_holidays() -> None:
 def test_sending_schedules_reminder_and_escalation_receipt_cancels_them(
     users: dict[str, Any],
 ) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     before = Reminder.objects.get(idempotency_key__startswith=f"sheet:{sheet.pk}:receiver:")
     escalate = Reminder.objects.get(idempotency_key__startswith=f"sheet:{sheet.pk}:escalate:")
     assert escalate.recipient == users["city"]
@@ -337,7 +337,7 @@ def test_sending_schedules_reminder_and_escalation_receipt_cancels_them(
 def test_overdue_board_lists_late_sheets_without_personal_data(
     users: dict[str, Any], client: Any
 ) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     TsunaguSheet.objects.filter(pk=sheet.pk).update(deadline_at=timezone.now() - timedelta(days=1))
     client.force_login(users["city"])
     body = client.get(reverse("consultations:overdue_board")).content.decode()
@@ -349,7 +349,7 @@ def test_overdue_board_lists_late_sheets_without_personal_data(
 def test_every_read_and_change_is_in_the_access_log_for_supervisors(
     users: dict[str, Any], client: Any
 ) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     client.force_login(users["staff_disability"])
     client.get(reverse("consultations:sheet_detail", kwargs={"pk": sheet.pk}))
     row = AccessLog.objects.filter(action="view", object_type="tsunagusheet").get()
@@ -365,8 +365,8 @@ def test_every_read_and_change_is_in_the_access_log_for_supervisors(
 
 
 def test_duplicate_hints_only_among_the_agency_records(users: dict[str, Any], client: Any) -> None:
-    first = make_consultation(users)
-    second = make_consultation(users)
+    first = ConsultationFactory()
+    second = ConsultationFactory()
     # The same person at another agency is never pointed out.
     from consultations import services as s
 
@@ -385,8 +385,8 @@ def test_duplicate_hints_only_among_the_agency_records(users: dict[str, Any], cl
 
 
 def test_anonymisation_of_closed_cases_after_retention(users: dict[str, Any]) -> None:
-    c = make_consultation(users)
-    make_sheet(users, status=SheetStatus.SENT, consultation=c)
+    c = ConsultationFactory()
+    SheetFactory(status=SheetStatus.SENT, consultation=c)
     services.consultation_close(consultation=c, by=users["staff_elderly"])
     Consultation.objects.filter(pk=c.pk).update(closed_at=timezone.now() - timedelta(days=365 * 10))
     assert services.consultations_anonymize_closed() == 1
@@ -399,7 +399,7 @@ def test_anonymisation_of_closed_cases_after_retention(users: dict[str, Any]) ->
 def test_two_staff_receiving_at_once_leave_one_transition_history_is_per_sheet(
     users: dict[str, Any],
 ) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     _move(users, sheet, SheetStatus.RECEIVED, "staff_disability")
     with pytest.raises(ValidationError):
         _move(users, sheet, SheetStatus.RECEIVED, "staff_disability")
@@ -407,11 +407,11 @@ def test_two_staff_receiving_at_once_leave_one_transition_history_is_per_sheet(
 
 
 def test_renewed_consent_lets_a_blocked_sheet_be_sent(users: dict[str, Any], client: Any) -> None:
-    consultation = make_consultation(users)
+    consultation = ConsultationFactory()
     # A consent that has run out since: a past expiry can no longer be entered.
     Consultation.objects.filter(pk=consultation.pk).update(consent_expires_on=date(2020, 1, 1))
     consultation.refresh_from_db()
-    sheet = make_sheet(users, status=SheetStatus.DRAFT, consultation=consultation)
+    sheet = SheetFactory(status=SheetStatus.DRAFT, consultation=consultation)
     client.force_login(users["staff_elderly"])
     url = reverse("consultations:consultation_consent", kwargs={"pk": consultation.pk})
     # Given without a method: refused, nothing changed.
@@ -435,11 +435,11 @@ def test_renewed_consent_lets_a_blocked_sheet_be_sent(users: dict[str, Any], cli
 
 
 def test_a_closed_consultation_cannot_be_handed_over(users: dict[str, Any]) -> None:
-    c = make_consultation(users)
+    c = ConsultationFactory()
     services.consultation_close(consultation=c, by=users["staff_elderly"])
     c.refresh_from_db()
     with pytest.raises(ValidationError, match="終結"):
-        make_sheet(users, status=SheetStatus.DRAFT, consultation=c)
+        SheetFactory(status=SheetStatus.DRAFT, consultation=c)
     assert not TsunaguSheet.objects.exists()
 
 
@@ -450,22 +450,22 @@ def test_overdue_board_merges_overdue_and_stale_sheets_by_deadline_across_pages(
     from consultations.selectors import overdue_board
 
     now = timezone.now()
-    consultation = make_consultation(users)
+    consultation = ConsultationFactory()
     late, stale, fine = [], [], []
     for i in range(4):  # sent, deadline passed i+1 days ago
-        s = make_sheet(users, status=SheetStatus.SENT, consultation=consultation)
+        s = SheetFactory(status=SheetStatus.SENT, consultation=consultation)
         TsunaguSheet.objects.filter(pk=s.pk).update(deadline_at=now - timedelta(days=i + 1))
         late.append(s.pk)
     for i in range(3):  # received long ago, deadlines interleaved with the late ones
-        s = make_sheet(users, status=SheetStatus.RECEIVED, consultation=consultation)
+        s = SheetFactory(status=SheetStatus.RECEIVED, consultation=consultation)
         TsunaguSheet.objects.filter(pk=s.pk).update(
             deadline_at=now - timedelta(days=i + 1, hours=12),
             updated_at=now - timedelta(days=conf.SHEET_STALE_DAYS + 1),
         )
         stale.append(s.pk)
     for _ in range(2):  # sent with time left, and received recently: not on the board
-        fine.append(make_sheet(users, status=SheetStatus.SENT, consultation=consultation).pk)
-        fine.append(make_sheet(users, status=SheetStatus.RECEIVED, consultation=consultation).pk)
+        fine.append(SheetFactory(status=SheetStatus.SENT, consultation=consultation).pk)
+        fine.append(SheetFactory(status=SheetStatus.RECEIVED, consultation=consultation).pk)
     board = overdue_board(now=now)
     assert board.count() == 7
     everything = board[0:100]
@@ -480,7 +480,7 @@ def test_overdue_board_merges_overdue_and_stale_sheets_by_deadline_across_pages(
 def test_overdue_board_survives_any_page_number(
     users: dict[str, Any], client: Any, page: str
 ) -> None:
-    sheet = make_sheet(users, status=SheetStatus.SENT)
+    sheet = SheetFactory(status=SheetStatus.SENT)
     TsunaguSheet.objects.filter(pk=sheet.pk).update(deadline_at=timezone.now() - timedelta(days=1))
     client.force_login(users["city"])
     response = client.get(reverse("consultations:overdue_board"), {"page": page})

@@ -15,7 +15,7 @@ from django.utils import timezone
 from sessions import conf
 from sessions.models import FutureSession, SessionOutcome
 from sessions.services import outcome_record, registration_create
-from tests.future_sessions.conftest import make_session
+from tests.factories import SessionFactory
 from tests.future_sessions.test_scheduling import _form
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,7 @@ HUGE = "99999999999"
 
 
 def _past_session(coordinator: Any) -> Any:
-    start = timezone.now() - timedelta(hours=3)
-    return make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2))
+    return SessionFactory(by=coordinator, starts_at=timezone.now() - timedelta(hours=3))
 
 
 @pytest.mark.parametrize("count", [HUGE, str(2**63), str(conf.PARTICIPANT_COUNT_MAX + 1)])
@@ -76,7 +75,7 @@ def test_a_huge_capacity_is_a_form_error_and_nothing_is_saved(
 
 def test_the_session_service_refuses_a_huge_capacity(coordinator: Any) -> None:
     with pytest.raises(ValidationError) as caught:
-        make_session(coordinator, capacity=10**11)
+        SessionFactory(by=coordinator, capacity=10**11)
     assert "capacity" in caught.value.message_dict
     assert not FutureSession.objects.exists()
 
@@ -128,7 +127,7 @@ def _session_forms(coordinator: Any, resident: Any) -> list[tuple[str, dict[str,
     from sessions.models import DistrictVision, Registration, VisionAction
     from sessions.services import invitation_create, invitation_url
 
-    session = make_session(coordinator)
+    session = SessionFactory(by=coordinator)
     past = _past_session(coordinator)
     registration = registration_create(session=session, user=resident)
     district = District.objects.get(code="tsurukawa")

@@ -13,14 +13,13 @@ from icalendar import Calendar
 from directory.models import District
 from sessions.models import FutureSession
 from sessions.services import registration_create
-from tests.factories import UserFactory
-from tests.future_sessions.conftest import make_session
+from tests.factories import SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _many(coordinator: Any, n: int, **kw: Any) -> list[Any]:
-    return [make_session(coordinator, title=f"セッション{i}", **kw) for i in range(n)]
+    return [SessionFactory(by=coordinator, title=f"セッション{i}", **kw) for i in range(n)]
 
 
 def _queries(client: Any, url: str) -> int:
@@ -34,14 +33,14 @@ def _queries(client: Any, url: str) -> int:
 def test_calendar_filters_by_district_and_kind(client: Any, coordinator: Any) -> None:
     tsurukawa = District.objects.get(code="tsurukawa")
     tadao = District.objects.get(code="tadao")
-    make_session(
-        coordinator,
+    SessionFactory(
+        by=coordinator,
         title="鶴川の懇談会",
         district=tsurukawa,
         kind=FutureSession.Kind.DISTRICT_MEETING,
     )
-    make_session(coordinator, title="忠生のセッション", district=tadao)
-    make_session(coordinator, title="市全体のセッション")
+    SessionFactory(by=coordinator, title="忠生のセッション", district=tadao)
+    SessionFactory(by=coordinator, title="市全体のセッション")
     body = client.get(reverse("future_sessions:calendar") + "?district=tsurukawa").content.decode()
     assert (
         "鶴川の懇談会" in body and "市全体のセッション" in body and "忠生のセッション" not in body
@@ -54,14 +53,14 @@ def test_calendar_filters_by_district_and_kind(client: Any, coordinator: Any) ->
 
 def test_past_sessions_are_not_in_the_upcoming_list(client: Any, coordinator: Any) -> None:
     start = timezone.now() - timedelta(days=3)
-    make_session(
-        coordinator, title="終わった回", starts_at=start, ends_at=start + timedelta(hours=1)
+    SessionFactory(
+        by=coordinator, title="終わった回", starts_at=start, ends_at=start + timedelta(hours=1)
     )
     assert "終わった回" not in client.get(reverse("future_sessions:calendar")).content.decode()
 
 
 def test_month_view_shows_the_session_on_its_day(client: Any, coordinator: Any) -> None:
-    s = make_session(coordinator, title="月表示のセッション")
+    s = SessionFactory(by=coordinator, title="月表示のセッション")
     local = timezone.localtime(s.starts_at)
     url = reverse("future_sessions:calendar_month") + f"?year={local.year}&month={local.month}"
     assert "月表示のセッション" in client.get(url).content.decode()
@@ -86,7 +85,7 @@ def test_calendar_query_count_does_not_grow_with_sessions(
 def test_session_page_query_count_does_not_grow_with_registrations(
     client: Any, coordinator: Any, resident: Any
 ) -> None:
-    session = make_session(coordinator, capacity=100)
+    session = SessionFactory(by=coordinator, capacity=100)
     client.force_login(resident)
     url = reverse("future_sessions:session_detail", kwargs={"pk": session.pk})
     registration_create(session=session, user=UserFactory())
@@ -109,9 +108,9 @@ def test_session_ics_is_a_valid_calendar_event(client: Any, future_session: Any)
 
 def test_district_feed_lists_district_and_city_wide_sessions(client: Any, coordinator: Any) -> None:
     tsurukawa = District.objects.get(code="tsurukawa")
-    make_session(coordinator, title="鶴川", district=tsurukawa)
-    make_session(coordinator, title="忠生", district=District.objects.get(code="tadao"))
-    make_session(coordinator, title="全域")
+    SessionFactory(by=coordinator, title="鶴川", district=tsurukawa)
+    SessionFactory(by=coordinator, title="忠生", district=District.objects.get(code="tadao"))
+    SessionFactory(by=coordinator, title="全域")
     cal = Calendar.from_ical(
         client.get(reverse("future_sessions:district_feed", kwargs={"code": "tsurukawa"})).content
     )
@@ -126,10 +125,10 @@ def test_district_feed_lists_district_and_city_wide_sessions(client: Any, coordi
 def test_anonymous_calendar_is_cached_and_a_new_session_shows_at_once(
     client: Any, coordinator: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    make_session(coordinator, title="最初のセッション")
+    SessionFactory(by=coordinator, title="最初のセッション")
     url = reverse("future_sessions:calendar")
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(url)["X-Page-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):  # pages go stale on commit
-        make_session(coordinator, title="あとから登録したセッション")
+        SessionFactory(by=coordinator, title="あとから登録したセッション")
     assert "あとから登録したセッション" in client.get(url).content.decode()

@@ -18,7 +18,7 @@ from reminders.models import Reminder
 from sessions import conf
 from sessions.models import FutureSession
 from sessions.services import session_update
-from tests.future_sessions.conftest import make_session
+from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_editing_a_session_out_of_range_is_refused_and_the_old_dates_stay(
 def test_session_create_service_refuses_out_of_range_dates(coordinator: Any) -> None:
     start = datetime(1, 1, 1, tzinfo=TOKYO)
     with pytest.raises(ValidationError) as caught:
-        make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2))
+        SessionFactory(by=coordinator, starts_at=start)
     assert "starts_at" in caught.value.message_dict
     assert not FutureSession.objects.exists()
     assert not Reminder.objects.exists()
@@ -156,7 +156,7 @@ def test_editing_an_old_session_keeps_working_when_its_dates_do_not_change(
     # The window around today is for dates being entered; a session held two years ago (still
     # inside the absolute range) can have its description corrected.
     start = timezone.now() - timedelta(days=30)
-    session = make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2))
+    session = SessionFactory(by=coordinator, starts_at=start)
     old = timezone.now() - timedelta(days=800)
     FutureSession.objects.filter(pk=session.pk).update(
         starts_at=old, ends_at=old + timedelta(hours=2)
@@ -186,7 +186,7 @@ def test_the_edit_form_sends_back_an_old_sessions_dates_without_the_window_compl
     client: Any, coordinator: Any
 ) -> None:
     start = timezone.now() - timedelta(days=30)
-    session = make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2))
+    session = SessionFactory(by=coordinator, starts_at=start)
     # Held long ago, stored with seconds: the form's fields round them to the minute.
     old = timezone.now() - timedelta(days=800, seconds=17)
     FutureSession.objects.filter(pk=session.pk).update(

@@ -14,15 +14,13 @@ from accounts.models import PersonalDataView
 from reminders.models import Reminder
 from sessions.models import OrganizationConnection, Registration, SessionOutcome
 from sessions.services import registration_create
-from tests.factories import UserFactory
-from tests.future_sessions.conftest import make_session
+from tests.factories import SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _past_session(coordinator: Any) -> Any:
-    start = timezone.now() - timedelta(hours=3)
-    return make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2))
+    return SessionFactory(by=coordinator, starts_at=timezone.now() - timedelta(hours=3))
 
 
 def test_checkin_marks_attended_and_no_show_and_adds_walk_ins(
@@ -148,12 +146,12 @@ def test_organizer_who_is_not_a_coordinator_manages_their_own_session(
     client: Any, demo: Any
 ) -> None:
     member = demo.users["member@example.jp"]
-    session = make_session(member)
+    session = SessionFactory(by=member)
     client.force_login(member)
     assert (
         client.get(reverse("future_sessions:checkin", kwargs={"pk": session.pk})).status_code == 200
     )
-    other = make_session(demo.users["coordinator@example.jp"])
+    other = SessionFactory(by=demo.users["coordinator@example.jp"])
     assert (
         client.get(reverse("future_sessions:checkin", kwargs={"pk": other.pk})).status_code == 403
     )

@@ -12,8 +12,7 @@ from icalendar import Calendar
 
 from directory.models import District, Mode
 from sessions.services import registration_create
-from tests.factories import UserFactory
-from tests.future_sessions.conftest import make_session
+from tests.factories import SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +21,8 @@ ROOM = "https://meet.example.jp/room-42"
 
 @pytest.fixture
 def online_session(coordinator: Any) -> Any:
-    return make_session(
-        coordinator,
+    return SessionFactory(
+        by=coordinator,
         mode=Mode.ONLINE,
         venue=None,
         online_url=ROOM,

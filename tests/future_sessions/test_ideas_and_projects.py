@@ -8,29 +8,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Idea, Project
-from projects.services import idea_create
 from reminders.models import Reminder
 from sessions.models import Invitation
 from sessions.services import invitations_for_agenda_authors, outcome_record
-from tests.future_sessions.conftest import make_session
+from tests.factories import IdeaFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _idea(author: Any, title: str = "空き家を居場所にしたい", **kw: Any) -> Idea:
-    fields: dict[str, Any] = {"kind": Idea.Kind.WANT, "description": "説明", "is_public": True}
-    fields.update(kw)
-    return idea_create(by=author, title=title, **fields)
+    return IdeaFactory(by=author, title=title, description="説明", **kw)
 
 
 def _past(coordinator: Any, **kw: Any) -> Any:
-    start = timezone.now() - timedelta(hours=3)
-    return make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2), **kw)
+    return SessionFactory(by=coordinator, starts_at=timezone.now() - timedelta(hours=3), **kw)
 
 
 def test_putting_an_idea_on_the_agenda_tells_its_author(coordinator: Any, resident: Any) -> None:
     idea = _idea(resident)
-    session = make_session(coordinator, agenda_ideas=[idea])
+    session = SessionFactory(by=coordinator, agenda_ideas=[idea])
     idea.refresh_from_db()
     assert idea.status == Idea.Status.SESSION
     assert list(session.agenda_ideas.all()) == [idea]
@@ -40,8 +36,8 @@ def test_putting_an_idea_on_the_agenda_tells_its_author(coordinator: Any, reside
 
 
 def test_agenda_idea_authors_are_invited_once(coordinator: Any, resident: Any) -> None:
-    session = make_session(
-        coordinator, agenda_ideas=[_idea(resident), _idea(resident, title="二つ目")]
+    session = SessionFactory(
+        by=coordinator, agenda_ideas=[_idea(resident), _idea(resident, title="二つ目")]
     )
     assert len(invitations_for_agenda_authors(session=session, by=coordinator)) == 1
     assert invitations_for_agenda_authors(session=session, by=coordinator) == []
@@ -106,8 +102,8 @@ def test_a_private_agenda_idea_is_not_shown_to_visitors(
     client: Any, coordinator: Any, resident: Any
 ) -> None:
     secret = _idea(resident, title="家族の介護でつらい", kind=Idea.Kind.TROUBLE, is_public=False)
-    session = make_session(
-        coordinator, agenda_ideas=[secret, _idea(resident, title="公開のアイデア")]
+    session = SessionFactory(
+        by=coordinator, agenda_ideas=[secret, _idea(resident, title="公開のアイデア")]
     )
     body = client.get(
         reverse("future_sessions:session_detail", kwargs={"pk": session.pk})
@@ -139,7 +135,7 @@ def test_session_page_query_count_does_not_grow_with_linked_ideas_and_projects(
 
     from projects.services import project_create
 
-    session = make_session(coordinator, agenda_ideas=[_idea(resident, title="最初")])
+    session = SessionFactory(by=coordinator, agenda_ideas=[_idea(resident, title="最初")])
     client.force_login(resident)
     url = reverse("future_sessions:session_detail", kwargs={"pk": session.pk})
 

@@ -105,10 +105,10 @@ def test_coordinator_invites_a_person_from_the_page(
 def test_invitation_reminder_is_never_after_two_days_before_the_session(
     coordinator: Any, demo: Any
 ) -> None:
-    from tests.future_sessions.conftest import make_session
+    from tests.factories import SessionFactory
 
     start = timezone.now() + timedelta(days=4)
-    session = make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=1))
+    session = SessionFactory(by=coordinator, starts_at=start, ends_at=start + timedelta(hours=1))
     invitation_create(session=session, by=coordinator, organization=demo.orgs["npo"])
     due = Reminder.objects.get(kind="future_session.invitation_reminder").due_at
     assert due == start - timedelta(days=2)

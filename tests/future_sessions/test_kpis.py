@@ -9,15 +9,15 @@ from django.utils import timezone
 from directory.fiscal import fiscal_year_of
 from indicators.registry import registered
 from sessions.services import outcome_record
-from tests.future_sessions.conftest import make_session
+from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_sessions_held_and_participants_are_registered_indicators(coordinator: Any) -> None:
     start = timezone.now() - timedelta(hours=5)
-    held = make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2))
-    make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2))  # no outcome
+    held = SessionFactory(by=coordinator, starts_at=start)
+    SessionFactory(by=coordinator, starts_at=start)  # no outcome
     outcome_record(session=held, by=coordinator, summary="まとめ", participant_count=17)
     year = fiscal_year_of(start)
     indicators = registered()

@@ -24,7 +24,7 @@ from sessions.services import (
     session_cancel,
     session_update,
 )
-from tests.future_sessions.conftest import make_session
+from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def _edit(session: Any, by: Any, **fields: Any) -> None:
 @pytest.fixture
 def ten_oclock(coordinator: Any) -> Any:
     start = _tokyo(10, 10)
-    return make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2))
+    return SessionFactory(by=coordinator, starts_at=start)
 
 
 def test_a_session_moved_from_ten_to_one_keeps_no_reminder_for_ten(

@@ -26,8 +26,7 @@ from sessions.services import (
     session_update,
     vision_save,
 )
-from tests.factories import UserFactory
-from tests.future_sessions.conftest import make_session
+from tests.factories import SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +35,8 @@ def test_those_who_manage_sessions_run_every_one_the_organizer_their_own(
     role_users: dict[str, Any],
 ) -> None:
     organizer = role_users["member"]
-    session = make_session(organizer)
-    other = make_session(role_users["coordinator"])
+    session = SessionFactory(by=organizer)
+    other = SessionFactory(by=role_users["coordinator"])
     for name in ("coordinator", "admin"):
         assert policies.session_can(role_users[name], "manage", session)
     assert policies.session_can(organizer, "manage", session)
@@ -53,7 +52,7 @@ def test_those_who_manage_sessions_run_every_one_the_organizer_their_own(
 def test_the_online_link_is_for_those_who_run_it_and_the_registered(
     coordinator: Any, resident: Any
 ) -> None:
-    session = make_session(coordinator, capacity=1)
+    session = SessionFactory(by=coordinator, capacity=1)
     waiting = UserFactory()
     mine = registration_create(session=session, user=resident)
     theirs = registration_create(session=session, user=waiting)
@@ -68,7 +67,7 @@ def test_the_online_link_is_for_those_who_run_it_and_the_registered(
 def test_a_registration_is_cancelled_only_by_its_registrant(
     coordinator: Any, resident: Any
 ) -> None:
-    session = make_session(coordinator)
+    session = SessionFactory(by=coordinator)
     registration = registration_create(session=session, user=resident)
     assert list(policies.registration_scope(resident, "cancel")) == [registration]
     assert not policies.registration_scope(coordinator, "cancel").exists()
@@ -87,7 +86,7 @@ def test_moving_up_from_the_waiting_list_is_the_portal_s_move_only() -> None:
 
 
 def test_a_cancelled_session_stays_cancelled(coordinator: Any) -> None:
-    session = make_session(coordinator)
+    session = SessionFactory(by=coordinator)
     session_cancel(session=session, by=coordinator)
     assert policies.SESSION_STATES.targets(FutureSession.Status.CANCELLED) == []
     with pytest.raises(ValidationError):
@@ -97,7 +96,7 @@ def test_a_cancelled_session_stays_cancelled(coordinator: Any) -> None:
 def test_only_those_who_run_a_session_cancel_it(
     coordinator: Any, role_users: dict[str, Any]
 ) -> None:
-    session = make_session(coordinator)
+    session = SessionFactory(by=coordinator)
     with pytest.raises(PermissionDenied):
         session_cancel(session=session, by=role_users["member"])
     session.refresh_from_db()
@@ -107,7 +106,7 @@ def test_only_those_who_run_a_session_cancel_it(
 def test_an_invitation_is_answered_once(coordinator: Any, demo: Any) -> None:
     from sessions.services import InvitationLinkError
 
-    session = make_session(coordinator)
+    session = SessionFactory(by=coordinator)
     invitation = invitation_create(session=session, by=coordinator, organization=demo.orgs["npo"])
     invitation_respond(invitation=invitation, accept=True)
     invitation.refresh_from_db()
@@ -151,12 +150,11 @@ def test_someone_who_left_an_owning_organization_is_not_reminded_before_the_meet
         vision=vision, by=coordinator, title="t", owner=demo.orgs["npo"], target_year=2027
     )
     start = timezone.now() + timedelta(days=30)
-    meeting = make_session(
-        coordinator,
+    meeting = SessionFactory(
+        by=coordinator,
         kind=FutureSession.Kind.DISTRICT_MEETING,
         district=vision.district,
         starts_at=start,
-        ends_at=start + timedelta(hours=2),
     )
     member = demo.users["member@example.jp"]
     assert Reminder.objects.filter(recipient=member, status="pending").exists()

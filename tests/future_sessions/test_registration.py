@@ -10,12 +10,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import Membership, Role
+from directory.models import Role
 from reminders.models import Notification, Reminder
 from sessions.models import Registration
 from sessions.services import registration_cancel, registration_create, session_update
-from tests.factories import UserFactory
-from tests.future_sessions.conftest import make_session
+from tests.factories import MembershipFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +54,7 @@ def test_double_registration_is_refused_and_changes_nothing(
 
 
 def test_full_session_puts_people_on_the_waiting_list(coordinator: Any) -> None:
-    session = make_session(coordinator, capacity=1)
+    session = SessionFactory(by=coordinator, capacity=1)
     first, second = UserFactory(), UserFactory()
     assert registration_create(session=session, user=first).status == "registered"
     waiting = registration_create(session=session, user=second)
@@ -69,7 +68,7 @@ def test_full_session_puts_people_on_the_waiting_list(coordinator: Any) -> None:
 def test_cancellation_promotes_the_first_waiting_person_and_tells_them(
     coordinator: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    session = make_session(coordinator, capacity=1)
+    session = SessionFactory(by=coordinator, capacity=1)
     first, second, third = UserFactory(), UserFactory(), UserFactory()
     reg1 = registration_create(session=session, user=first)
     reg2 = registration_create(session=session, user=second)
@@ -101,14 +100,14 @@ def test_cancellation_promotes_the_first_waiting_person_and_tells_them(
 
 
 def test_group_registration_takes_n_seats(coordinator: Any, demo: Any) -> None:
-    session = make_session(coordinator, capacity=5)
+    session = SessionFactory(by=coordinator, capacity=5)
     member = demo.users["member@example.jp"]
     group = registration_create(
         session=session, user=member, seats=4, organization=demo.orgs["npo"]
     )
     assert group.status == "registered"
     two = UserFactory()
-    Membership.objects.create(user=two, organization=demo.orgs["npo"], role=Role.MEMBER)
+    MembershipFactory(user=two, organization=demo.orgs["npo"], role=Role.MEMBER)
     assert (
         registration_create(
             session=session, user=two, seats=2, organization=demo.orgs["npo"]
@@ -187,7 +186,7 @@ def test_my_registrations_lists_only_mine(future_session: Any, resident: Any, cl
 
 def test_registration_for_a_past_session_is_refused(coordinator: Any, resident: Any) -> None:
     start = timezone.now() - timedelta(days=2)
-    session = make_session(coordinator, starts_at=start, ends_at=start + timedelta(hours=2))
+    session = SessionFactory(by=coordinator, starts_at=start)
     with pytest.raises(ValidationError):
         registration_create(session=session, user=resident)
 
@@ -195,7 +194,7 @@ def test_registration_for_a_past_session_is_refused(coordinator: Any, resident: 
 @pytest.mark.django_db(transaction=True)
 def test_fifty_people_racing_for_ten_seats_on_postgres(postgres: None, demo: Any) -> None:
     coordinator = demo.users["coordinator@example.jp"]
-    session = make_session(coordinator, capacity=15)
+    session = SessionFactory(by=coordinator, capacity=15)
     for _ in range(5):
         registration_create(session=session, user=UserFactory())
     users = [UserFactory() for _ in range(50)]
@@ -223,7 +222,7 @@ def test_fifty_people_racing_for_ten_seats_on_postgres(postgres: None, demo: Any
 
 
 def test_group_larger_than_the_capacity_is_refused(coordinator: Any, demo: Any) -> None:
-    session = make_session(coordinator, capacity=3)
+    session = SessionFactory(by=coordinator, capacity=3)
     with pytest.raises(ValidationError, match="定員"):
         registration_create(
             session=session,
@@ -235,7 +234,7 @@ def test_group_larger_than_the_capacity_is_refused(coordinator: Any, demo: Any) 
 
 
 def test_raising_the_capacity_moves_people_up(coordinator: Any) -> None:
-    session = make_session(coordinator, capacity=1)
+    session = SessionFactory(by=coordinator, capacity=1)
     registration_create(session=session, user=UserFactory())
     waiting = registration_create(session=session, user=UserFactory())
     session_update(session=session, by=coordinator, capacity=2)
@@ -252,7 +251,7 @@ def test_the_cached_registration_form_is_shared_only_by_people_with_the_same_org
     alone = client.get(url).content.decode()
     assert 'name="organization"' not in alone and 'name="needs_wheelchair"' in alone
     member = UserFactory(email="npo.member@example.jp")
-    Membership.objects.create(user=member, organization=npo, role=Role.MEMBER)
+    MembershipFactory(user=member, organization=npo, role=Role.MEMBER)
     client.force_login(member)
     grouped = client.get(url).content.decode()
     assert 'name="organization"' in grouped and npo.name in grouped

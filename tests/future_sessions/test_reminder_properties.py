@@ -32,7 +32,7 @@ from sessions.services import (
     session_create,
     session_update,
 )
-from tests.factories import UserFactory
+from tests.factories import PlaceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def _check(session: FutureSession) -> None:
 @pytest.fixture
 def people_and_venue(demo: Any) -> tuple[list[Any], Place]:
     users = [UserFactory() for _ in range(PEOPLE)]
-    return users, Place.objects.first() or Place.objects.create(name="会場")
+    return users, Place.objects.first() or PlaceFactory(name="会場")
 
 
 def test_pending_reminders_are_exactly_what_the_state_implies(

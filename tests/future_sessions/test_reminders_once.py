@@ -39,10 +39,10 @@ def test_recording_the_outcome_in_time_cancels_the_organizer_reminder(
 ) -> None:
     from django.utils import timezone
 
-    from tests.future_sessions.conftest import make_session
+    from tests.factories import SessionFactory
 
     start = timezone.now() - timedelta(hours=1)
-    session = make_session(coordinator, starts_at=start, ends_at=start + timedelta(minutes=50))
+    session = SessionFactory(by=coordinator, starts_at=start, ends_at=start + timedelta(minutes=50))
     outcome_record(session=session, by=coordinator, summary="よい対話でした", participant_count=8)
     assert reminders_send_due(now=session.ends_at + timedelta(days=1), time_budget=5) == 0
 
@@ -53,10 +53,10 @@ def test_editing_a_session_after_its_outcome_does_not_ask_for_the_outcome_again(
     from django.utils import timezone
 
     from sessions.services import session_update
-    from tests.future_sessions.conftest import make_session
+    from tests.factories import SessionFactory
 
     start = timezone.now() - timedelta(hours=1)
-    session = make_session(coordinator, starts_at=start, ends_at=start + timedelta(minutes=50))
+    session = SessionFactory(by=coordinator, starts_at=start, ends_at=start + timedelta(minutes=50))
     outcome_record(session=session, by=coordinator, summary="よい対話でした", participant_count=8)
     session_update(session=session, by=coordinator, description="写真を追加しました")
     assert reminders_send_due(now=session.ends_at + timedelta(days=1), time_budget=5) == 0

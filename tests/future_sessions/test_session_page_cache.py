@@ -12,8 +12,7 @@ from directory.models import Mode
 from projects.models import Idea
 from projects.services import idea_create
 from sessions.services import registration_create, session_update
-from tests.factories import UserFactory
-from tests.future_sessions.conftest import make_session
+from tests.factories import SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def test_coordinators_and_everyone_else_never_share_the_agenda_fragment(
     public = idea_create(
         by=resident, kind=Idea.Kind.WANT, title="みんなの計画", description="d", is_public=True
     )
-    session = make_session(coordinator, agenda_ideas=[private, public])
+    session = SessionFactory(by=coordinator, agenda_ideas=[private, public])
     # The coordinator's view is cached first; a resident and a member must not get it.
     assert "まだ内緒の計画" in _page(client, session, coordinator)
     member = UserFactory(email="someone@example.jp")
@@ -48,8 +47,8 @@ def test_coordinators_and_everyone_else_never_share_the_agenda_fragment(
 def test_the_online_link_is_only_for_registered_people_though_the_page_is_cached(
     client: Any, coordinator: Any, resident: Any
 ) -> None:
-    session = make_session(
-        coordinator, mode=Mode.ONLINE, venue=None, online_url="https://meet.example.jp/room-42"
+    session = SessionFactory(
+        by=coordinator, mode=Mode.ONLINE, venue=None, online_url="https://meet.example.jp/room-42"
     )
     other = UserFactory(email="other@example.jp")
     assert "room-42" not in _page(client, session, other)
@@ -62,7 +61,7 @@ def test_the_online_link_is_only_for_registered_people_though_the_page_is_cached
 def test_seats_and_edits_show_on_the_next_view(
     client: Any, coordinator: Any, resident: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    session = make_session(coordinator, capacity=5)
+    session = SessionFactory(by=coordinator, capacity=5)
     assert "残り 5 席" in _page(client, session, resident)
     with django_capture_on_commit_callbacks(execute=True):  # pages go stale on commit
         registration_create(session=session, user=UserFactory(email="first@example.jp"))

@@ -14,7 +14,7 @@ from directory.models import District, Organization
 from reminders.models import Reminder
 from sessions.models import ActionReview, FutureSession, VisionAction
 from sessions.services import action_create, vision_save
-from tests.future_sessions.conftest import make_session
+from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,12 +72,11 @@ def test_action_owners_are_reminded_before_the_district_meeting(
     coordinator: Any, npo_action: Any, demo: Any
 ) -> None:
     start = timezone.now() + timedelta(days=30)
-    meeting = make_session(
-        coordinator,
+    meeting = SessionFactory(
+        by=coordinator,
         kind=FutureSession.Kind.DISTRICT_MEETING,
         district=District.objects.get(code="minami"),
         starts_at=start,
-        ends_at=start + timedelta(hours=2),
     )
     reminder = Reminder.objects.get(kind="future_session.action_owner")
     assert reminder.recipient == demo.users["member@example.jp"]
@@ -92,7 +91,7 @@ def test_action_owners_are_reminded_before_the_district_meeting(
 def test_meeting_pack_shows_progress_and_upcoming_sessions(
     client: Any, coordinator: Any, npo_action: Any
 ) -> None:
-    make_session(coordinator, title="南の懇談会", district=District.objects.get(code="minami"))
+    SessionFactory(by=coordinator, title="南の懇談会", district=District.objects.get(code="minami"))
     body = client.get(
         reverse("future_sessions:meeting_pack", kwargs={"code": "minami"})
     ).content.decode()
@@ -115,7 +114,7 @@ def test_meeting_pack_query_count_does_not_grow_with_actions(
             ActionReview.objects.create(
                 action=action, fiscal_year=2026, status="in_progress", reviewed_by=coordinator
             )
-            make_session(coordinator, title=f"南{i}", district=vision.district)
+            SessionFactory(by=coordinator, title=f"南{i}", district=vision.district)
 
     with django_capture_on_commit_callbacks(execute=True):  # pages go stale on commit
         add(1)

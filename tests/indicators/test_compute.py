@@ -12,6 +12,7 @@ from indicators.models import Indicator, Measurement
 from indicators.registry import ComputedIndicator, register, unregister
 from indicators.services import indicators_compute, indicators_compute_current
 from indicators.tasks import compute_indicators
+from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_compute_twice_changes_nothing_but_the_as_of_time(demo: Any, fake_kpi: A
 
 def test_a_new_number_is_recorded_in_the_history(demo: Any, fake_kpi: Any) -> None:
     indicators_compute(fiscal_year=2025)
-    Organization.objects.create(name="新しい団体", kind=Organization.Kind.NPO)
+    OrganizationFactory(name="新しい団体", kind=Organization.Kind.NPO)
     indicators_compute(fiscal_year=2025)
     city = Measurement.objects.get(indicator__code=fake_kpi.code, district=None)
     assert city.changes.filter(reason="自動集計").exclude(old_value=None).count() == 1

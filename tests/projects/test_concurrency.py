@@ -11,6 +11,7 @@ from django.db import connection
 
 from projects.models import Idea, IdeaReaction
 from projects.services import idea_create, idea_react
+from tests.factories import MembershipFactory
 
 
 def _race(n: int, work: Any) -> list[Any]:
@@ -107,7 +108,7 @@ def _second_coordinator(role_users: dict[str, Any]) -> Any:
     first = Membership.objects.filter(user=role_users["coordinator"]).first()
     assert first is not None
     second = UserFactory(email="coordinator2@example.jp")
-    Membership.objects.create(user=second, organization=first.organization, role=first.role)
+    MembershipFactory(user=second, organization=first.organization, role=first.role)
     return second
 
 

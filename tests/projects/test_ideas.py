@@ -22,6 +22,7 @@ from projects.services import (
     idea_transition,
 )
 from reminders.models import Reminder
+from tests.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +82,8 @@ def test_script_and_overlong_title_are_refused_and_nothing_is_stored(
     assert r2.status_code == 200 and r3.status_code == 200
 
 
-def test_text_is_escaped_on_the_page(client: Any, make_idea: Any) -> None:
-    idea = make_idea(description="<b>太字</b> & <img src=x>")
+def test_text_is_escaped_on_the_page(client: Any, role_users: Any) -> None:
+    idea = IdeaFactory(description="<b>太字</b> & <img src=x>")
     page = client.get(reverse("projects:idea_detail", kwargs={"pk": idea.pk})).content.decode()
     assert "&lt;b&gt;太字&lt;/b&gt;" in page
     assert "<img src=x>" not in page
@@ -106,17 +107,17 @@ def test_a_real_photo_is_stored_with_the_idea(
     assert idea.photos.count() == 1
 
 
-def test_trouble_is_never_public_even_when_ticked(client: Any, make_idea: Any) -> None:
-    idea = make_idea(kind=Idea.Kind.TROUBLE, is_public=True, title="ごみ出しが心配")
+def test_trouble_is_never_public_even_when_ticked(client: Any, role_users: Any) -> None:
+    idea = IdeaFactory(kind=Idea.Kind.TROUBLE, is_public=True, title="ごみ出しが心配")
     assert idea.is_public is False
     assert client.get(reverse("projects:idea_detail", kwargs={"pk": idea.pk})).status_code == 404
     assert "ごみ出しが心配" not in client.get(reverse("projects:idea_board")).content.decode()
 
 
 def test_private_idea_is_404_for_other_residents_and_visible_to_coordinators(
-    client: Any, make_idea: Any, role_users: Any
+    client: Any, role_users: Any
 ) -> None:
-    idea = make_idea(is_public=False, contact_method="phone", contact_detail="042-000-0000")
+    idea = IdeaFactory(is_public=False, contact_method="phone", contact_detail="042-000-0000")
     url = reverse("projects:idea_detail", kwargs={"pk": idea.pk})
     client.force_login(role_users["member"])
     assert client.get(url).status_code == 404
@@ -125,9 +126,9 @@ def test_private_idea_is_404_for_other_residents_and_visible_to_coordinators(
 
 
 def test_contact_details_of_a_public_idea_are_hidden_from_the_public(
-    client: Any, make_idea: Any
+    client: Any, role_users: Any
 ) -> None:
-    idea = make_idea(contact_method="phone", contact_detail="042-999-9999")
+    idea = IdeaFactory(contact_method="phone", contact_detail="042-999-9999")
     page = client.get(reverse("projects:idea_detail", kwargs={"pk": idea.pk})).content.decode()
     assert "042-999-9999" not in page
 
@@ -158,10 +159,8 @@ def test_residents_cannot_enter_on_someone_elses_behalf(role_users: Any) -> None
         )
 
 
-def test_transition_writes_dated_history_and_notifies_the_author(
-    make_idea: Any, role_users: Any
-) -> None:
-    idea = make_idea()
+def test_transition_writes_dated_history_and_notifies_the_author(role_users: Any) -> None:
+    idea = IdeaFactory()
     idea_transition(
         idea=idea, to=Idea.Status.SESSION, by=role_users["coordinator"], message="次回で話します"
     )
@@ -176,17 +175,15 @@ def test_transition_writes_dated_history_and_notifies_the_author(
     ).exists()
 
 
-def test_transition_outside_the_table_is_refused(make_idea: Any, role_users: Any) -> None:
-    idea = make_idea()
+def test_transition_outside_the_table_is_refused(role_users: Any) -> None:
+    idea = IdeaFactory()
     idea_transition(idea=idea, to=Idea.Status.CLOSED, by=role_users["coordinator"])
     with pytest.raises(ValidationError):
         idea_transition(idea=idea, to=Idea.Status.PROJECT, by=role_users["coordinator"])
 
 
-def test_internal_notes_are_never_shown_to_the_author(
-    client: Any, make_idea: Any, role_users: Any
-) -> None:
-    idea = make_idea()
+def test_internal_notes_are_never_shown_to_the_author(client: Any, role_users: Any) -> None:
+    idea = IdeaFactory()
     client.force_login(role_users["coordinator"])
     client.post(reverse("projects:idea_note", kwargs={"pk": idea.pk}), {"text": "内緒のメモ"})
     assert IdeaNote.objects.filter(idea=idea).count() == 1
@@ -196,10 +193,8 @@ def test_internal_notes_are_never_shown_to_the_author(
     assert "内緒のメモ" not in client.get(url).content.decode()
 
 
-def test_new_idea_schedules_acknowledgement_reminders_that_a_reply_cancels(
-    make_idea: Any, role_users: Any
-) -> None:
-    idea = make_idea()
+def test_new_idea_schedules_acknowledgement_reminders_that_a_reply_cancels(role_users: Any) -> None:
+    idea = IdeaFactory()
     ack = Reminder.objects.filter(idempotency_key__startswith=f"idea:{idea.pk}:ack:")
     assert ack.count() >= 1
     first = ack.first()
@@ -209,33 +204,27 @@ def test_new_idea_schedules_acknowledgement_reminders_that_a_reply_cancels(
     assert not ack.filter(status=Reminder.Status.PENDING).exists()
 
 
-def test_acknowledgement_days_are_configurable(
-    make_idea: Any, settings: Any, role_users: Any
-) -> None:
+def test_acknowledgement_days_are_configurable(settings: Any, role_users: Any) -> None:
     settings.IDEA_ACK_DAYS = 10
-    idea = make_idea()
+    idea = IdeaFactory()
     r = Reminder.objects.filter(idempotency_key__startswith=f"idea:{idea.pk}:ack:").first()
     assert r is not None
     assert r.due_at - idea.created_at > timedelta(days=8)
 
 
-def test_overdue_list_shows_unacknowledged_old_ideas(
-    client: Any, make_idea: Any, role_users: Any
-) -> None:
-    old = make_idea(title="古いアイデア")
+def test_overdue_list_shows_unacknowledged_old_ideas(client: Any, role_users: Any) -> None:
+    old = IdeaFactory(title="古いアイデア")
     Idea.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=6))
-    make_idea(title="新しいアイデア")
+    IdeaFactory(title="新しいアイデア")
     client.force_login(role_users["coordinator"])
     page = client.get(reverse("projects:inbox") + "?overdue=on").content.decode()
     assert "古いアイデア" in page
     assert "新しいアイデア" not in page
 
 
-def test_inbox_filters_by_status_and_district(
-    client: Any, make_idea: Any, role_users: Any, district: Any
-) -> None:
-    make_idea(title="鶴川のアイデア", district=district)
-    other = make_idea(title="市全域のアイデア")
+def test_inbox_filters_by_status_and_district(client: Any, role_users: Any, district: Any) -> None:
+    IdeaFactory(title="鶴川のアイデア", district=district)
+    other = IdeaFactory(title="市全域のアイデア")
     idea_transition(idea=other, to=Idea.Status.COORDINATING, by=role_users["coordinator"])
     client.force_login(role_users["coordinator"])
     by_district = client.get(reverse("projects:inbox"), {"district": district.pk}).content.decode()
@@ -244,8 +233,8 @@ def test_inbox_filters_by_status_and_district(
     assert "市全域のアイデア" in by_status and "鶴川のアイデア" not in by_status
 
 
-def test_assign_to_a_coordinator(client: Any, make_idea: Any, role_users: Any) -> None:
-    idea = make_idea()
+def test_assign_to_a_coordinator(client: Any, role_users: Any) -> None:
+    idea = IdeaFactory()
     client.force_login(role_users["coordinator"])
     client.post(
         reverse("projects:idea_assign", kwargs={"pk": idea.pk}),
@@ -255,22 +244,22 @@ def test_assign_to_a_coordinator(client: Any, make_idea: Any, role_users: Any) -
     assert idea.assigned_to == role_users["coordinator"]
 
 
-def test_board_search_finds_two_character_words(client: Any, make_idea: Any) -> None:
-    make_idea(title="介護の家族会をつくりたい", description="家族の集まり")
-    make_idea(title="防災訓練", description="まちの訓練")
+def test_board_search_finds_two_character_words(client: Any, role_users: Any) -> None:
+    IdeaFactory(title="介護の家族会をつくりたい", description="家族の集まり")
+    IdeaFactory(title="防災訓練", description="まちの訓練")
     page = client.get(reverse("projects:idea_board"), {"q": "介護"}).content.decode()
     assert "介護の家族会" in page and "防災訓練" not in page
 
 
-def test_board_filters_by_kind(client: Any, make_idea: Any) -> None:
-    make_idea(title="送迎できます", kind=Idea.Kind.CAN)
-    make_idea(title="体操したい")
+def test_board_filters_by_kind(client: Any, role_users: Any) -> None:
+    IdeaFactory(title="送迎できます", kind=Idea.Kind.CAN)
+    IdeaFactory(title="体操したい")
     page = client.get(reverse("projects:idea_board"), {"kind": "can"}).content.decode()
     assert "送迎できます" in page and "体操したい" not in page
 
 
-def test_a_user_counts_once_per_button(client: Any, make_idea: Any, role_users: Any) -> None:
-    idea = make_idea()
+def test_a_user_counts_once_per_button(client: Any, role_users: Any) -> None:
+    idea = IdeaFactory()
     assert idea_react(idea=idea, user=role_users["member"], kind="join") is True
     IdeaReaction.objects.get_or_create(idea=idea, user=role_users["member"], kind="join")
     assert idea.reactions.filter(kind="join").count() == 1
@@ -281,8 +270,8 @@ def test_a_user_counts_once_per_button(client: Any, make_idea: Any, role_users: 
     assert "応援する" in page
 
 
-def test_react_button_posts_toggle(client: Any, make_idea: Any, role_users: Any) -> None:
-    idea = make_idea()
+def test_react_button_posts_toggle(client: Any, role_users: Any) -> None:
+    idea = IdeaFactory()
     client.force_login(role_users["member"])
     url = reverse("projects:idea_react", kwargs={"pk": idea.pk})
     client.post(url, {"kind": "join"})
@@ -292,25 +281,25 @@ def test_react_button_posts_toggle(client: Any, make_idea: Any, role_users: Any)
 
 
 def test_similar_ideas_are_suggested_but_not_others_private_ones(
-    client: Any, make_idea: Any, role_users: Any
+    client: Any, role_users: Any
 ) -> None:
-    make_idea(title="公園でラジオ体操をしたい", description="朝に集まる")
-    make_idea(
+    IdeaFactory(title="公園でラジオ体操をしたい", description="朝に集まる")
+    IdeaFactory(
         title="公園の花壇づくり（非公開）",
         description="花",
         is_public=False,
         by=role_users["member"],
     )
-    make_idea(title="料理教室", description="夕方に集まる")
+    IdeaFactory(title="料理教室", description="夕方に集まる")
     client.force_login(role_users["city"])
     data = client.get(reverse("projects:idea_similar"), {"q": "公園で体操"}).json()
     titles = [r["title"] for r in data["results"]]
     assert titles == ["公園でラジオ体操をしたい"]
 
 
-def test_merge_carries_supporters_and_tells_the_author(make_idea: Any, role_users: Any) -> None:
-    target = make_idea(title="朝の体操")
-    source = make_idea(title="朝の体操会", by=role_users["member"])
+def test_merge_carries_supporters_and_tells_the_author(role_users: Any) -> None:
+    target = IdeaFactory(title="朝の体操")
+    source = IdeaFactory(title="朝の体操会", by=role_users["member"])
     idea_react(idea=source, user=role_users["city"], kind="support")
     idea_react(idea=source, user=role_users["cwc"], kind="join")
     idea_react(idea=target, user=role_users["cwc"], kind="join")
@@ -325,9 +314,7 @@ def test_merge_carries_supporters_and_tells_the_author(make_idea: Any, role_user
     ).exists()
 
 
-def test_a_draft_is_private_uncounted_and_sent_later(
-    client: Any, role_users: Any, make_idea: Any
-) -> None:
+def test_a_draft_is_private_uncounted_and_sent_later(client: Any, role_users: Any) -> None:
     from projects.selectors import ideas_received
 
     client.force_login(role_users["resident"])
@@ -361,16 +348,14 @@ def test_a_draft_is_private_uncounted_and_sent_later(
     assert IdeaEvent.objects.filter(idea=idea, to_status=Idea.Status.RECEIVED).count() == 1
 
 
-def test_coordinators_cannot_move_a_draft(make_idea: Any, role_users: Any) -> None:
-    idea = make_idea(draft=True)
+def test_coordinators_cannot_move_a_draft(role_users: Any) -> None:
+    idea = IdeaFactory(draft=True)
     with pytest.raises(ValidationError):
         idea_transition(idea=idea, to=Idea.Status.RECEIVED, by=role_users["coordinator"])
 
 
-def test_coordinators_read_a_draft_without_the_action_panel(
-    client: Any, make_idea: Any, role_users: Any
-) -> None:
-    idea = make_idea(draft=True, title="考え中の下書き")
+def test_coordinators_read_a_draft_without_the_action_panel(client: Any, role_users: Any) -> None:
+    idea = IdeaFactory(draft=True, title="考え中の下書き")
     client.force_login(role_users["coordinator"])
     page = client.get(reverse("projects:idea_detail", kwargs={"pk": idea.pk})).content.decode()
     assert "考え中の下書き" in page and "コーディネーターの作業" not in page

@@ -10,42 +10,45 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.registry import registered
-from projects.models import Idea, IdeaReaction, Project, ProjectActivity, ProjectMember
+from projects.models import Idea, IdeaReaction, ProjectActivity, ProjectMember
 from projects.selectors import (
     median_days_to_first_response,
     participants,
     projects_carried_out,
 )
-from projects.services import project_create, project_join
-from tests.factories import UserFactory
+from projects.services import project_join
+from tests.factories import IdeaFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
-def _project(by: Any, **kw: Any) -> Project:
-    kw.setdefault("purpose", "p")
-    return project_create(by=by, **kw)
-
-
 def test_projects_carried_out_in_a_fiscal_year(role_users: Any, district: Any) -> None:
     c = role_users["coordinator"]
     # FY2025 = 2025-04-01 … 2026-03-31
-    _project(
-        c, title="期間が重なる", status="active", start_date=date(2025, 1, 1), districts=[district]
+    ProjectFactory(
+        by=c,
+        title="期間が重なる",
+        status="active",
+        start_date=date(2025, 1, 1),
+        districts=[district],
     )
-    _project(
-        c, title="完了", status="completed", start_date=date(2025, 4, 1), end_date=date(2025, 6, 1)
+    ProjectFactory(
+        by=c,
+        title="完了",
+        status="completed",
+        start_date=date(2025, 4, 1),
+        end_date=date(2025, 6, 1),
     )
-    _project(
-        c,
+    ProjectFactory(
+        by=c,
         title="前年度に終了",
         status="completed",
         start_date=date(2024, 4, 1),
         end_date=date(2025, 3, 31),
     )
-    _project(c, title="準備中", status="planning", start_date=date(2025, 5, 1))
-    logged = _project(c, title="記録のみ", status="planning")
+    ProjectFactory(by=c, title="準備中", status="planning", start_date=date(2025, 5, 1))
+    logged = ProjectFactory(by=c, title="記録のみ", status="planning")
     ProjectActivity.objects.create(project=logged, date=date(2026, 3, 31), text="t")
     titles = set(projects_carried_out(2025).values_list("title", flat=True))
     assert titles == {"期間が重なる", "完了", "記録のみ"}
@@ -55,10 +58,10 @@ def test_projects_carried_out_in_a_fiscal_year(role_users: Any, district: Any) -
 
 def test_participants_are_distinct_people_plus_imported_counts(role_users: Any) -> None:
     c = role_users["coordinator"]
-    a = _project(c, title="A", status="active", start_date=date(2025, 4, 1))
-    b = _project(c, title="B", status="active", start_date=date(2025, 4, 1))
-    _project(
-        c,
+    a = ProjectFactory(by=c, title="A", status="active", start_date=date(2025, 4, 1))
+    b = ProjectFactory(by=c, title="B", status="active", start_date=date(2025, 4, 1))
+    ProjectFactory(
+        by=c,
         title="過去",
         status="completed",
         start_date=date(2025, 5, 1),
@@ -73,14 +76,14 @@ def test_participants_are_distinct_people_plus_imported_counts(role_users: Any) 
     assert registered()["II-1"].compute(2025, None) == 42
 
 
-def test_ideas_received_and_median_days_to_first_response(make_idea: Any) -> None:
+def test_ideas_received_and_median_days_to_first_response(role_users: Any) -> None:
     base = datetime(2025, 6, 1, 10, tzinfo=TOKYO)
     for days in (1, 3, 10):
-        idea = make_idea()
+        idea = IdeaFactory()
         Idea.objects.filter(pk=idea.pk).update(
             created_at=base, first_response_at=base + timedelta(days=days)
         )
-    unanswered = make_idea()
+    unanswered = IdeaFactory()
     Idea.objects.filter(pk=unanswered.pk).update(created_at=base, first_response_at=None)
     assert registered()["ideas-received"].compute(2025, None) == 4
     assert median_days_to_first_response(2025) == 3.0
@@ -163,7 +166,6 @@ def _offers_needs_matches(n: int, users: Any, theme: Any, district: Any) -> None
 def test_list_query_count_does_not_grow_with_rows(
     client: Any,
     role_users: Any,
-    make_idea: Any,
     theme: Any,
     district: Any,
     role: str,
@@ -172,28 +174,30 @@ def test_list_query_count_does_not_grow_with_rows(
     if role != "anonymous":
         client.force_login(role_users[role])
     author = role_users["resident"]
-    make_idea(themes=[theme], district=district)
-    _project(role_users["coordinator"], title="P0", districts=[district], themes=[theme])
+    IdeaFactory(themes=[theme], district=district)
+    ProjectFactory(by=role_users["coordinator"], title="P0", districts=[district], themes=[theme])
     _offers_needs_matches(1, role_users, theme, district)
     url = reverse(url_name)
     small = _count(client, url)
     _more_ideas(30, author, theme, district)
     for i in range(25):
-        _project(role_users["coordinator"], title=f"P{i + 1}", districts=[district], themes=[theme])
+        ProjectFactory(
+            by=role_users["coordinator"], title=f"P{i + 1}", districts=[district], themes=[theme]
+        )
     _offers_needs_matches(15, role_users, theme, district)
     large = _count(client, url)
     assert large == small, (small, large)
 
 
 def test_project_page_query_count_does_not_grow_with_members_and_activities(
-    client: Any, role_users: Any, make_idea: Any, theme: Any, district: Any
+    client: Any, role_users: Any, theme: Any, district: Any
 ) -> None:
-    project = _project(
-        role_users["coordinator"],
+    project = ProjectFactory(
+        by=role_users["coordinator"],
         title="P",
         districts=[district],
         themes=[theme],
-        ideas=[make_idea()],
+        ideas=[IdeaFactory()],
         lead_user=role_users["member"],
     )
     url = reverse("projects:project_detail", kwargs={"pk": project.pk})
@@ -207,12 +211,10 @@ def test_project_page_query_count_does_not_grow_with_members_and_activities(
     assert _count(client, url) == small
 
 
-def test_idea_detail_query_count_does_not_grow_with_history(
-    client: Any, role_users: Any, make_idea: Any
-) -> None:
+def test_idea_detail_query_count_does_not_grow_with_history(client: Any, role_users: Any) -> None:
     from projects.services import idea_note_add, idea_reply
 
-    idea = make_idea()
+    idea = IdeaFactory()
     url = reverse("projects:idea_detail", kwargs={"pk": idea.pk})
     client.force_login(role_users["coordinator"])
     small = _count(client, url)
@@ -222,12 +224,12 @@ def test_idea_detail_query_count_does_not_grow_with_history(
     assert _count(client, url) <= small + 1  # personal-data view log row per visit
 
 
-def test_ideas_open_for_a_session_exclude_finished_ones(make_idea: Any, role_users: Any) -> None:
+def test_ideas_open_for_a_session_exclude_finished_ones(role_users: Any) -> None:
     from projects.selectors import ideas_open_for_session
     from projects.services import idea_transition
 
-    open_idea = make_idea(title="open")
-    closed = make_idea(title="closed")
+    open_idea = IdeaFactory(title="open")
+    closed = IdeaFactory(title="closed")
     idea_transition(idea=closed, to=Idea.Status.CLOSED, by=role_users["coordinator"])
     titles = list(
         ideas_open_for_session(user=role_users["coordinator"]).values_list("title", flat=True)

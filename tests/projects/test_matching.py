@@ -18,7 +18,7 @@ from projects.services import (
     need_from_idea,
     offer_create,
 )
-from tests.factories import UserFactory
+from tests.factories import IdeaFactory, OrganizationFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,8 +168,8 @@ def test_strangers_cannot_see_or_answer_a_match(client: Any, offers: Any, role_u
     assert Match.objects.get().offer_accepted_at is None
 
 
-def test_need_from_a_trouble_stays_private(make_idea: Any, role_users: Any) -> None:
-    idea = make_idea(kind="trouble", help_types=["people"])
+def test_need_from_a_trouble_stays_private(role_users: Any) -> None:
+    idea = IdeaFactory(kind="trouble", help_types=["people"])
     need = need_from_idea(idea=idea, by=role_users["coordinator"])
     assert need.is_public is False and need.need_types == ",time,"
 
@@ -177,9 +177,7 @@ def test_need_from_a_trouble_stays_private(make_idea: Any, role_users: Any) -> N
 def test_a_project_organizer_opens_a_role_that_feeds_matching(
     client: Any, offers: Any, role_users: Any
 ) -> None:
-    from projects.services import project_create
-
-    project = project_create(
+    project = ProjectFactory(
         title="送迎プロジェクト",
         purpose="p",
         by=role_users["coordinator"],
@@ -204,15 +202,14 @@ def test_a_project_organizer_opens_a_role_that_feeds_matching(
 
 
 def test_organizations_serving_the_district_come_first(role_users: Any, demo: Any) -> None:
-    from directory.models import Organization
     from projects.matching import organizations_for_need
 
     tsurukawa = District.objects.get(code="tsurukawa")
-    near = Organization.objects.create(name="鶴川の見守りの会", kind="community_group")
+    near = OrganizationFactory(name="鶴川の見守りの会", kind="community_group")
     near.districts.add(tsurukawa)
-    far = Organization.objects.create(name="相原の会", kind="community_group")
+    far = OrganizationFactory(name="相原の会", kind="community_group")
     far.districts.add(District.objects.get(code="aihara"))
-    everywhere = Organization.objects.create(name="市全域のNPO", kind="npo")
+    everywhere = OrganizationFactory(name="市全域のNPO", kind="npo")
     offer_create(
         owner=role_users["member"],
         title="送迎",

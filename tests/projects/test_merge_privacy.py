@@ -13,6 +13,7 @@ from django.urls import reverse
 from projects.models import Idea
 from reminders.models import Notification
 from reminders.services import reminders_send_due
+from tests.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +51,10 @@ def _what_reaches(client: Any, user: Any, idea: Idea) -> str:
 
 @pytest.mark.parametrize("private", PRIVATE_KINDS)
 def test_private_source_title_never_reaches_the_targets_author(
-    client: Any, make_idea: Any, role_users: Any, private: dict[str, Any]
+    client: Any, role_users: Any, private: dict[str, Any]
 ) -> None:
-    target = make_idea(title=PUBLIC, by=role_users["resident"])
-    source = make_idea(title=SECRET, by=role_users["member"], **private)
+    target = IdeaFactory(title=PUBLIC, by=role_users["resident"])
+    source = IdeaFactory(title=SECRET, by=role_users["member"], **private)
     _merge(client, role_users["coordinator"], source, target)
     assert SECRET not in _what_reaches(client, role_users["resident"], target)
     # The merge is still on the target's timeline, dated, for its author and the coordinator.
@@ -65,10 +66,10 @@ def test_private_source_title_never_reaches_the_targets_author(
 
 @pytest.mark.parametrize("private", PRIVATE_KINDS)
 def test_private_target_title_never_reaches_the_sources_author(
-    client: Any, make_idea: Any, role_users: Any, private: dict[str, Any]
+    client: Any, role_users: Any, private: dict[str, Any]
 ) -> None:
-    target = make_idea(title=SECRET, by=role_users["resident"], **private)
-    source = make_idea(title=PUBLIC, by=role_users["member"])
+    target = IdeaFactory(title=SECRET, by=role_users["resident"], **private)
+    source = IdeaFactory(title=PUBLIC, by=role_users["member"])
     _merge(client, role_users["coordinator"], source, target)
     seen = _what_reaches(client, role_users["member"], source)
     assert SECRET not in seen
@@ -78,9 +79,9 @@ def test_private_target_title_never_reaches_the_sources_author(
     )
 
 
-def test_public_titles_still_cross_both_ways(client: Any, make_idea: Any, role_users: Any) -> None:
-    target = make_idea(title="朝の体操", by=role_users["resident"])
-    source = make_idea(title="朝の体操会", by=role_users["member"])
+def test_public_titles_still_cross_both_ways(client: Any, role_users: Any) -> None:
+    target = IdeaFactory(title="朝の体操", by=role_users["resident"])
+    source = IdeaFactory(title="朝の体操会", by=role_users["member"])
     _merge(client, role_users["coordinator"], source, target)
     assert "朝の体操会" in _what_reaches(client, role_users["resident"], target)
     seen = _what_reaches(client, role_users["member"], source)
@@ -89,20 +90,20 @@ def test_public_titles_still_cross_both_ways(client: Any, make_idea: Any, role_u
 
 
 def test_an_author_merging_their_own_private_ideas_keeps_both_titles(
-    client: Any, make_idea: Any, role_users: Any
+    client: Any, role_users: Any
 ) -> None:
-    target = make_idea(title="自分の困りごと", kind=Idea.Kind.TROUBLE, by=role_users["resident"])
-    source = make_idea(title=SECRET, kind=Idea.Kind.TROUBLE, by=role_users["resident"])
+    target = IdeaFactory(title="自分の困りごと", kind=Idea.Kind.TROUBLE, by=role_users["resident"])
+    source = IdeaFactory(title=SECRET, kind=Idea.Kind.TROUBLE, by=role_users["resident"])
     _merge(client, role_users["coordinator"], source, target)
     assert SECRET in _what_reaches(client, role_users["resident"], target)
     assert "自分の困りごと" in _what_reaches(client, role_users["resident"], source)
 
 
 def test_a_resident_without_an_account_is_emailed_no_private_title(
-    client: Any, make_idea: Any, role_users: Any
+    client: Any, role_users: Any
 ) -> None:
-    target = make_idea(title=SECRET, kind=Idea.Kind.TROUBLE, by=role_users["resident"])
-    source = make_idea(
+    target = IdeaFactory(title=SECRET, kind=Idea.Kind.TROUBLE, by=role_users["resident"])
+    source = IdeaFactory(
         title=PUBLIC,
         by=role_users["coordinator"],
         on_behalf=True,

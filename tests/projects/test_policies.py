@@ -28,11 +28,16 @@ from projects.services import (
     idea_create,
     idea_submit,
     idea_transition,
-    project_create,
     project_join,
 )
 from reminders.models import Reminder
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import (
+    IdeaFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    ProjectFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,12 +94,12 @@ def _coordinators(n: int) -> list[Any]:
 
 
 def test_the_first_answer_cancels_every_ack_reminder_in_one_query(
-    make_idea: Any, django_assert_num_queries: Any
+    role_users: Any, django_assert_num_queries: Any
 ) -> None:
     """One cancellation by key prefix (``reminders_cancel_matching``), however many
     coordinators were reminded; it used to read the keys, then cancel them one by one."""
     _coordinators(3)
-    idea = make_idea()
+    idea = IdeaFactory()
     pending = Reminder.objects.filter(
         idempotency_key__startswith=f"idea:{idea.pk}:ack:", status=Reminder.Status.PENDING
     )
@@ -104,11 +109,9 @@ def test_the_first_answer_cancels_every_ack_reminder_in_one_query(
     assert not pending.exists()
 
 
-def test_a_coordinator_who_left_is_not_reminded_after_the_first_answer(
-    make_idea: Any, role_users: Any
-) -> None:
+def test_a_coordinator_who_left_is_not_reminded_after_the_first_answer(role_users: Any) -> None:
     (leaver,) = _coordinators(1)
-    idea = make_idea()
+    idea = IdeaFactory()
     key = f"idea:{idea.pk}:ack:{leaver.pk}"
     assert Reminder.objects.get(idempotency_key=key).status == Reminder.Status.PENDING
     Membership.objects.filter(user=leaver).update(is_active=False)
@@ -142,9 +145,9 @@ def test_the_machine_has_exactly_the_moves_of_the_old_table() -> None:
     assert dict(IDEA_STATES.moves) == expected
 
 
-def test_a_resident_cannot_move_a_sent_idea(make_idea: Any, role_users: Any) -> None:
+def test_a_resident_cannot_move_a_sent_idea(role_users: Any) -> None:
     """Moving an idea is coordinators' work in the service too, not only behind the view."""
-    idea = make_idea()
+    idea = IdeaFactory()
     events = IdeaEvent.objects.filter(idea=idea).count()
     for who in ("resident", "member", "city", "staff_elderly"):
         with pytest.raises(PermissionDenied):
@@ -154,8 +157,8 @@ def test_a_resident_cannot_move_a_sent_idea(make_idea: Any, role_users: Any) -> 
     assert IdeaEvent.objects.filter(idea=idea).count() == events
 
 
-def test_only_the_author_sends_their_draft(make_idea: Any, role_users: Any) -> None:
-    idea = make_idea(draft=True)
+def test_only_the_author_sends_their_draft(role_users: Any) -> None:
+    idea = IdeaFactory(draft=True)
     with pytest.raises(PermissionDenied):
         idea_submit(idea=idea, by=role_users["coordinator"])
     idea.refresh_from_db()
@@ -171,8 +174,8 @@ def test_only_the_author_sends_their_draft(make_idea: Any, role_users: Any) -> N
     )
 
 
-def test_every_move_writes_one_timeline_row(make_idea: Any, role_users: Any) -> None:
-    idea = make_idea()
+def test_every_move_writes_one_timeline_row(role_users: Any) -> None:
+    idea = IdeaFactory()
     coordinator = role_users["coordinator"]
     idea_transition(idea=idea, to=S.COORDINATING, by=coordinator, message=" 確認します ")
     idea_transition(idea=idea, to=S.CLOSED, by=coordinator)
@@ -185,15 +188,13 @@ def test_every_move_writes_one_timeline_row(make_idea: Any, role_users: Any) -> 
     ]
 
 
-def test_the_idea_page_offers_only_the_moves_the_viewer_may_make(
-    make_idea: Any, role_users: Any
-) -> None:
-    idea = make_idea()
+def test_the_idea_page_offers_only_the_moves_the_viewer_may_make(role_users: Any) -> None:
+    idea = IdeaFactory()
     assert idea_moves_for(role_users["resident"], idea) == []
     assert idea_moves_for(role_users["coordinator"], idea) == sorted(
         IDEA_STATES.targets(S.RECEIVED)
     )
-    draft = make_idea(draft=True)
+    draft = IdeaFactory(draft=True)
     assert idea_moves_for(role_users["coordinator"], draft) == []
     assert idea_moves_for(role_users["resident"], draft) == [S.RECEIVED]
 
@@ -201,13 +202,13 @@ def test_the_idea_page_offers_only_the_moves_the_viewer_may_make(
 # --- scopes and cans ---------------------------------------------------------------------
 
 
-def test_idea_scope_by_viewer(make_idea: Any, role_users: Any) -> None:
+def test_idea_scope_by_viewer(role_users: Any) -> None:
     resident = role_users["resident"]
-    public = make_idea(title="公開")
-    private = make_idea(title="非公開", is_public=False)
-    trouble = make_idea(title="困りごと", kind=Idea.Kind.TROUBLE, is_public=True)
-    draft = make_idea(title="下書き", draft=True)
-    other = make_idea(title="ほかの人の非公開", is_public=False, by=role_users["member"])
+    public = IdeaFactory(title="公開")
+    private = IdeaFactory(title="非公開", is_public=False)
+    trouble = IdeaFactory(title="困りごと", kind=Idea.Kind.TROUBLE, is_public=True)
+    draft = IdeaFactory(title="下書き", draft=True)
+    other = IdeaFactory(title="ほかの人の非公開", is_public=False, by=role_users["member"])
     every = {public, private, trouble, draft, other}
 
     def seen(user: Any) -> set[Idea]:
@@ -224,10 +225,8 @@ def test_idea_scope_by_viewer(make_idea: Any, role_users: Any) -> None:
     }
 
 
-def test_contact_details_are_for_coordinators_and_the_author(
-    make_idea: Any, role_users: Any
-) -> None:
-    idea = make_idea()
+def test_contact_details_are_for_coordinators_and_the_author(role_users: Any) -> None:
+    idea = IdeaFactory()
     assert idea_can(role_users["resident"], "see_contact", idea)
     assert idea_can(role_users["coordinator"], "see_contact", idea)
     assert not idea_can(role_users["member"], "see_contact", idea)
@@ -236,7 +235,7 @@ def test_contact_details_are_for_coordinators_and_the_author(
 
 def test_a_project_is_edited_by_coordinators_and_its_organizers(role_users: Any) -> None:
     organizer = UserFactory(email="organizer.policy@example.jp")
-    project = project_create(
+    project = ProjectFactory(
         title="川をきれいに", purpose="清掃", by=role_users["coordinator"], lead_user=organizer
     )
     joiner = role_users["member"]
@@ -258,9 +257,9 @@ def test_ideas_can_be_assigned_only_to_coordinators(role_users: Any) -> None:
     assert role_users["resident"].pk not in ids and role_users["city"].pk not in ids
 
 
-def test_an_unknown_action_is_a_programming_error(make_idea: Any, role_users: Any) -> None:
+def test_an_unknown_action_is_a_programming_error(role_users: Any) -> None:
     with pytest.raises(ValueError):
-        idea_can(role_users["coordinator"], "delete", make_idea())
+        idea_can(role_users["coordinator"], "delete", IdeaFactory())
 
 
 def test_an_organization_in_the_directory_is_not_a_coordinator() -> None:

@@ -7,16 +7,17 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Idea, Project, ProjectActivity, ProjectMember
-from projects.services import project_activity_add, project_create, project_join
+from projects.services import project_activity_add, project_join
 from reminders.models import Reminder
+from tests.factories import IdeaFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_coordinator_turns_an_idea_into_a_project(
-    client: Any, make_idea: Any, role_users: Any, district: Any, theme: Any
+    client: Any, role_users: Any, district: Any, theme: Any
 ) -> None:
-    idea = make_idea(district=district, themes=[theme])
+    idea = IdeaFactory(district=district, themes=[theme])
     client.force_login(role_users["coordinator"])
     form = client.get(reverse("projects:project_create") + f"?ideas={idea.pk}")
     assert idea.title in form.content.decode()
@@ -42,10 +43,8 @@ def test_coordinator_turns_an_idea_into_a_project(
     ).exists()
 
 
-def test_transition_to_project_goes_to_the_prefilled_form(
-    client: Any, make_idea: Any, role_users: Any
-) -> None:
-    idea = make_idea()
+def test_transition_to_project_goes_to_the_prefilled_form(client: Any, role_users: Any) -> None:
+    idea = IdeaFactory()
     client.force_login(role_users["coordinator"])
     response = client.post(
         reverse("projects:idea_transition", kwargs={"pk": idea.pk}), {"to": "project"}
@@ -73,7 +72,7 @@ def test_end_before_start_is_refused(client: Any, role_users: Any) -> None:
 def test_public_project_page_has_opengraph_tags_and_a_join_button(
     client: Any, role_users: Any
 ) -> None:
-    project = project_create(title="川をきれいに", purpose="清掃活動", by=role_users["coordinator"])
+    project = ProjectFactory(title="川をきれいに", purpose="清掃活動", by=role_users["coordinator"])
     url = reverse("projects:project_detail", kwargs={"pk": project.pk})
     page = client.get(url).content.decode()
     assert '<meta property="og:title" content="川をきれいに">' in page
@@ -84,7 +83,7 @@ def test_public_project_page_has_opengraph_tags_and_a_join_button(
 
 
 def test_private_project_is_404_for_residents(client: Any, role_users: Any) -> None:
-    project = project_create(
+    project = ProjectFactory(
         title="内部", purpose="p", by=role_users["coordinator"], is_public=False
     )
     client.force_login(role_users["resident"])
@@ -93,7 +92,7 @@ def test_private_project_is_404_for_residents(client: Any, role_users: Any) -> N
 
 
 def test_only_organizers_and_coordinators_log_activities(client: Any, role_users: Any) -> None:
-    project = project_create(
+    project = ProjectFactory(
         title="食堂", purpose="p", by=role_users["coordinator"], lead_user=role_users["member"]
     )
     url = reverse("projects:project_activity", kwargs={"pk": project.pk})
@@ -105,7 +104,7 @@ def test_only_organizers_and_coordinators_log_activities(client: Any, role_users
 
 
 def test_project_join_is_idempotent(role_users: Any) -> None:
-    project = project_create(title="x", purpose="p", by=role_users["coordinator"])
+    project = ProjectFactory(title="x", purpose="p", by=role_users["coordinator"])
     project_join(project=project, user=role_users["resident"])
     project_join(project=project, user=role_users["resident"])
     assert project.memberships.count() == 1
@@ -123,7 +122,7 @@ def test_activity_with_photo(role_users: Any, settings: Any, tmp_path: Any) -> N
     buf = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buf, format="JPEG")
     photo = clean_photo(SimpleUploadedFile("a.jpg", buf.getvalue()))
-    project = project_create(title="x", purpose="p", by=role_users["coordinator"])
+    project = ProjectFactory(title="x", purpose="p", by=role_users["coordinator"])
     a = project_activity_add(
         project=project, by=role_users["coordinator"], date=date(2026, 5, 1), text="t", photo=photo
     )
@@ -131,7 +130,7 @@ def test_activity_with_photo(role_users: Any, settings: Any, tmp_path: Any) -> N
 
 
 def test_organizer_marks_the_project_active_with_dates(client: Any, role_users: Any) -> None:
-    project = project_create(
+    project = ProjectFactory(
         title="食堂", purpose="p", by=role_users["coordinator"], lead_user=role_users["member"]
     )
     client.force_login(role_users["member"])
@@ -166,9 +165,9 @@ def test_organizer_marks_the_project_active_with_dates(client: Any, role_users: 
 
 
 def test_the_idea_author_leads_the_new_project_not_the_coordinator(
-    client: Any, make_idea: Any, role_users: Any
+    client: Any, role_users: Any
 ) -> None:
-    idea = make_idea()
+    idea = IdeaFactory()
     client.force_login(role_users["coordinator"])
     client.post(
         reverse("projects:project_create") + f"?ideas={idea.pk}",
@@ -185,7 +184,7 @@ def test_the_shared_parts_of_a_project_page_follow_joins_and_activities(
     client: Any, role_users: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     """Members and activities are cached fragments; each change shows on the next view."""
-    project = project_create(
+    project = ProjectFactory(
         title="川をきれいに", purpose="清掃活動", by=role_users["coordinator"], lead_user=None
     )
     url = reverse("projects:project_detail", kwargs={"pk": project.pk})

@@ -27,20 +27,13 @@ from reminders.services import (
     reminder_schedule,
     reminders_send_due,
 )
-from tests.factories import UserFactory
+from tests.factories import ReminderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _due(user: Any, key: str, subject: str = "お知らせ", minutes: int = -1) -> Reminder:
-    return reminder_schedule(
-        kind="test",
-        key=key,
-        due_at=timezone.now() + timedelta(minutes=minutes),
-        subject=subject,
-        body="本文",
-        recipient=user,
-    )
+    return ReminderFactory(recipient=user, key=key, subject=subject, minutes=minutes)
 
 
 def _status(pk: int) -> tuple[str, int, str]:

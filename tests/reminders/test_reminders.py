@@ -10,19 +10,18 @@ from django.utils import timezone
 
 from reminders.models import Notification, Reminder
 from reminders.services import notify, reminder_cancel, reminder_schedule, reminders_send_due
-from tests.factories import NotificationFactory, UserFactory
+from tests.factories import NotificationFactory, ReminderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _schedule(user: Any, key: str = "k1", minutes: int = -1, **extra: Any) -> Reminder:
-    return reminder_schedule(
-        kind="test",
+    return ReminderFactory(
+        recipient=user,
         key=key,
-        due_at=timezone.now() + timedelta(minutes=minutes),
+        minutes=minutes,
         subject="セッションは明日です",
         body="会場：市民フォーラム",
-        recipient=user,
         url="/",
         **extra,
     )

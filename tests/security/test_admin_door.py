@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from directory.demo import DEMO_PASSWORD
-from tests.factories import UserFactory
+from tests.factories import ConferenceFactory, NotificationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -150,10 +150,9 @@ def _admin_pages(client: Any, label: str, pk: Any) -> dict[str, str]:
 @pytest.fixture
 def case_free_texts(role_users: dict[str, Any]) -> dict[str, Any]:
     from consultations.models import ConferenceTask, HouseholdMember
-    from reminders.models import Notification, Reminder
-    from tests.consultations.builders import make_conference
+    from reminders.models import Reminder
 
-    conference = make_conference(role_users)
+    conference = ConferenceFactory()
     task = ConferenceTask.objects.create(
         conference=conference,
         organization=conference.convened_by,
@@ -173,7 +172,7 @@ def case_free_texts(role_users: dict[str, Any]) -> dict[str, Any]:
         subject=f"期限: {SECRET}さん宅に訪問",
         body=f"{SECRET}さん宅に訪問してください。",
     )
-    notification = Notification.objects.create(
+    notification = NotificationFactory(
         recipient=staff, reminder=reminder, subject=reminder.subject, body=reminder.body
     )
     return {

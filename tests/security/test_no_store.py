@@ -48,9 +48,9 @@ def test_every_case_page_answers_no_store(
 def test_admin_pages_of_case_models_answer_no_store(
     role_users: dict[str, Any], client: Any
 ) -> None:
-    from tests.consultations.builders import make_sheet
+    from tests.factories import SheetFactory
 
-    sheet = make_sheet(role_users)
+    sheet = SheetFactory()
     client.force_login(role_users["admin"])
     for url in (
         reverse("admin:index"),

@@ -74,8 +74,7 @@ from sessions.services import (
     session_create,
     session_update,
 )
-from tests.consultations.builders import make_conference, make_outreach, make_sheet
-from tests.factories import UserFactory
+from tests.factories import ConferenceFactory, OutreachFactory, SheetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -215,16 +214,13 @@ def world(role_users: dict[str, Any]) -> dict[str, Any]:
         published_at=now,
     )
 
-    consultation_sheet = make_sheet(
-        role_users,
-        consultation=None,
-    )
+    consultation_sheet = SheetFactory()
     consultation = consultation_sheet.consultation
     type(consultation).objects.filter(pk=consultation.pk).update(
         person_name=PERSON_NAME, phone=PERSON_PHONE, narrative=NARRATIVE
     )
-    conference = make_conference(role_users, title=f"{PERSON_NAME}さん世帯の支援方針")
-    make_outreach(role_users)
+    conference = ConferenceFactory(title=f"{PERSON_NAME}さん世帯の支援方針")
+    OutreachFactory()
 
     closed_district = District.objects.create(
         code="closed-district", name_ja="廃止した地区", is_active=False, order=99
