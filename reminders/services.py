@@ -4,6 +4,7 @@ thing the reminder is about, so both are stored or neither is."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +26,28 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 RETRY_FIRST_DELAY = timedelta(minutes=5)
 RETRY_LONGEST_DELAY = timedelta(hours=6)
+
+
+# "Does this reminder still apply?", per kind, asked when a reminder of that kind comes due.
+# A reminder can stop applying with time alone — a consent that expires leaves a sheet that
+# can no longer be received, and nothing happens on the day it lapses — so the app that owns
+# the kind registers its check (from its ``AppConfig.ready``), and the sender cancels a
+# reminder that no longer applies instead of sending it. The reminders app never imports the
+# apps whose reminders it sends.
+StillApplies = Callable[[Reminder], bool]
+_still_applies: dict[str, StillApplies] = {}
+
+
+def reminder_kind_check(kind: str, still_applies: StillApplies) -> None:
+    """Register the check the sender asks before sending a due reminder of ``kind``. The check
+    reads the live state (the reminder's ``about`` object); False cancels the reminder. One
+    check per kind: registering again replaces it."""
+    _still_applies[kind] = still_applies
+
+
+def reminder_still_applies(reminder: Reminder) -> bool:
+    check = _still_applies.get(reminder.kind)
+    return check is None or check(reminder)
 
 
 def reminder_schedule(
@@ -199,7 +222,8 @@ def reminders_send_due(*, now: datetime | None = None, time_budget: float = 50.0
 
 
 def _send_locked(pk: int, stuck: set[int]) -> bool:
-    """Send the reminder whose row the caller has locked. Returns whether it went out."""
+    """Send the reminder whose row the caller has locked, if its kind's check says it still
+    applies (else cancel it). Returns whether it went out."""
     try:
         with transaction.atomic():
             reminder = Reminder.objects.select_related("recipient").get(pk=pk)
@@ -208,9 +232,16 @@ def _send_locked(pk: int, stuck: set[int]) -> bool:
         return False
     try:
         with transaction.atomic():
-            _deliver(reminder)
+            applies = reminder_still_applies(reminder)
+            if applies:
+                _deliver(reminder)
     except Exception as exc:
         _record_failure(pk, exc, stuck, unreadable=False)
+        return False
+    if not applies:
+        # What it was about has moved on since it was scheduled: it never goes out.
+        reminder.status = Reminder.Status.CANCELLED
+        reminder.save(update_fields=["status"])
         return False
     reminder.status = Reminder.Status.SENT
     reminder.sent_at = timezone.now()

@@ -26,6 +26,8 @@ from ..models import (
     TsunaguSheet,
 )
 from ..policies import (
+    SHEET_DEADLINE_KIND,
+    SHEET_ESCALATION_KIND,
     SHEET_STATES,
     handling_staff,
     overseeing_city_staff,
@@ -178,7 +180,7 @@ def _schedule_deadline_reminders(sheet: TsunaguSheet) -> None:
     # No personal data in reminder texts: they go out by email.
     for user in handling_staff(sheet.receiver_id):
         reminder_schedule(
-            kind="consultations.sheet_deadline",
+            kind=SHEET_DEADLINE_KIND,
             key=f"sheet:{sheet.pk}:receiver:{user.pk}:before",
             due_at=before,
             subject=_("つなぐシートの受理期限が近づいています"),
@@ -193,7 +195,7 @@ def _schedule_deadline_reminders(sheet: TsunaguSheet) -> None:
         )
     for user in overseeing_city_staff():
         reminder_schedule(
-            kind="consultations.sheet_escalation",
+            kind=SHEET_ESCALATION_KIND,
             key=f"sheet:{sheet.pk}:escalate:{user.pk}",
             due_at=sheet.deadline_at,
             subject=_("受理期限を過ぎたつなぐシートがあります"),
