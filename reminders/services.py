@@ -4,7 +4,7 @@ thing the reminder is about, so both are stored or neither is."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import models, transaction
+from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 RETRY_FIRST_DELAY = timedelta(minutes=5)
 RETRY_LONGEST_DELAY = timedelta(hours=6)
+# Prefixes cancelled in one statement (``reminders_cancel_matching``).
+_PREFIX_BATCH = 200
 
 
 # "Does this reminder still apply?", per kind, asked when a reminder of that kind comes due.
@@ -129,16 +132,26 @@ def reminder_cancel(*, key: str) -> bool:
     return reminders_cancel_matching(key=key) > 0
 
 
-def reminders_cancel_matching(*, key: str = "", key_prefix: str = "") -> int:
-    """Cancel the pending reminders with this key, or whose keys start with ``key_prefix``
-    (the reminders of one object, whatever its keys' later parts say). Returns how many."""
-    if not (key or key_prefix):
+def reminders_cancel_matching(
+    *, key: str = "", key_prefix: str = "", key_prefixes: Iterable[str] | None = None
+) -> int:
+    """Cancel the pending reminders with this key, or whose keys start with ``key_prefix``, or
+    with one of ``key_prefixes`` (the reminders of one object, or of many — possibly none —
+    whatever their keys' later parts say). Returns how many."""
+    if not (key or key_prefix or key_prefixes is not None):
         raise ValueError("a key or a key prefix")
+    prefixes = [p for p in (key_prefix, *(key_prefixes or ())) if p]
     qs = Reminder.objects.filter(status=Reminder.Status.PENDING)
-    qs = (
-        qs.filter(idempotency_key=key) if key else qs.filter(idempotency_key__startswith=key_prefix)
-    )
-    return qs.update(status=Reminder.Status.CANCELLED)
+    if key:
+        return qs.filter(idempotency_key=key).update(status=Reminder.Status.CANCELLED)
+    cancelled = 0
+    # In batches: one statement per batch, never a condition too deep for the database.
+    for start in range(0, len(prefixes), _PREFIX_BATCH):
+        match = Q()
+        for prefix in prefixes[start : start + _PREFIX_BATCH]:
+            match |= Q(idempotency_key__startswith=prefix)
+        cancelled += qs.filter(match).update(status=Reminder.Status.CANCELLED)
+    return cancelled
 
 
 def _kick() -> None:
