@@ -17,7 +17,7 @@ class Clock:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from django.utils import timezone
 
-        self.now = timezone.now()
+        self.start = self.now = timezone.now()
         monkeypatch.setattr(timezone, "now", lambda: self.now)
 
     def set(self, when: Any) -> None:
