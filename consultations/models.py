@@ -314,15 +314,18 @@ HANDOVER_STATES = (
 )
 
 
-def shared_open_q(*, today: date) -> Q:
-    """The one rule for whether a sheet's shared fields are open to its receiver today.
+def consent_basis_parts(*, today: date) -> dict[str, Q]:
+    """A sheet's consent basis, part by part: the one description of what a consent must be
+    to cover a sheet's receiver today. Every part must hold:
 
-    Open while the sheet is in a hand-over state and its basis covers the receiver today: a
-    support-meeting decision (recorded on the sheet), or the consultation's consent — given,
-    not expired, naming the receiver or one of its domains. Which *fields* are open is
-    ``TsunaguSheet.readable_fields`` (the consent's fields). Used as a filter (lists, search,
-    the receive check under the row lock) and as an annotation (the sheet page), never
-    re-decided in Python.
+    * ``given`` — the consultation's consent is given;
+    * ``current`` — it has no expiry, or expires today or later;
+    * ``covers_receiver`` — it names the receiving agency, or one of the receiver's domains.
+
+    ``shared_open_q`` (what a receiver reads) is built from these, and sending a sheet asks
+    the same parts of the database for the sheet being sent (``TsunaguSheetQuerySet.
+    consent_basis_checks``), so the two can never disagree. The order is the order a sender
+    is told what is missing.
     """
     through_agencies = Consultation.consent_agencies.through
     through_domains = Consultation.consent_domains.through
@@ -337,17 +340,36 @@ def shared_open_q(*, today: date) -> Q:
             domain__organizations=OuterRef("receiver_id"),
         )
     )
-    consent = (
-        Q(legal_basis=TsunaguSheet.LegalBasis.CONSENT)
-        & Q(consultation__consent_status=Consultation.ConsentStatus.GIVEN)
-        & (
+    return {
+        "given": Q(consultation__consent_status=Consultation.ConsentStatus.GIVEN),
+        "current": (
             Q(consultation__consent_expires_on__isnull=True)
             | Q(consultation__consent_expires_on__gte=today)
-        )
-        & (names_receiver | covers_a_receiver_domain)
-    )
-    support_meeting = Q(legal_basis=TsunaguSheet.LegalBasis.SUPPORT_MEETING)
-    return Q(status__in=HANDOVER_STATES) & (consent | support_meeting)
+        ),
+        "covers_receiver": names_receiver | covers_a_receiver_domain,
+    }
+
+
+def shared_basis_q(*, today: date) -> Q:
+    """Whether a sheet's basis covers its receiver today, whatever the sheet's state: a
+    support-meeting decision (recorded on the sheet), or the consultation's consent with every
+    part of ``consent_basis_parts``."""
+    consent = Q(legal_basis=TsunaguSheet.LegalBasis.CONSENT)
+    for part in consent_basis_parts(today=today).values():
+        consent &= part
+    return consent | Q(legal_basis=TsunaguSheet.LegalBasis.SUPPORT_MEETING)
+
+
+def shared_open_q(*, today: date) -> Q:
+    """The one rule for whether a sheet's shared fields are open to its receiver today.
+
+    Open while the sheet is in a hand-over state and its basis covers the receiver today
+    (``shared_basis_q``). Which *fields* are open is ``TsunaguSheet.readable_fields`` (the
+    consent's fields). Used as a filter (lists, search, the receive check under the row lock,
+    whether a deadline reminder still applies) and as an annotation (the sheet page), never
+    re-decided in Python.
+    """
+    return Q(status__in=HANDOVER_STATES) & shared_basis_q(today=today)
 
 
 class TsunaguSheetQuerySet(models.QuerySet["TsunaguSheet"]):
@@ -358,6 +380,16 @@ class TsunaguSheetQuerySet(models.QuerySet["TsunaguSheet"]):
         """Each sheet with ``shared_open``: whether its receiver may read its shared fields."""
         return self.annotate(
             shared_open=ExpressionWrapper(shared_open_q(today=today), output_field=BooleanField())
+        )
+
+    def consent_basis_checks(self, *, today: date) -> Self:
+        """Each sheet with ``consent_<part>`` for every part of ``consent_basis_parts``:
+        which parts of the consent basis hold today (what sending a sheet asks)."""
+        return self.annotate(
+            **{
+                f"consent_{name}": ExpressionWrapper(part, output_field=BooleanField())
+                for name, part in consent_basis_parts(today=today).items()
+            }
         )
 
 

@@ -221,6 +221,38 @@ SHEET_STATES = StateMachine(
 )
 
 
+# The reminders a sent sheet has while it waits to be received: the receiver's staff before
+# the deadline, the city's overseers at it.
+SHEET_DEADLINE_KIND = "consultations.sheet_deadline"
+SHEET_ESCALATION_KIND = "consultations.sheet_escalation"
+
+
+def sheet_waits_for_receipt(sheet_id: Any, *, today: Any = None) -> bool:
+    """送付済み and the basis covering the receiver today (``shared_open_q``): the sheet the
+    deadline reminders are about. A consent that has expired since sending ends it as surely
+    as a move does, though nothing happens on the day it lapses."""
+    return (
+        TsunaguSheet.objects.filter(pk=sheet_id, status=S.SENT)
+        .shared_open(today=today or timezone.localdate())
+        .exists()
+    )
+
+
+def sheet_deadline_reminder_applies(reminder: Any) -> bool:
+    """Asked by the reminders sender when a deadline reminder or escalation comes due: it goes
+    out only while its sheet still waits for receipt, else it is cancelled."""
+    return sheet_waits_for_receipt(reminder.object_id)
+
+
+def reminder_checks() -> dict[str, Any]:
+    """The consultations app's reminder kinds that can stop applying with time, and their
+    checks (registered with the reminders app in ``ConsultationsConfig.ready``)."""
+    return {
+        SHEET_DEADLINE_KIND: sheet_deadline_reminder_applies,
+        SHEET_ESCALATION_KIND: sheet_deadline_reminder_applies,
+    }
+
+
 def sheet_scope(user: Any, action: str = "view") -> TsunaguSheetQuerySet:
     """Sheets the agency sent (any state) or received (once sent)."""
     agency = agency_of(user)

@@ -4,6 +4,7 @@ thing the reminder is about, so both are stored or neither is."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import models, transaction
+from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -25,6 +27,30 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 RETRY_FIRST_DELAY = timedelta(minutes=5)
 RETRY_LONGEST_DELAY = timedelta(hours=6)
+# Prefixes cancelled in one statement (``reminders_cancel_matching``).
+_PREFIX_BATCH = 200
+
+
+# "Does this reminder still apply?", per kind, asked when a reminder of that kind comes due.
+# A reminder can stop applying with time alone — a consent that expires leaves a sheet that
+# can no longer be received, and nothing happens on the day it lapses — so the app that owns
+# the kind registers its check (from its ``AppConfig.ready``), and the sender cancels a
+# reminder that no longer applies instead of sending it. The reminders app never imports the
+# apps whose reminders it sends.
+StillApplies = Callable[[Reminder], bool]
+_still_applies: dict[str, StillApplies] = {}
+
+
+def reminder_kind_check(kind: str, still_applies: StillApplies) -> None:
+    """Register the check the sender asks before sending a due reminder of ``kind``. The check
+    reads the live state (the reminder's ``about`` object); False cancels the reminder. One
+    check per kind: registering again replaces it."""
+    _still_applies[kind] = still_applies
+
+
+def reminder_still_applies(reminder: Reminder) -> bool:
+    check = _still_applies.get(reminder.kind)
+    return check is None or check(reminder)
 
 
 def reminder_schedule(
@@ -106,16 +132,26 @@ def reminder_cancel(*, key: str) -> bool:
     return reminders_cancel_matching(key=key) > 0
 
 
-def reminders_cancel_matching(*, key: str = "", key_prefix: str = "") -> int:
-    """Cancel the pending reminders with this key, or whose keys start with ``key_prefix``
-    (the reminders of one object, whatever its keys' later parts say). Returns how many."""
-    if not (key or key_prefix):
+def reminders_cancel_matching(
+    *, key: str = "", key_prefix: str = "", key_prefixes: Iterable[str] | None = None
+) -> int:
+    """Cancel the pending reminders with this key, or whose keys start with ``key_prefix``, or
+    with one of ``key_prefixes`` (the reminders of one object, or of many — possibly none —
+    whatever their keys' later parts say). Returns how many."""
+    if not (key or key_prefix or key_prefixes is not None):
         raise ValueError("a key or a key prefix")
+    prefixes = [p for p in (key_prefix, *(key_prefixes or ())) if p]
     qs = Reminder.objects.filter(status=Reminder.Status.PENDING)
-    qs = (
-        qs.filter(idempotency_key=key) if key else qs.filter(idempotency_key__startswith=key_prefix)
-    )
-    return qs.update(status=Reminder.Status.CANCELLED)
+    if key:
+        return qs.filter(idempotency_key=key).update(status=Reminder.Status.CANCELLED)
+    cancelled = 0
+    # In batches: one statement per batch, never a condition too deep for the database.
+    for start in range(0, len(prefixes), _PREFIX_BATCH):
+        match = Q()
+        for prefix in prefixes[start : start + _PREFIX_BATCH]:
+            match |= Q(idempotency_key__startswith=prefix)
+        cancelled += qs.filter(match).update(status=Reminder.Status.CANCELLED)
+    return cancelled
 
 
 def _kick() -> None:
@@ -199,7 +235,8 @@ def reminders_send_due(*, now: datetime | None = None, time_budget: float = 50.0
 
 
 def _send_locked(pk: int, stuck: set[int]) -> bool:
-    """Send the reminder whose row the caller has locked. Returns whether it went out."""
+    """Send the reminder whose row the caller has locked, if its kind's check says it still
+    applies (else cancel it). Returns whether it went out."""
     try:
         with transaction.atomic():
             reminder = Reminder.objects.select_related("recipient").get(pk=pk)
@@ -208,9 +245,16 @@ def _send_locked(pk: int, stuck: set[int]) -> bool:
         return False
     try:
         with transaction.atomic():
-            _deliver(reminder)
+            applies = reminder_still_applies(reminder)
+            if applies:
+                _deliver(reminder)
     except Exception as exc:
         _record_failure(pk, exc, stuck, unreadable=False)
+        return False
+    if not applies:
+        # What it was about has moved on since it was scheduled: it never goes out.
+        reminder.status = Reminder.Status.CANCELLED
+        reminder.save(update_fields=["status"])
         return False
     reminder.status = Reminder.Status.SENT
     reminder.sent_at = timezone.now()

@@ -43,7 +43,7 @@ def _schedule_next_contact(case: OutreachCase) -> None:
         return
     reminder_schedule(
         kind="consultations.outreach_next",
-        key=f"outreach:{case.pk}:next:{case.next_contact_on.isoformat()}",
+        key=f"{_next_contact_prefix(case.pk)}{case.next_contact_on.isoformat()}",
         due_at=_morning_before(case.next_contact_on + timedelta(days=1)),
         subject=_("アウトリーチの連絡日です"),
         body=_("見守り中のケース #%(id)s に連絡する日です。") % {"id": case.pk},
@@ -53,9 +53,14 @@ def _schedule_next_contact(case: OutreachCase) -> None:
     )
 
 
+def _next_contact_prefix(case_id: int) -> str:
+    """The next-contact reminder's key, up to the date it names (``_schedule_next_contact``)."""
+    return f"outreach:{case_id}:next:"
+
+
 def _cancel_next_contact(case: OutreachCase) -> None:
     """The pending next-contact reminder, whichever date its key names."""
-    reminders_cancel_matching(key_prefix=f"outreach:{case.pk}:next:")
+    reminders_cancel_matching(key_prefix=_next_contact_prefix(case.pk))
 
 
 def outreach_create(
@@ -181,6 +186,8 @@ def outreach_anonymize_stale(*, now: Any = None) -> int:
     ids = list(qs.values_list("id", flat=True)[:5000])
     with transaction.atomic():
         OutreachAttempt.objects.filter(case_id__in=ids).update(note="")
+        # No next contact any more: its reminder goes, whichever date its key names.
+        reminders_cancel_matching(key_prefixes=[_next_contact_prefix(pk) for pk in ids])
         return OutreachCase.objects.filter(id__in=ids).update(
             household_tag="（匿名化済み）",
             notes="",

@@ -26,6 +26,8 @@ from ..models import (
     TsunaguSheet,
 )
 from ..policies import (
+    SHEET_DEADLINE_KIND,
+    SHEET_ESCALATION_KIND,
     SHEET_STATES,
     handling_staff,
     overseeing_city_staff,
@@ -38,27 +40,41 @@ from .common import _check_date_entered
 S = SheetStatus
 
 
-def _check_consent(
-    consultation: Consultation, receiver: Organization, fields: list[str], today: date
-) -> None:
-    if consultation.consent_status != Consultation.ConsentStatus.GIVEN:
-        raise ValidationError(
-            _("本人の同意がないため送れません。支援会議で決めた場合は、その記録を書いてください。")
-        )
-    if not consultation.consent_valid_on(today):
-        raise ValidationError(_("同意の有効期限が切れています。同意を取り直してください。"))
-    not_covered = set(fields) - set(consultation.consent_fields or [])
+def _consent_refusals() -> dict[str, str]:
+    """What a sender is told for each part of the consent basis that does not hold
+    (``models.consent_basis_parts``), in its order."""
+    return {
+        "given": _(
+            "本人の同意がないため送れません。支援会議で決めた場合は、その記録を書いてください。"
+        ),
+        "current": _("同意の有効期限が切れています。同意を取り直してください。"),
+        "covers_receiver": _("この機関は同意の範囲（分野・機関）に入っていません。"),
+    }
+
+
+def _check_consent(sheet: TsunaguSheet, today: date) -> None:
+    """A sheet sent on consent: the database answers, for this sheet, the same parts of the
+    consent basis that open its shared fields to the receiver (``shared_open_q``), and the
+    consent must cover every field the sheet hands over (``readable_fields``)."""
+    refusals = _consent_refusals()
+    holds = (
+        TsunaguSheet.objects.filter(pk=sheet.pk)
+        .consent_basis_checks(today=today)
+        .values(*(f"consent_{name}" for name in refusals))
+        .get()
+    )
+    for name in ("given", "current"):
+        if not holds[f"consent_{name}"]:
+            raise ValidationError(refusals[name])
+    not_covered = set(sheet.shared_fields) - set(sheet.readable_fields())
     if not_covered:
         labels = dict(SharedField.choices)
         raise ValidationError(
             _("同意の範囲にない項目があります: %(fields)s")
             % {"fields": "、".join(str(labels[f]) for f in sorted(not_covered))}
         )
-    agencies = {a.pk for a in consultation.consent_agencies.all()}
-    domains = {d.pk for d in consultation.consent_domains.all()}
-    receiver_domains = {d.pk for d in receiver.domains.all()}
-    if receiver.pk not in agencies and not (domains & receiver_domains):
-        raise ValidationError(_("この機関は同意の範囲（分野・機関）に入っていません。"))
+    if not holds["consent_covers_receiver"]:
+        raise ValidationError(refusals["covers_receiver"])
 
 
 def sheet_create(
@@ -164,7 +180,7 @@ def _schedule_deadline_reminders(sheet: TsunaguSheet) -> None:
     # No personal data in reminder texts: they go out by email.
     for user in handling_staff(sheet.receiver_id):
         reminder_schedule(
-            kind="consultations.sheet_deadline",
+            kind=SHEET_DEADLINE_KIND,
             key=f"sheet:{sheet.pk}:receiver:{user.pk}:before",
             due_at=before,
             subject=_("つなぐシートの受理期限が近づいています"),
@@ -179,7 +195,7 @@ def _schedule_deadline_reminders(sheet: TsunaguSheet) -> None:
         )
     for user in overseeing_city_staff():
         reminder_schedule(
-            kind="consultations.sheet_escalation",
+            kind=SHEET_ESCALATION_KIND,
             key=f"sheet:{sheet.pk}:escalate:{user.pk}",
             due_at=sheet.deadline_at,
             subject=_("受理期限を過ぎたつなぐシートがあります"),
@@ -269,9 +285,7 @@ def sheet_transition(
             )
         if to == S.SENT:
             if sheet.legal_basis == TsunaguSheet.LegalBasis.CONSENT:
-                _check_consent(
-                    sheet.consultation, sheet.receiver, sheet.shared_fields, timezone.localdate(now)
-                )
+                _check_consent(sheet, timezone.localdate(now))
             sheet.sent_at = now
             sheet.deadline_at = deadline_for(now, sheet.urgency)
         elif to == S.RECEIVED:

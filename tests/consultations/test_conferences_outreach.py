@@ -181,6 +181,35 @@ def test_outreach_without_consent_is_anonymised_after_the_period(users: dict[str
     assert case.attempts.get().note == ""
 
 
+def test_anonymising_stale_outreach_cancels_their_next_contact_reminders(
+    users: dict[str, Any],
+) -> None:
+    """An anonymised case has no next contact: its pending reminder (whichever date its key
+    names, after contacts moved it) goes with it. A recent case keeps its own."""
+    stale = OutreachFactory()
+    services.outreach_attempt_add(
+        case=stale, by=users["cwc"], on=timezone.localdate(), method="visit", reached=False
+    )
+    recent = OutreachFactory()
+    OutreachCase.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=800))
+
+    def pending(case: OutreachCase) -> list[str]:
+        return list(
+            Reminder.objects.filter(
+                kind="consultations.outreach_next",
+                object_id=str(case.pk),
+                status=Reminder.Status.PENDING,
+            ).values_list("idempotency_key", flat=True)
+        )
+
+    assert len(pending(stale)) == 1 and len(pending(recent)) == 1
+    kept = pending(recent)
+
+    assert services.outreach_anonymize_stale() == 1
+    assert pending(stale) == []
+    assert pending(recent) == kept
+
+
 def test_outreach_of_another_organization_is_404(users: dict[str, Any], client: Any) -> None:
     case = OutreachFactory()
     other_cwc = UserFactory(email="cwc2@example.jp")

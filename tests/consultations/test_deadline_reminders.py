@@ -153,3 +153,55 @@ def test_a_support_meeting_sheet_keeps_its_reminders_whatever_the_consent(
     scheduled = _pending(sheet)
     _record_consent(users, sheet.consultation, status=Consultation.ConsentStatus.REFUSED, method="")
     assert _pending(sheet) == scheduled
+
+
+def _sent_on_consent_expiring(users: dict[str, Any], expires_on: Any) -> TsunaguSheet:
+    sheet = SheetFactory(status=SheetStatus.DRAFT)
+    Consultation.objects.filter(pk=sheet.consultation_id).update(consent_expires_on=expires_on)
+    staff = users["staff_elderly"]
+    return services.sheet_transition(
+        sheet_id=sheet.pk, to=SheetStatus.SENT, by=staff, agency=agency_of(staff)
+    )
+
+
+def _deadline_rows(sheet: TsunaguSheet) -> Any:
+    return Reminder.objects.filter(
+        kind__in=["consultations.sheet_deadline", "consultations.sheet_escalation"],
+        object_id=str(sheet.pk),
+    )
+
+
+@pytest.mark.parametrize("expires_in", [1, None])
+def test_a_consent_that_expires_as_days_pass_stops_the_deadline_reminders_when_they_come_due(
+    users: dict[str, Any], clock: Any, mailoutbox: list[Any], expires_in: int | None
+) -> None:
+    """Nothing happens on the day a consent lapses; but a deadline reminder, when it comes due,
+    is asked whether it still applies (the sheet still waiting, its basis covering the
+    receiver today). One sent on a consent that has expired since is cancelled, not sent."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reminders.models import Notification
+    from reminders.services import reminders_send_due
+
+    expires_on = None if expires_in is None else timezone.localdate() + timedelta(expires_in)
+    sheet = _sent_on_consent_expiring(users, expires_on)
+    rows = _deadline_rows(sheet)
+    assert rows.count() >= 2 and {r.status for r in rows} == {Reminder.Status.PENDING}
+
+    # Past every due time, and past the expiry.
+    clock.set(max(r.due_at for r in rows) + timedelta(minutes=1))
+    assert expires_on is None or timezone.localdate() > expires_on
+    reminders_send_due()
+
+    statuses = {r.status for r in _deadline_rows(sheet)}
+    reminded = Notification.objects.filter(reminder__in=_deadline_rows(sheet))
+    if expires_in is None:
+        # The consent still covers the receiver: everyone is reminded.
+        assert statuses == {Reminder.Status.SENT}
+        assert reminded.count() == rows.count()
+    else:
+        assert statuses == {Reminder.Status.CANCELLED}
+        assert not reminded.exists()
+        assert not [m for m in mailoutbox if "受理" in m.subject]

@@ -81,7 +81,8 @@ def test_only_the_owning_agency_closes_a_consultation(users: dict[str, Any]) -> 
     assert closed.status == Consultation.Status.CLOSED and closed.closed_at is not None
 
 
-# Each step: (who, to) for a move, or a consent recording.
+# Each step: (who, to) for a move, a consent recording (given for good, given until tomorrow,
+# refused), or time passing (the reminders sender runs, as beat would).
 STEPS = st.lists(
     st.sampled_from(
         [
@@ -93,54 +94,90 @@ STEPS = st.lists(
             ("staff_disability", S.RETURNED),
             ("consent", "refused"),
             ("consent", "given"),
+            ("consent", "given_until_tomorrow"),
+            ("time", "hours"),
+            ("time", "day"),
         ]
     ),
-    max_size=6,
+    max_size=8,
 )
+TIME_STEPS = {"hours": {"hours": 7}, "day": {"days": 1}}
+DEADLINE_KINDS = ["consultations.sheet_deadline", "consultations.sheet_escalation"]
 
 
-def _pending_deadline_keys(sheet: TsunaguSheet) -> set[str]:
-    return set(
-        Reminder.objects.filter(
-            object_id=str(sheet.pk),
-            kind__in=["consultations.sheet_deadline", "consultations.sheet_escalation"],
-            status=Reminder.Status.PENDING,
-        ).values_list("idempotency_key", flat=True)
-    )
+def _deadline_reminders(sheet: TsunaguSheet) -> list[Reminder]:
+    return list(Reminder.objects.filter(object_id=str(sheet.pk), kind__in=DEADLINE_KINDS))
 
 
 @settings(
-    max_examples=60,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=STEPS)
 @example(steps=[("staff_elderly", S.SENT), ("consent", "refused"), ("consent", "given")])
 @example(steps=[("staff_elderly", S.SENT), ("staff_disability", S.DECLINED)])
+# Sent on a consent that lapses two days later, before the reminders come due.
+@example(
+    steps=[
+        ("consent", "given_until_tomorrow"),
+        ("staff_elderly", S.SENT),
+        ("time", "day"),
+        ("time", "day"),
+        ("time", "day"),
+        ("time", "day"),
+    ]
+)
+# Lapsed, then given again: the reminders are back.
+@example(
+    steps=[
+        ("consent", "given_until_tomorrow"),
+        ("staff_elderly", S.SENT),
+        ("time", "day"),
+        ("time", "day"),
+        ("consent", "given"),
+        ("time", "hours"),
+    ]
+)
 def test_deadline_reminders_are_pending_exactly_while_the_sheet_waits_for_receipt(
-    users: dict[str, Any], steps: list[tuple[str, str]]
+    users: dict[str, Any], clock: Any, steps: list[tuple[str, str]]
 ) -> None:
-    """After any sequence of moves and consent recordings: a sheet waiting to be received
-    (送付済み, basis covering the receiver) has its receiver reminder and city escalation
-    pending; any other sheet has none."""
+    """After any sequence of moves, consent recordings and time passing: a sheet waiting to be
+    received (送付済み, basis covering the receiver today) has its receiver reminder and city
+    escalation, pending or sent; no reminder goes out while it is not waiting; and a sheet not
+    waiting has none pending — except, when only time ended its consent, ones not yet due,
+    which are cancelled when they come due."""
+    from datetime import timedelta
+
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
     from directory.models import Domain
+    from reminders.services import reminders_send_due
 
+    clock.set(clock.start)  # every example starts today, whatever the last one did
     sheet = SheetFactory(status=S.DRAFT)
     for who, to in steps:
+        sent_before = {r.pk for r in _deadline_reminders(sheet) if r.status == Reminder.Status.SENT}
         try:
-            if who == "consent":
+            if who == "time":
+                clock.advance(**TIME_STEPS[to])
+                reminders_send_due()
+            elif who == "consent":
+                given = to != "refused"
                 services.consultation_consent_update(
                     consultation=Consultation.objects.get(pk=sheet.consultation_id),
                     by=users["staff_elderly"],
-                    status=to,
-                    method="signed" if to == "given" else "",
+                    status="given" if given else "refused",
+                    method="signed" if given else "",
                     fields=["name", "troubles", "district"],
                     domains=list(Domain.objects.filter(code="disability")),
                     agencies=[],
-                    expires_on=None,
+                    expires_on=(
+                        timezone.localdate() + timedelta(days=1)
+                        if to == "given_until_tomorrow"
+                        else None
+                    ),
                 )
             else:
                 user = users[who]
@@ -155,14 +192,20 @@ def test_deadline_reminders_are_pending_exactly_while_the_sheet_waits_for_receip
                 )
         except ValidationError:
             pass  # a move the state or the basis refuses changes nothing
-        waiting = (
-            TsunaguSheet.objects.filter(pk=sheet.pk, status=S.SENT)
-            .shared_open(today=timezone.localdate())
-            .exists()
-        )
-        keys = _pending_deadline_keys(sheet)
+        waiting = policies.sheet_waits_for_receipt(sheet.pk)
+        rows = _deadline_reminders(sheet)
+        live = {r.idempotency_key for r in rows if r.status != Reminder.Status.CANCELLED}
+        pending = [r for r in rows if r.status == Reminder.Status.PENDING]
+        newly_sent = {r.pk for r in rows if r.status == Reminder.Status.SENT} - sent_before
         if waiting:
-            assert any(k.startswith(f"sheet:{sheet.pk}:receiver:") for k in keys)
-            assert any(k.startswith(f"sheet:{sheet.pk}:escalate:") for k in keys)
+            assert any(k.startswith(f"sheet:{sheet.pk}:receiver:") for k in live), steps
+            assert any(k.startswith(f"sheet:{sheet.pk}:escalate:") for k in live), steps
         else:
-            assert keys == set(), (steps, keys)
+            assert newly_sent == set(), steps
+            if pending:
+                # Only time has ended the basis, and what is pending is not due yet.
+                current = TsunaguSheet.objects.select_related("consultation").get(pk=sheet.pk)
+                expires_on = current.consultation.consent_expires_on
+                assert current.status == S.SENT, (steps, [r.idempotency_key for r in pending])
+                assert expires_on is not None and expires_on < timezone.localdate(), steps
+                assert all(r.due_at > timezone.now() for r in pending), steps

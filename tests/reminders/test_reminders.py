@@ -212,3 +212,33 @@ def test_unread_count_follows_new_and_read_notifications(
     assert 'data-testid="unread-count">1' in client.get("/").content.decode()
     client.post(reverse("reminders:notification_read_all"))
     assert 'data-testid="unread-count"' not in client.get("/").content.decode()
+
+
+def test_cancelling_by_many_prefixes_reaches_each_objects_reminders_and_no_other() -> None:
+    """Many objects at once (a nightly anonymisation), in batches the database can take; a
+    prefix never reaches another object whose id merely starts the same."""
+    from reminders.services import reminders_cancel_matching
+
+    user = UserFactory()
+    due = timezone.now() + timedelta(days=1)
+    for i in range(1, 451):
+        reminder_schedule(
+            kind="test",
+            key=f"thing:{i}:next:2030-01-01",
+            due_at=due,
+            subject="s",
+            body="b",
+            recipient=user,
+        )
+    chosen = [i for i in range(1, 451) if i % 2 == 1]  # 1, 3, …: never 12, 14, 100 …
+    assert reminders_cancel_matching(key_prefixes=[f"thing:{i}:next:" for i in chosen]) == len(
+        chosen
+    )
+    pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
+    assert sorted(
+        int(k.split(":")[1]) for k in pending.values_list("idempotency_key", flat=True)
+    ) == [i for i in range(1, 451) if i % 2 == 0]
+    # No objects: nothing to cancel, and no mistake either.
+    assert reminders_cancel_matching(key_prefixes=[]) == 0
+    with pytest.raises(ValueError):
+        reminders_cancel_matching()
