@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from directory.models import Domain, Organization
-from reminders.services import reminder_schedule
+from reminders.services import reminder_schedule, reminders_cancel_matching
 
 from ..models import (
     AccessLog,
@@ -93,6 +93,10 @@ def conference_record(
         locked.next_review_on = next_review_on
         locked.full_clean()
         locked.save()
+        # The review reminders follow the record: a date moved or cleared, or staff who have
+        # left the convening agency since, leave nothing pending (by prefix, not by the keys
+        # of today's staff).
+        reminders_cancel_matching(key_prefix=f"conference:{locked.pk}:review:")
         if next_review_on is not None:
             for user in handling_staff(locked.convened_by_id):
                 reminder_schedule(

@@ -306,3 +306,43 @@ def test_bad_dates_get_a_message_and_change_nothing(users: dict[str, Any], clien
     assert "日付: " in r.content.decode()
     assert "までの日付にしてください" in r.content.decode()
     assert not case.attempts.exists()
+
+
+def test_review_reminders_follow_the_record(users: dict[str, Any]) -> None:
+    """A review date cleared leaves no reminder; one moved leaves only the new one; staff who
+    have left the convening agency since are not reminded."""
+    conference = ConferenceFactory()
+    agency = agency_of(users["staff_elderly"])
+    assert agency is not None
+    leaver = UserFactory(email="leaver@example.jp")
+    membership = MembershipFactory(
+        user=leaver, organization=agency, role=Role.CONSULTATION_STAFF, is_active=True
+    )
+
+    def record(review: Any) -> None:
+        services.conference_record(
+            conference=conference,
+            by=users["staff_elderly"],
+            agency=agency,
+            assessment="a",
+            direction="d",
+            decision=Conference.Decision.CONTINUE,
+            next_review_on=review,
+        )
+
+    def pending() -> list[Any]:
+        return list(
+            Reminder.objects.filter(
+                kind="consultations.conference_review", status=Reminder.Status.PENDING
+            )
+        )
+
+    record(date.today() + timedelta(days=30))
+    assert leaver.pk in {r.recipient_id for r in pending()}
+    membership.is_active = False
+    membership.save()
+    record(date.today() + timedelta(days=40))
+    assert pending() and leaver.pk not in {r.recipient_id for r in pending()}
+    assert {r.due_at.date() for r in pending()} == {date.today() + timedelta(days=39)}
+    record(None)
+    assert pending() == []
