@@ -14,7 +14,8 @@ Files and feeds
   only for the registered and those who run the session (``can_see_online_link``).
 - ``future_sessions:district_feed`` ``/sessions/feed/<district>.ics`` — subscribed to without
   signing in: never the online link; inactive districts have none.
-- ``indicators:export_csv`` ``/indicators/export.csv`` and ``indicators:export_json``
+- ``indicators:export_csv`` ``/indicators/export.csv``, ``indicators:export_standard_csv``
+  ``/indicators/open-data/standard.csv`` and ``indicators:export_json``
   ``/indicators/export.json`` (open data, ``Access-Control-Allow-Origin: *``), and the
   ``indicators:open_data`` page — published values only, suppressed district cells left out.
 - ``projects:idea_similar`` ``/ideas/similar/?q=`` (JSON while typing a title) — only ideas the
@@ -333,12 +334,15 @@ def test_district_feeds_carry_no_hidden_value_and_closed_districts_have_none(
 
 def _open_data(client: Client) -> dict[str, str]:
     csv_response = client.get(reverse("indicators:export_csv"))
+    standard_response = client.get(reverse("indicators:export_standard_csv"))
     json_response = client.get(reverse("indicators:export_json"))
     page = client.get(reverse("indicators:open_data"))
     assert csv_response.status_code == json_response.status_code == page.status_code == 200
+    assert standard_response.status_code == 200
     rows = json.loads(json_response.content)["rows"]
     return {
         "export.csv": csv_response.content.decode("utf-8-sig"),
+        "standard.csv": standard_response.content.decode("utf-8-sig"),
         "export.json": json.dumps(rows, ensure_ascii=False),
         "open data page": _text(page),
     }
