@@ -485,7 +485,14 @@ def test_emails_and_notifications_reach_only_those_who_may_see_what_they_say(
     )
     link_to: set[str] = set()
     for message in mail.outbox:
-        text = f"{message.subject}\n{message.body}"
+        # The calendar objects attached (METHOD:REQUEST / CANCEL) are read as well.
+        attached = "".join(
+            # unfolded: a link folded over two lines is still found
+            str(part.get_payload(decode=True), "utf-8").replace("\r\n ", "")
+            for part in message.message().walk()
+            if part.get_content_type() == "text/calendar"
+        )
+        text = f"{message.subject}\n{message.body}\n{attached}"
         for secret in (PERSON_NAME, PERSON_PHONE, NARRATIVE, str(DRAFT_VALUE), PRIVATE_PURPOSE):
             assert secret not in text, f"a mail to {message.to} carries {secret!r}"
         for address in message.to:
