@@ -298,6 +298,22 @@ PLACES: dict[str, tuple[str | None, str, str, bool, int | None, str]] = {
     "オンライン居場所「まちだの縁側」": (None, Mode.ONLINE, "shakyo", True, None, ""),
 }
 
+# Postal codes of the places above (the HSDS API publishes an address only with one).
+POSTAL_CODES: dict[str, str] = {
+    "町田市民フォーラム（フューチャーセンター）": "194-0013",
+    "鶴川市民センター": "195-0053",
+    "忠生市民センター": "194-0035",
+    "なるせ駅前ひろば": "194-0045",
+    "みなみ子ども食堂": "194-0004",
+}
+
+# resource name → (place name, opening hours): where and when some resources are offered.
+RESOURCE_PLACES: dict[str, tuple[str, str]] = {
+    "子ども食堂": ("みなみ子ども食堂", "毎週水曜 17:00〜19:30"),
+    "認知症カフェ": ("なるせ駅前ひろば", "毎月第2土曜 13:30〜15:30"),
+    "オンラインおしゃべり会": ("オンライン居場所「まちだの縁側」", "毎週金曜 14:00〜15:00"),
+}
+
 # name → (kind, organization key, domains, themes, description)
 RESOURCES: dict[str, tuple[str, str, list[str], list[str], str]] = {
     "介護保険の相談": (
@@ -387,12 +403,15 @@ def _seed_places_and_resources(ctx: DemoContext) -> None:
                 "is_drop_in": drop_in,
                 "capacity": capacity,
                 "address": address,
+                "postal_code": POSTAL_CODES.get(name, ""),
             },
         )
     domains = {d.code: d for d in Domain.objects.all()}
     themes = {t.code: t for t in Theme.objects.all()}
+    places = {p.name: p for p in Place.objects.filter(name__in=PLACES)}
     for name, (kind, org_key, domain_codes, theme_codes, text) in RESOURCES.items():
         org = ctx.orgs[org_key]
+        place_name, hours = RESOURCE_PLACES.get(name, ("", ""))
         resource, _ = Resource.objects.update_or_create(
             name=name,
             organization=org,
@@ -403,6 +422,8 @@ def _seed_places_and_resources(ctx: DemoContext) -> None:
                 "contact": org.phone or org.email,
                 "mode": Mode.ONLINE if "オンライン" in name else Mode.PHYSICAL,
                 "search_document": search_document(name, text, org.name),
+                "place": places.get(place_name),
+                "hours": hours,
             },
         )
         resource.domains.set([domains[c] for c in domain_codes])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +21,12 @@ class Role(models.TextChoices):
     WELFARE_COORDINATOR = "welfare_coordinator", _("地域福祉コーディネーター")
     CITY_STAFF = "city_staff", _("市職員")
     ADMIN = "admin", _("管理者")
+
+
+def public_uuid_field() -> models.UUIDField:
+    """The row's identifier in what others read (the HSDS API, decision 0012's public data):
+    random, stable for the row's life, never the integer primary key."""
+    return models.UUIDField(_("公開用ID"), default=uuid4, unique=True, editable=False)
 
 
 class BilingualName(models.Model):
@@ -41,6 +50,7 @@ class District(BilingualName):
     """One of Machida's ten districts (地区), each with its district council."""
 
     code = models.SlugField(_("コード"), max_length=30, unique=True)
+    uuid = public_uuid_field()
     order = models.PositiveSmallIntegerField(_("並び順"), default=0)
     is_active = models.BooleanField(_("有効"), default=True)
 
@@ -54,6 +64,7 @@ class Domain(BilingualName):
     """A field of support a consultation agency covers (高齢, 障がい, 子ども・家庭 …)."""
 
     code = models.SlugField(_("コード"), max_length=30, unique=True)
+    uuid = public_uuid_field()
     order = models.PositiveSmallIntegerField(_("並び順"), default=0)
 
     class Meta:
@@ -75,6 +86,7 @@ class Organization(ChoiceLabels, models.Model):
         COMMUNITY_GROUP = "community_group", _("地域活動団体")
 
     name = models.CharField(_("名称"), max_length=200)
+    uuid = public_uuid_field()
     name_kana = models.CharField(_("名称（ふりがな）"), max_length=200, blank=True)
     kind = models.CharField(_("種別"), max_length=30, choices=Kind.choices, db_index=True)
     districts = models.ManyToManyField(
@@ -154,6 +166,7 @@ class Theme(BilingualName):
     visions and resources share."""
 
     code = models.SlugField(_("コード"), max_length=30, unique=True)
+    uuid = public_uuid_field()
     order = models.PositiveSmallIntegerField(_("並び順"), default=0)
     is_active = models.BooleanField(_("有効"), default=True)
 
@@ -173,6 +186,7 @@ class Place(models.Model):
     """A place people can go to: a venue for sessions, a drop-in place (居場所), an office."""
 
     name = models.CharField(_("名称"), max_length=200)
+    uuid = public_uuid_field()
     organization = models.ForeignKey(
         Organization,
         on_delete=models.SET_NULL,
@@ -190,7 +204,17 @@ class Place(models.Model):
         verbose_name=_("地区"),
     )
     mode = models.CharField(_("形態"), max_length=10, choices=Mode.choices, default=Mode.PHYSICAL)
-    address = models.CharField(_("所在地"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("郵便番号"),
+        max_length=8,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d{3}-\d{4}$", _("郵便番号は 123-4567 の形で入力してください。"))
+        ],
+    )
+    address = models.CharField(
+        _("所在地"), max_length=200, blank=True, help_text=_("町田市より後（例: 原町田4-9-8）")
+    )
     url = models.URLField(_("ウェブサイト・オンラインの入口"), blank=True)
     capacity = models.PositiveIntegerField(_("定員"), null=True, blank=True)
     accessibility = models.TextField(
@@ -222,6 +246,7 @@ class Resource(ChoiceLabels, models.Model):
         DROP_IN = "drop_in", _("居場所")
 
     name = models.CharField(_("名称"), max_length=200)
+    uuid = public_uuid_field()
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices, db_index=True)
     organization = models.ForeignKey(
         Organization,
@@ -238,6 +263,10 @@ class Resource(ChoiceLabels, models.Model):
         verbose_name=_("場所"),
     )
     mode = models.CharField(_("形態"), max_length=10, choices=Mode.choices, default=Mode.PHYSICAL)
+    # The public id of "this resource at its place" (an HSDS service_at_location).
+    service_at_location_uuid = models.UUIDField(
+        _("場所での提供の公開用ID"), default=uuid4, unique=True, editable=False
+    )
     description = models.TextField(_("内容"), blank=True)
     districts = models.ManyToManyField(
         District,

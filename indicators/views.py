@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +23,16 @@ from directory.models import District
 from machida_portal.input_guard import NUL
 
 from . import conf
-from .exports import export_rows
+from .datapackage import json_schema, package
+from .exports import (
+    LG_CODE,
+    ExportTable,
+    district_rows,
+    export_document,
+    export_rows,
+    iso_tokyo,
+    standard_rows,
+)
 from .forms import ComputeForm, ConfirmImportForm, ImportForm, IndicatorForm, MeasurementForm
 from .models import Indicator, Measurement, MeasurementChange
 from .policies import indicator_scope, indicators_can_edit, measurement_scope
@@ -302,10 +312,25 @@ def open_data(request: HttpRequest) -> HttpResponse:
         for v in indicator_views(request.user, published_only=True, with_charts=False)
         if v.city or v.district_year
     ]
+    # The as-of time: the latest publication among the values shown (suppressed cells are
+    # not shown, so they do not count), as in the exports.
+    shown = [
+        cell.measurement.published_at
+        for v in views
+        for cell in [*v.city, *(c for cells in v.by_district.values() for c in cells.values())]
+        if not cell.suppressed and cell.measurement.published_at
+    ]
+    as_of = max(shown, default=None)
     return render(
         request,
         "indicators/open_data.html",
-        {"views": views, "can_edit": indicators_can_edit(request.user)},
+        {
+            "views": views,
+            "can_edit": indicators_can_edit(request.user),
+            "license": conf.OPEN_DATA_LICENSE,
+            "as_of": as_of,
+            "as_of_iso": iso_tokyo(as_of),
+        },
     )
 
 
@@ -316,26 +341,69 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def export_csv(request: HttpRequest) -> HttpResponse:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 Japanese correctly only with a BOM
-    writer = csv.writer(out)
-    rows = export_rows()
-    writer.writerow(rows.columns)
-    for row in rows.rows:
-        writer.writerow([_safe_cell(row[c]) for c in rows.columns])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="machida-indicators.csv"'
+def _links(request: HttpRequest) -> dict[str, str]:
+    """Absolute URLs of the open-data files, for the metadata and the data package."""
+    names = {
+        "page": "indicators:open_data",
+        "csv": "indicators:export_csv",
+        "standard_csv": "indicators:export_standard_csv",
+        "district_codes": "indicators:district_codes_csv",
+        "json": "indicators:export_json",
+        "json_schema": "indicators:export_json_schema",
+        "datapackage": "indicators:datapackage",
+    }
+    return {key: request.build_absolute_uri(reverse(name)) for key, name in names.items()}
+
+
+def _open(response: HttpResponse) -> HttpResponse:
     # Open data: published figures only, so any site may fetch them.
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-def export_json(request: HttpRequest) -> HttpResponse:
-    rows = export_rows()
-    response = JsonResponse(
-        {"columns": rows.columns, "rows": rows.rows},
-        json_dumps_params={"ensure_ascii": False, "indent": 1},
+def _csv_response(table: ExportTable, filename: str) -> HttpResponse:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 Japanese correctly only with a BOM
+    writer = csv.writer(out)
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([_safe_cell(row[c]) for c in table.columns])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _open(response)
+
+
+def _json_response(data: dict[str, Any], content_type: str = "application/json") -> HttpResponse:
+    return _open(
+        JsonResponse(
+            data,
+            content_type=content_type,
+            json_dumps_params={"ensure_ascii": False, "indent": 1},
+        )
     )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+
+
+def export_csv(request: HttpRequest) -> HttpResponse:
+    return _csv_response(export_rows(), "machida-indicators.csv")
+
+
+def export_standard_csv(request: HttpRequest) -> HttpResponse:
+    """The 自治体標準オープンデータセット-style CSV (file named by the city's code)."""
+    return _csv_response(standard_rows(), f"{LG_CODE}_welfare_plan_indicators.csv")
+
+
+def district_codes_csv(request: HttpRequest) -> HttpResponse:
+    return _csv_response(district_rows(), f"{LG_CODE}_districts.csv")
+
+
+def export_json(request: HttpRequest) -> HttpResponse:
+    return _json_response(export_document(_links(request)))
+
+
+def export_json_schema(request: HttpRequest) -> HttpResponse:
+    url = request.build_absolute_uri(reverse("indicators:export_json_schema"))
+    return _json_response(json_schema(url), "application/schema+json")
+
+
+def datapackage_json(request: HttpRequest) -> HttpResponse:
+    return _json_response(package(_links(request)))

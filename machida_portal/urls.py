@@ -21,6 +21,7 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("notifications/", include("reminders.urls")),
     path("directory/", include("directory.urls")),
+    path("api/hsds/", include("directory.hsds.urls")),
     path("ideas/", include("projects.urls")),
     path("sessions/", include("sessions.urls")),
     path("consultations/", include("consultations.urls")),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from directory.models import District, Organization, Theme
 from directory.search import search_document
+from machida_portal.mail import quoted
 from machida_portal.public_cache import pages_changed
 from reminders.services import notify, reminder_schedule, reminders_cancel_matching
 
@@ -226,8 +227,8 @@ def idea_event_write(idea: Idea, frm: str, to: str, *, by: Any, message: str = "
         message = message or _("アイデアを受け付けました。コーディネーターから連絡します。")
         subject = _("アイデアを受け付けました：%(t)s") % {"t": idea.title}
     else:
-        subject = _("アイデア「%(t)s」の状況：%(s)s") % {
-            "t": idea.title,
+        subject = _("アイデア%(t)sの状況：%(s)s") % {
+            "t": quoted(idea.title),
             "s": Idea.Status(to).label,
         }
     event = IdeaEvent.objects.create(
@@ -336,7 +337,9 @@ def idea_reply(*, idea: Idea, by: User, message: str) -> IdeaEvent:
         _mark_responded(locked)
         locked.save(update_fields=["first_response_at", "updated_at"])
         _tell_author(
-            locked, event, _("アイデア「%(t)s」にコーディネーターから返信") % {"t": locked.title}
+            locked,
+            event,
+            _("アイデア%(t)sにコーディネーターから返信") % {"t": quoted(locked.title)},
         )
         _pages_changed()
     return event
@@ -656,8 +659,8 @@ def match_propose(*, need: Need, offer: Offer, by: User) -> Match:
                 notify(
                     recipient=recipient,
                     key=f"match:{match.pk}:proposed:{recipient.pk}",
-                    subject=_("「%(n)s」と「%(o)s」をつなぐ提案があります")
-                    % {"n": need.title, "o": offer.title},
+                    subject=_("%(n)sと%(o)sをつなぐ提案があります")
+                    % {"n": quoted(need.title), "o": quoted(offer.title)},
                     body=_("内容を見て、承諾するかどうかを選んでください。"),
                     url=url,
                     about=match,

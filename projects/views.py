@@ -245,13 +245,19 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx["staff_actions"] = idea_can(request.user, COORDINATE, idea)
     if ctx["staff_actions"]:
         allowed = idea_moves_for(request.user, idea)
+        # Five forms on one page, three with a "message" field: an id prefix per form keeps
+        # the ids unique (and each label on its own field) while the field names stay put.
         ctx.update(
             notes=idea.notes.select_related("by"),
-            assign_form=AssignForm(initial={"assigned_to": idea.assigned_to_id}),
-            note_form=NoteForm(),
-            reply_form=ReplyForm(),
-            transition_form=TransitionForm(allowed=allowed) if allowed else None,
-            merge_form=MergeForm() if Idea.Status.MERGED in allowed else None,
+            assign_form=AssignForm(
+                initial={"assigned_to": idea.assigned_to_id}, auto_id="assign_%s"
+            ),
+            note_form=NoteForm(auto_id="note_%s"),
+            reply_form=ReplyForm(auto_id="reply_%s"),
+            transition_form=TransitionForm(allowed=allowed, auto_id="transition_%s")
+            if allowed
+            else None,
+            merge_form=MergeForm(auto_id="merge_%s") if Idea.Status.MERGED in allowed else None,
         )
     return render(request, "projects/idea_detail.html", ctx)
 

@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from machida_portal.mail import new_message_id
+
 # Due times a reminder may have. Outside them a row may not survive the database's and the time
 # zones' arithmetic (a session starting in year 1, Tokyo time, is stored as 1 BC and cannot be
 # read back), and nothing sensible is due there anyway.
@@ -74,6 +76,14 @@ class Reminder(models.Model):
     object_id = models.CharField(_("対象のID"), max_length=64, blank=True)
     about = GenericForeignKey("content_type", "object_id")
     send_email = models.BooleanField(_("メールで送る"), default=True)
+    # Made once, when the row is made: a retry of the row (after a crash between the SMTP
+    # hand-off and the commit) carries the same id, so mail systems see one message.
+    message_id = models.CharField(
+        _("メッセージID"), max_length=255, blank=True, default=new_message_id
+    )
+    # An iCalendar object (METHOD:REQUEST or CANCEL) sent with the mail, built by the app that
+    # scheduled the row when it scheduled it: it carries the SEQUENCE of that moment.
+    calendar = models.TextField(_("カレンダー"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
     last_error = models.TextField(_("最後のエラー"), blank=True)
     sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from email.mime.text import MIMEText
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils import timezone
+
+from machida_portal.mail import new_message_id, standard_headers
 
 from .models import Notification, Reminder, validate_due_at
 from .selectors import unread_count_changed
@@ -65,11 +68,13 @@ def reminder_schedule(
     url: str = "",
     about: models.Model | None = None,
     send_email: bool = True,
+    calendar: str = "",
 ) -> Reminder:
     """Create the reminder for ``key``, or move a still-pending one to the new time and text.
 
     The key makes scheduling idempotent: scheduling the same thing twice stores one row, and a
-    reminder that has gone out is never sent again.
+    reminder that has gone out is never sent again. ``calendar``: an iCalendar object (with a
+    ``METHOD``) sent with the mail as ``text/calendar``, exactly as given.
     """
     if recipient is None and not recipient_email:
         raise ValueError("a reminder needs a recipient or a recipient_email")
@@ -84,6 +89,7 @@ def reminder_schedule(
         "recipient": recipient,
         "recipient_email": recipient_email,
         "send_email": send_email,
+        "calendar": calendar,
     }
     if about is not None:
         fields["content_type"] = ContentType.objects.get_for_model(about)
@@ -95,6 +101,8 @@ def reminder_schedule(
         if not created and reminder.status in (Reminder.Status.PENDING, Reminder.Status.CANCELLED):
             for name, value in fields.items():
                 setattr(reminder, name, value)
+            # A row cancelled before ids were stored has none yet.
+            reminder.message_id = reminder.message_id or new_message_id()
             reminder.status = Reminder.Status.PENDING
             reminder.save()
     if due_at <= timezone.now():
@@ -112,9 +120,12 @@ def notify(
     about: models.Model | None = None,
     kind: str = "notice",
     send_email: bool = True,
+    calendar: str = "",
 ) -> Reminder:
-    """Tell someone something now: an in-portal notification and, by default, an email."""
+    """Tell someone something now: an in-portal notification and, by default, an email
+    (with ``calendar`` attached, see ``reminder_schedule``)."""
     return reminder_schedule(
+        calendar=calendar,
         kind=kind,
         key=key,
         due_at=timezone.now(),
@@ -195,11 +206,30 @@ def _deliver(reminder: Reminder) -> None:
             subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + reminder.subject,
             body=body,
             to=[address],
-            # A stable Message-ID lets a mail system recognise a copy sent twice after a crash
-            # between the SMTP hand-off and the commit: the only window left for a duplicate.
-            headers={"Message-ID": f"<reminder-{reminder.pk}@machida-portal>"},
+            # The row's own Message-ID, made when the row was: a mail system recognises a copy
+            # sent twice after a crash between the SMTP hand-off and the commit (the only
+            # window left for a duplicate) by it.
+            headers=standard_headers(reminder.message_id),
         )
+        if reminder.calendar:
+            message.attach(calendar_part(reminder.calendar))
         message.send()
+
+
+def calendar_part(text: str) -> MIMEText:
+    """An iCalendar object as the MIME part calendar programs act on (RFC 6047):
+    ``text/calendar; method=…; charset=utf-8``, the method read from the object itself."""
+    method = ""
+    for line in text.splitlines():
+        if line.upper().startswith("METHOD:"):
+            method = line.split(":", 1)[1].strip().upper()
+            break
+    part = MIMEText(text, "calendar", "utf-8")
+    if method:
+        part.set_param("method", method)
+    filename = "cancel.ics" if method == "CANCEL" else "invite.ics"
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
 
 
 def reminders_send_due(*, now: datetime | None = None, time_budget: float = 50.0) -> int:

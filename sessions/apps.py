@@ -7,3 +7,13 @@ class FutureSessionsConfig(AppConfig):
     name = "sessions"
     label = "future_sessions"
     verbose_name = _("フューチャーセッション")
+
+    def ready(self) -> None:
+        # Notices that carry a calendar event are dropped if, when due, the seat or the
+        # invitation they are about is gone: reminders never imports this app.
+        from reminders.services import reminder_kind_check
+
+        from .policies import reminder_checks
+
+        for kind, check in reminder_checks().items():
+            reminder_kind_check(kind, check)

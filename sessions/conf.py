@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime
+from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -55,6 +56,15 @@ _TUNABLES: dict[str, Callable[[], Any]] = {
     # The longest a session may last: a longer one is a typo in the end date, and would stay
     # "upcoming" in the calendar until it ends.
     "SESSION_MAX_DAYS": lambda: int(_setting("FUTURE_SESSION_MAX_DAYS", 7)),
+    # The ORGANIZER of every calendar object: the office that runs the sessions, as
+    # "Name <address>". Default: 町田市 地域福祉推進課 at the address of DEFAULT_FROM_EMAIL.
+    "CALENDAR_ORGANIZER": lambda: _setting(
+        "PORTAL_CALENDAR_ORGANIZER",
+        f"町田市 地域福祉推進課 <{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}>",
+    ),
+    # How often calendar programs should fetch a subscribed feed again, in minutes
+    # (REFRESH-INTERVAL and X-PUBLISHED-TTL).
+    "FEED_REFRESH_MINUTES": lambda: int(_setting("FUTURE_SESSION_FEED_REFRESH_MINUTES", 60)),
 }
 
 if TYPE_CHECKING:
@@ -66,6 +76,8 @@ if TYPE_CHECKING:
     SESSION_DAYS_BACK: int
     SESSION_YEARS_AHEAD: int
     SESSION_MAX_DAYS: int
+    CALENDAR_ORGANIZER: str
+    FEED_REFRESH_MINUTES: int
 
 
 def __getattr__(name: str) -> Any:

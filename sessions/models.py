@@ -175,6 +175,10 @@ class FutureSession(ChoiceLabels, models.Model):
         related_name="started_at_sessions",
         verbose_name=_("セッションから始まったプロジェクト"),
     )
+    # iCalendar SEQUENCE (RFC 5545 3.8.7.4): one more on every change of time, place or status
+    # (and for each attendee's own withdrawal), so a calendar that holds the event takes the
+    # newer version.
+    sequence = models.PositiveIntegerField(_("改訂番号"), default=0, editable=False)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 

@@ -192,3 +192,32 @@ ACTION_STATES = StateMachine(
     "vision action",
     {(a, b): "review" for a in ActionStatus.values for b in ActionStatus.values if a != b},
 )
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+# Kinds of the notices that carry a calendar event for one person.
+SEAT_NOTICE = "future_session.seat"
+INVITEE_UPDATE = "future_session.invitee_update"
+
+
+def reminder_checks() -> dict[str, Any]:
+    """Checks the reminders sender asks before sending a due notice of these kinds
+    (registered from ``AppConfig.ready``): a seat notice (confirmation, moved up, the session
+    changed — each with the event and, online, its link) goes only while the registration
+    holds a seat; an invitee's update only while the invitation is not declined."""
+
+    def seat_still_held(reminder: Any) -> bool:
+        registration = reminder.about
+        return (
+            isinstance(registration, Registration)
+            and registration.status == Registration.Status.REGISTERED
+        )
+
+    def invitation_still_open(reminder: Any) -> bool:
+        invitation = reminder.about
+        return (
+            isinstance(invitation, Invitation) and invitation.status != Invitation.Status.DECLINED
+        )
+
+    return {SEAT_NOTICE: seat_still_held, INVITEE_UPDATE: invitation_still_open}

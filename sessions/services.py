@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from directory.fiscal import fiscal_year_of
 from directory.models import Membership, Organization
+from machida_portal.mail import quoted
 from machida_portal.public_cache import pages_changed
 from machida_portal.states import system_may
 from reminders.services import (
@@ -28,6 +29,7 @@ from reminders.services import (
 )
 
 from . import conf
+from .ical import calendar_message
 from .models import (
     ActionReview,
     DistrictVision,
@@ -44,9 +46,12 @@ from .models import (
 from .policies import (
     ACTION_STATES,
     INVITATION_STATES,
+    INVITEE_UPDATE,
     REGISTRATION_STATES,
+    SEAT_NOTICE,
     SESSION_STATES,
     action_can,
+    can_see_online_link,
     invitation_can,
     registration_can,
     session_can,
@@ -127,11 +132,17 @@ def session_update(
     with transaction.atomic():
         locked = FutureSession.objects.select_for_update().get(pk=session.pk)
         old_start, old_end = locked.starts_at, locked.ends_at
+        old_place = _place(locked)
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.full_clean()
-        if session_dates_moved((old_start, old_end), (locked.starts_at, locked.ends_at)):
+        retimed = session_dates_moved((old_start, old_end), (locked.starts_at, locked.ends_at))
+        if retimed:
             _refuse_dates_out_of_window(locked)
+        replaced = _place(locked) != old_place
+        if retimed or replaced:
+            # Calendars that hold the event take the new version only with a higher SEQUENCE.
+            locked.sequence += 1
         locked.save()
         if themes is not None:
             locked.themes.set(list(themes))
@@ -144,19 +155,43 @@ def session_update(
             # Every reminder for the old time goes, whatever its key says about that time; the
             # new ones are scheduled below.
             _cancel_all_registrant_reminders(locked)
-            for registration in locked.registrations.filter(
-                status=Registration.Status.REGISTERED
-            ).select_related("user"):
-                if registration.user is not None:
-                    notify(
-                        recipient=registration.user,
-                        key=f"session:{locked.pk}:registration:{registration.pk}:moved:"
-                        f"{_stamp(locked.starts_at)}",
-                        subject=_("「%(title)s」の日時が変わりました") % {"title": locked.title},
-                        body=_("新しい日時: %(when)s") % {"when": _when(locked)},
-                        url=_session_url(locked),
-                        about=locked,
-                    )
+        if retimed or replaced:
+            # Everyone who was sent the event gets the new version (METHOD:REQUEST with the
+            # higher SEQUENCE); the key carries the sequence, so each change is told once.
+            if retimed:
+                subject = _("%(title)sの日時が変わりました") % {"title": quoted(locked.title)}
+            else:
+                subject = _("%(title)sの会場・参加方法が変わりました") % {
+                    "title": quoted(locked.title)
+                }
+            body = _("新しい日時: %(when)s\n会場: %(venue)s") % {
+                "when": _when(locked),
+                "venue": _venue_text(locked),
+            }
+            for registration in _registered_people(locked):
+                notify(
+                    kind=SEAT_NOTICE,
+                    recipient=registration.user,
+                    key=f"session:{locked.pk}:registration:{registration.pk}:changed:"
+                    f"{locked.sequence}",
+                    subject=subject,
+                    body=body,
+                    url=_session_url(locked),
+                    about=registration,
+                    calendar=_registrant_calendar(locked, registration, "REQUEST"),
+                )
+            for invitation in _invitations_holding_the_event(locked):
+                reminder_schedule(
+                    kind=INVITEE_UPDATE,
+                    key=f"session:{locked.pk}:invitation:{invitation.pk}:changed:{locked.sequence}",
+                    due_at=timezone.now(),
+                    subject=subject,
+                    body=body,
+                    url=_session_url(locked),
+                    about=invitation,
+                    calendar=_invitation_calendar(locked, invitation, "REQUEST"),
+                    **_recipient(invitation),
+                )
         # More seats (or no limit any more) move people up from the waiting list.
         _promote_waiting(locked)
         # The owners asked before the meeting follow its district and kind as they are now.
@@ -164,6 +199,66 @@ def session_update(
         _schedule_session_reminders(locked)
         _public_pages_changed()
     return locked
+
+
+def _place(session: FutureSession) -> tuple[Any, ...]:
+    """Where the session is: a change of any of it is a change attendees' calendars hear of."""
+    return (session.mode, session.venue_id, session.online_url)
+
+
+def _venue_text(session: FutureSession) -> str:
+    if session.venue is not None:
+        return str(session.venue)
+    return _("オンライン")
+
+
+# --- calendar objects sent by mail ----------------------------------------------------------
+# Built when the notice is scheduled and stored with it (``Reminder.calendar``): the object
+# carries the SEQUENCE of that moment, and a retry sends the very same bytes. A notice that puts
+# the event (with a registrant's online link) in a calendar is of a kind whose check
+# (``policies.reminder_checks``) drops it if the seat or invitation is gone by the time it is
+# due.
+
+
+def _registered_people(session: FutureSession) -> list[Registration]:
+    """The registrations holding a seat, with an account to write to."""
+    return list(
+        session.registrations.filter(
+            status=Registration.Status.REGISTERED, user__isnull=False
+        ).select_related("user")
+    )
+
+
+def _invitations_holding_the_event(session: FutureSession) -> list[Invitation]:
+    """Invitations not declined: their invitation mail put the event in a calendar."""
+    return list(session.invitations.exclude(status=Invitation.Status.DECLINED))
+
+
+def _registrant_calendar(session: FutureSession, registration: Registration, method: str) -> str:
+    user = registration.user
+    if user is None:  # a walk-in: nobody to write to
+        return ""
+    return calendar_message(
+        session,
+        method=method,
+        email=user.email,
+        name=user.display_name or "",
+        partstat="ACCEPTED",
+        with_online_link=can_see_online_link(user, session, registration),
+    )
+
+
+def _invitation_calendar(session: FutureSession, invitation: Invitation, method: str) -> str:
+    return calendar_message(
+        session,
+        method=method,
+        email=invitation.email,
+        name=invitation.name,
+        partstat="ACCEPTED" if invitation.status == Invitation.Status.ACCEPTED else "NEEDS-ACTION",
+        # The invitation is not a registration: the link waits until they register.
+        with_online_link=invitation.user is not None
+        and can_see_online_link(invitation.user, session, None),
+    )
 
 
 def _refuse_dates_out_of_window(session: FutureSession) -> None:
@@ -179,29 +274,47 @@ def session_cancel(*, session: FutureSession, by: Any) -> FutureSession:
         locked = FutureSession.objects.select_for_update().get(pk=session.pk)
         if locked.status == FutureSession.Status.CANCELLED:
             raise ValidationError(_("このセッションはすでに中止になっています。"))
+        locked.sequence += 1
         SESSION_STATES.move(
             locked,
             FutureSession.Status.CANCELLED,
             may=lambda action: session_can(by, action, locked),
             by=by,
-            update_fields=["updated_at"],
+            update_fields=["updated_at", "sequence"],
         )
         reminder_cancel(key=f"session:{locked.pk}:organizer:outcome")
         _cancel_all_registrant_reminders(locked)
+        subject = _("%(title)sは中止になりました") % {"title": quoted(locked.title)}
         for registration in locked.registrations.exclude(
             status=Registration.Status.CANCELLED
         ).select_related("user"):
             if registration.user is not None:
+                # Only a seat holder was sent the event; the waiting list is just told.
+                registered = registration.status == Registration.Status.REGISTERED
                 notify(
                     recipient=registration.user,
                     key=f"session:{locked.pk}:registration:{registration.pk}:cancelled-session",
-                    subject=_("「%(title)s」は中止になりました") % {"title": locked.title},
+                    subject=subject,
                     body=_("ご登録いただいたのに申し訳ありません。"),
                     url=_session_url(locked),
                     about=locked,
+                    calendar=_registrant_calendar(locked, registration, "CANCEL")
+                    if registered
+                    else "",
                 )
-        for invitation in locked.invitations.filter(status=Invitation.Status.PENDING):
+        for invitation in _invitations_holding_the_event(locked):
             reminder_cancel(key=_invitation_reminder_key(invitation))
+            reminder_schedule(
+                kind="notice",
+                key=f"session:{locked.pk}:invitation:{invitation.pk}:cancelled-session",
+                due_at=timezone.now(),
+                subject=subject,
+                body=_("ご招待していたセッションは中止になりました。申し訳ありません。"),
+                url=_session_url(locked),
+                about=locked,
+                calendar=_invitation_calendar(locked, invitation, "CANCEL"),
+                **_recipient(invitation),
+            )
         _cancel_action_owner_reminders(locked)
         _public_pages_changed()
     return locked
@@ -230,7 +343,7 @@ def _schedule_outcome_reminder(session: FutureSession) -> None:
         kind="future_session.outcome",
         key=f"session:{session.pk}:organizer:outcome",
         due_at=session.ends_at + timedelta(hours=conf.OUTCOME_REMINDER_AFTER_HOURS),
-        subject=_("「%(title)s」の開催結果を記録してください") % {"title": session.title},
+        subject=_("%(title)sの開催結果を記録してください") % {"title": quoted(session.title)},
         body=_(
             "まとめ、写真、参加者数、新しいつながりを記録すると、セッションのページで公開されます。"
         ),
@@ -265,7 +378,7 @@ def _schedule_registrant_reminders(registration: Registration, session: FutureSe
             kind="future_session.registrant",
             key=_registrant_key(registration, hours, session.starts_at),
             due_at=due,
-            subject=_("もうすぐ「%(title)s」です") % {"title": session.title},
+            subject=_("もうすぐ%(title)sです") % {"title": quoted(session.title)},
             body=_("日時: %(when)s\n会場: %(venue)s")
             % {"when": _when(session), "venue": session.venue or session.online_url},
             recipient=registration.user,
@@ -397,9 +510,50 @@ def registration_create(
         except IntegrityError as exc:
             raise ValidationError(_("このセッションにはすでに申し込んでいます。")) from exc
         if fits:
+            if locked.registrations.filter(
+                user=user, status=Registration.Status.CANCELLED
+            ).exists():
+                # Their calendar holds this event as cancelled (the withdrawal's CANCEL): the
+                # REQUEST that puts it back must be newer.
+                _bump_sequence(locked)
             _schedule_registrant_reminders(registration, locked)
+            _confirm_seat(
+                registration,
+                locked,
+                key="confirmed",
+                subject=_("%(title)sに参加登録しました") % {"title": quoted(locked.title)},
+                body=_(
+                    "日時: %(when)s\n会場: %(venue)s\n\n添付の予定表ファイルを"
+                    "カレンダーに取り込めます。"
+                )
+                % {"when": _when(locked), "venue": _venue_text(locked)},
+            )
         _public_pages_changed()
     return registration
+
+
+def _bump_sequence(session: FutureSession) -> None:
+    """One more SEQUENCE for a session whose row the caller holds locked."""
+    session.sequence += 1
+    session.save(update_fields=["sequence", "updated_at"])
+
+
+def _confirm_seat(
+    registration: Registration, session: FutureSession, *, key: str, subject: str, body: str
+) -> None:
+    """Tell a registrant they have a seat, with the event for their calendar."""
+    if registration.user is None:
+        return
+    notify(
+        kind=SEAT_NOTICE,
+        recipient=registration.user,
+        key=f"session:{session.pk}:registration:{registration.pk}:{key}",
+        subject=subject,
+        body=body,
+        url=_session_url(session),
+        about=registration,
+        calendar=_registrant_calendar(session, registration, "REQUEST"),
+    )
 
 
 def registration_cancel(*, registration: Registration, by: Any) -> Registration:
@@ -419,6 +573,19 @@ def registration_cancel(*, registration: Registration, by: Any) -> Registration:
         )
         _cancel_registrant_reminders(locked)
         if was_registered:
+            if locked.user is not None:
+                # The event leaves their calendar: CANCEL, same UID, a higher SEQUENCE.
+                _bump_sequence(session)
+                notify(
+                    recipient=locked.user,
+                    key=f"session:{session.pk}:registration:{locked.pk}:withdrawn",
+                    subject=_("%(title)sへの参加申込を取り消しました")
+                    % {"title": quoted(session.title)},
+                    body=_("日時: %(when)s") % {"when": _when(session)},
+                    url=_session_url(session),
+                    about=session,
+                    calendar=_registrant_calendar(session, locked, "CANCEL"),
+                )
             _promote_waiting(session)
         _public_pages_changed()
     return locked
@@ -442,18 +609,14 @@ def _promote_waiting(session: FutureSession) -> list[Registration]:
         taken += waiting.seats
         promoted.append(waiting)
         _schedule_registrant_reminders(waiting, session)
-        if waiting.user is not None:
-            notify(
-                recipient=waiting.user,
-                key=f"session:{session.pk}:registration:{waiting.pk}:promoted",
-                subject=_("「%(title)s」に参加できるようになりました") % {"title": session.title},
-                body=_(
-                    "キャンセルが出たため、キャンセル待ちから参加登録に変わりました。日時: %(when)s"
-                )
-                % {"when": _when(session)},
-                url=_session_url(session),
-                about=session,
-            )
+        _confirm_seat(
+            waiting,
+            session,
+            key="promoted",
+            subject=_("%(title)sに参加できるようになりました") % {"title": quoted(session.title)},
+            body=_("キャンセルが出たため、キャンセル待ちから参加登録に変わりました。日時: %(when)s")
+            % {"when": _when(session)},
+        )
     return promoted
 
 
@@ -543,7 +706,7 @@ def _schedule_invitation_reminder(invitation: Invitation, session: FutureSession
         kind="future_session.invitation_reminder",
         key=_invitation_reminder_key(invitation),
         due_at=due,
-        subject=_("【再送】「%(title)s」へのご招待") % {"title": session.title},
+        subject=_("【再送】%(title)sへのご招待") % {"title": quoted(session.title)},
         body=_("まだお返事をいただいていません。下のリンクから参加・不参加をお知らせください。"),
         url=invitation_url(invitation),
         about=session,
@@ -597,10 +760,11 @@ def invitation_create(
             kind="future_session.invitation",
             key=f"session:{session.pk}:invitation:{invitation.pk}:sent",
             due_at=timezone.now(),
-            subject=_("「%(title)s」へのご招待") % {"title": session.title},
+            subject=_("%(title)sへのご招待") % {"title": quoted(session.title)},
             body=body,
             url=invitation_url(invitation),
             about=session,
+            calendar=_invitation_calendar(session, invitation, "REQUEST"),
             **_recipient(invitation),
         )
         _schedule_invitation_reminder(invitation, session)
@@ -827,8 +991,8 @@ def _tell_agenda_authors(session: FutureSession, summary: str) -> None:
         notify(
             recipient=idea.author,
             key=f"session:{session.pk}:agenda-idea:{idea.pk}:outcome",
-            subject=_("あなたのアイデア「%(idea)s」を取り上げたセッションの結果")
-            % {"idea": idea.title},
+            subject=_("あなたのアイデア%(idea)sを取り上げたセッションの結果")
+            % {"idea": quoted(idea.title)},
             body=summary[:1000],
             url=_session_url(session),
             about=session,

@@ -171,7 +171,7 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response = HttpResponse(
         ical.calendar_for([session], request, with_online_link=with_link),
-        content_type="text/calendar",
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="future-session-{session.pk}.ics"'
     if with_link:
@@ -191,6 +191,7 @@ def district_feed(request: HttpRequest, code: str) -> HttpResponse:
         request,
         name=_("%(district)sのセッション") % {"district": district.name},
         with_online_link=False,
+        feed=True,
     )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 

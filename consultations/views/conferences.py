@@ -102,9 +102,11 @@ def conference_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "case_count": conference.consultations.count(),
             "tasks": conference.tasks.select_related("organization"),
             "needs": conference.unmet_needs.select_related("domain", "district"),
-            "record_form": ConferenceRecordForm(instance=conference),
-            "task_form": ConferenceTaskForm(conference=conference),
-            "need_form": UnmetNeedForm(),
+            # Three forms on one page, two with a "description": an id prefix per form keeps
+            # the ids unique while the field names (what the POST views read) stay put.
+            "record_form": ConferenceRecordForm(instance=conference, auto_id="record_%s"),
+            "task_form": ConferenceTaskForm(conference=conference, auto_id="task_%s"),
+            "need_form": UnmetNeedForm(auto_id="need_%s"),
         },
     )
 

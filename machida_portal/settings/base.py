@@ -227,6 +227,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[まちだ地域福祉ポータル] "
+# Headers every mail of the portal carries (machida_portal.mail), allauth's too.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
     # allauth's defaults, written out so that a reader sees them; they use the cache.
     "login": "30/m/ip",
@@ -301,6 +303,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "まちだ地域福祉ポータル <noreply@example.jp>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mails Django builds itself (error mails to ADMINS) are dated in Japan time too.
+EMAIL_USE_LOCALTIME = True
 
 # --- Security headers that hold everywhere --------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -20,6 +20,10 @@ ROWS = [
     Row("indicators:open_data", everyone(200)),
     Row("indicators:export_csv", everyone(200)),
     Row("indicators:export_json", everyone(200)),
+    Row("indicators:export_standard_csv", everyone(200)),
+    Row("indicators:district_codes_csv", everyone(200)),
+    Row("indicators:datapackage", everyone(200)),
+    Row("indicators:export_json_schema", everyone(200)),
     Row("indicators:import", only(EDITORS)),
     Row(
         "indicators:import",

@@ -85,11 +85,12 @@ def test_cancellation_promotes_the_first_waiting_person_and_tells_them(
         ).count()
         == 1
     )
-    # The cancelled person's reminders are cancelled; the promoted person's are scheduled.
+    # The cancelled person's reminders are cancelled (their notices — the confirmation and the
+    # withdrawal with its calendar CANCEL — went out); the promoted person's are scheduled.
     assert set(
-        Reminder.objects.filter(idempotency_key__contains=f"registration:{reg1.pk}:").values_list(
-            "status", flat=True
-        )
+        Reminder.objects.filter(
+            idempotency_key__contains=f"registration:{reg1.pk}:reminder:"
+        ).values_list("status", flat=True)
     ) == {"cancelled"}
     assert (
         Reminder.objects.filter(

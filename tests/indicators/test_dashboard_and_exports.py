@@ -144,7 +144,7 @@ def test_anonymous_see_only_published_values(client: Any, city: Any) -> None:
     page = client.get(reverse("indicators:open_data")).content.decode()
     assert "62.5" in page and "31.5" not in page
     rows = json.loads(client.get(reverse("indicators:export_json")).content)["rows"]
-    assert [(r["code"], r["fiscal_year"], r["value"]) for r in rows] == [("I-2", 2024, "62.5")]
+    assert [(r["code"], r["fiscal_year"], r["value"]) for r in rows] == [("I-2", 2024, 62.5)]
 
 
 def test_csv_export_columns_and_targets(client: Any, city: Any) -> None:

@@ -14,7 +14,8 @@ Files and feeds
   only for the registered and those who run the session (``can_see_online_link``).
 - ``future_sessions:district_feed`` ``/sessions/feed/<district>.ics`` — subscribed to without
   signing in: never the online link; inactive districts have none.
-- ``indicators:export_csv`` ``/indicators/export.csv`` and ``indicators:export_json``
+- ``indicators:export_csv`` ``/indicators/export.csv``, ``indicators:export_standard_csv``
+  ``/indicators/open-data/standard.csv`` and ``indicators:export_json``
   ``/indicators/export.json`` (open data, ``Access-Control-Allow-Origin: *``), and the
   ``indicators:open_data`` page — published values only, suppressed district cells left out.
 - ``projects:idea_similar`` ``/ideas/similar/?q=`` (JSON while typing a title) — only ideas the
@@ -333,12 +334,15 @@ def test_district_feeds_carry_no_hidden_value_and_closed_districts_have_none(
 
 def _open_data(client: Client) -> dict[str, str]:
     csv_response = client.get(reverse("indicators:export_csv"))
+    standard_response = client.get(reverse("indicators:export_standard_csv"))
     json_response = client.get(reverse("indicators:export_json"))
     page = client.get(reverse("indicators:open_data"))
     assert csv_response.status_code == json_response.status_code == page.status_code == 200
+    assert standard_response.status_code == 200
     rows = json.loads(json_response.content)["rows"]
     return {
         "export.csv": csv_response.content.decode("utf-8-sig"),
+        "standard.csv": standard_response.content.decode("utf-8-sig"),
         "export.json": json.dumps(rows, ensure_ascii=False),
         "open data page": _text(page),
     }
@@ -481,7 +485,14 @@ def test_emails_and_notifications_reach_only_those_who_may_see_what_they_say(
     )
     link_to: set[str] = set()
     for message in mail.outbox:
-        text = f"{message.subject}\n{message.body}"
+        # The calendar objects attached (METHOD:REQUEST / CANCEL) are read as well.
+        attached = "".join(
+            # unfolded: a link folded over two lines is still found
+            str(part.get_payload(decode=True), "utf-8").replace("\r\n ", "")
+            for part in message.message().walk()
+            if part.get_content_type() == "text/calendar"
+        )
+        text = f"{message.subject}\n{message.body}\n{attached}"
         for secret in (PERSON_NAME, PERSON_PHONE, NARRATIVE, str(DRAFT_VALUE), PRIVATE_PURPOSE):
             assert secret not in text, f"a mail to {message.to} carries {secret!r}"
         for address in message.to:
