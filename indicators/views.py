@@ -30,7 +30,6 @@ from .exports import (
     district_rows,
     export_document,
     export_rows,
-    iso_tokyo,
     standard_rows,
 )
 from .forms import ComputeForm, ConfirmImportForm, ImportForm, IndicatorForm, MeasurementForm
@@ -329,7 +328,6 @@ def open_data(request: HttpRequest) -> HttpResponse:
             "can_edit": indicators_can_edit(request.user),
             "license": conf.OPEN_DATA_LICENSE,
             "as_of": as_of,
-            "as_of_iso": iso_tokyo(as_of),
         },
     )
 

@@ -165,10 +165,9 @@ def _service_filters(request: HttpRequest, qs: QuerySet[Resource]) -> QuerySet[R
             day = None if moment else parse_date(raw)
         except ValueError:
             moment = day = None
-        if moment is None and day is None:
-            raise BadRequest("modified_after must be an ISO 8601 date or date-time")
         if moment is None:
-            assert day is not None
+            if day is None:
+                raise BadRequest("modified_after must be an ISO 8601 date or date-time")
             moment = timezone.make_aware(datetime.combine(day, time.min))
         elif timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
