@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from directory.fiscal import TOKYO
+from machida_portal.tunables import read_when_used
 
 
 def _hours(value: str) -> tuple[int, ...]:
@@ -80,12 +81,7 @@ if TYPE_CHECKING:
     FEED_REFRESH_MINUTES: int
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        read = _TUNABLES[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    return read()
+__getattr__ = read_when_used(_TUNABLES, __name__)
 
 
 CALENDAR_PAGE_SIZE = 20

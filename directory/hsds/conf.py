@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from machida_portal.tunables import read_when_used
+
 
 def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
@@ -32,9 +34,4 @@ if TYPE_CHECKING:
     PROFILE_URL: str
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        read = _TUNABLES[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    return read()
+__getattr__ = read_when_used(_TUNABLES, __name__)
