@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.line",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -242,6 +244,24 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
 }
 if not env_bool("RATE_LIMITS_ENABLED", True):  # the soak signs fifty clients in at once
     ACCOUNT_RATE_LIMITS = False
+# Sign in with LINE (issue 15). The provider's app is built from LINE_LOGIN_CHANNEL_ID and
+# LINE_LOGIN_CHANNEL_SECRET each time allauth asks (accounts.adapter.SocialAccountAdapter), so
+# without both there is no LINE button anywhere and /accounts/line/login/ answers 404. No
+# SocialApp rows in the database are used. "email" in the scope makes allauth verify LINE's
+# ID token at LINE's verify endpoint; PKCE (S256) on every authorization request.
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "line": {"SCOPE": ["profile", "openid", "email"], "OAUTH_PKCE_ENABLED": True},
+}
+# A new LINE user gets an account at once when LINE gives an email address no account has yet;
+# otherwise allauth's sign-up form asks for one. The address is confirmed by mail like any other
+# (LINE does not say whether it checked it), and an account is never taken over because its
+# address matches the one LINE gives: an existing user links LINE from the account page.
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+# LINE's access and refresh tokens are not kept: the portal needs only the LINE user ID.
+SOCIALACCOUNT_STORE_TOKENS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Machida Welfare Portal"
 # Every staff role must have TOTP before it can work (the demo turns this off).
@@ -340,3 +360,8 @@ LOGGING = {
         "celery": {"level": "INFO"},
     },
 }
+
+# --- LINE (issue 15): on only when the channel's variables are set ---------------------------
+LINE_LOGIN_CHANNEL_ID = os.environ.get("LINE_LOGIN_CHANNEL_ID", "")
+LINE_LOGIN_CHANNEL_SECRET = os.environ.get("LINE_LOGIN_CHANNEL_SECRET", "")
+LINE_MESSAGING_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_MESSAGING_CHANNEL_ACCESS_TOKEN", "")
