@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.line",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -340,3 +342,8 @@ LOGGING = {
         "celery": {"level": "INFO"},
     },
 }
+
+# --- LINE (issue 15): on only when the channel's variables are set ---------------------------
+LINE_LOGIN_CHANNEL_ID = os.environ.get("LINE_LOGIN_CHANNEL_ID", "")
+LINE_LOGIN_CHANNEL_SECRET = os.environ.get("LINE_LOGIN_CHANNEL_SECRET", "")
+LINE_MESSAGING_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_MESSAGING_CHANNEL_ACCESS_TOKEN", "")
