@@ -382,10 +382,11 @@ def insert_reminders(
     services.sql(
         "INSERT INTO reminders_reminder (kind, idempotency_key, recipient_id, recipient_email, "
         "due_at, status, subject, body, url, object_id, send_email, attempts, last_error, "
-        "line_retry_key, delivered_by, line_error, "
+        "line_retry_key, delivered_by, line_error, message_id, calendar, "
         f"created_at) SELECT '{kind}', '{prefix}-' || g, {user_id}, '', "
         f"now() + interval '{due_in_seconds} seconds', 'pending', 'soak ' || g, 'body', '', '', "
-        f"true, 0, '', gen_random_uuid(), '', '', now() FROM generate_series(1, {n}) g"
+        f"true, 0, '', gen_random_uuid(), '', '', '<soak-' || gen_random_uuid() || "
+        f"'@machida-portal>', '', now() FROM generate_series(1, {n}) g"
     )
 
 
@@ -496,12 +497,11 @@ def scenario_worker_killed(services: Services) -> None:
     time.sleep(3)
     sent, notes = counts(services, "kill")
     # Only this scenario's reminders: the earlier ones' emails may still be arriving.
-    mine = {
-        f"<reminder-{pk}@machida-portal>"
-        for pk in services.sql(
-            "SELECT id FROM reminders_reminder WHERE idempotency_key LIKE 'kill-%'"
+    mine = set(
+        services.sql(
+            "SELECT message_id FROM reminders_reminder WHERE idempotency_key LIKE 'kill-%'"
         ).split()
-    }
+    )
     ids = [i for i in message_ids(services.mail) if i in mine]
     dupes = len(ids) - len(set(ids))
     check(sent == 5000, f"{sent} of 5000 reminders marked sent")
