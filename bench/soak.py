@@ -34,12 +34,15 @@ from typing import Any
 
 import requests
 
+from bench.fake_line import FakeLine
+
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 PG_BIN = Path(os.environ.get("SOAK_PG_BIN", "/usr/lib/postgresql/15/bin"))
 PG_PORT, REDIS_PORT, WEB_PORT = 5441, 6391, 8091
 BASE = f"http://127.0.0.1:{WEB_PORT}"
 FAILURES: list[str] = []
+LINE_TOKEN = "soak-line-token"  # noqa: S105 (the fake's, nobody else's)
 CHECKS: list[dict[str, object]] = []
 
 
@@ -70,6 +73,7 @@ class Services:
         self.mail.chmod(0o777)
         self.secret = secrets.token_urlsafe(50)
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.line = FakeLine(token=LINE_TOKEN).start()
 
     # -- PostgreSQL ----------------------------------------------------------------------
     def pg(self, *args: str) -> None:
@@ -203,6 +207,8 @@ class Services:
                 "REQUIRE_STAFF_MFA": "false",
                 # 1,000 submissions from six demo people would trip the per-person limits.
                 "RATE_LIMITS_ENABLED": "false",
+                "LINE_MESSAGING_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
+                "LINE_MESSAGING_API_HOST": self.line.url,
             }
         )
         base.update(extra)
@@ -288,6 +294,7 @@ class Services:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.pg("pg_ctl", "-D", str(self.dir / "pg"), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.dir, ignore_errors=True)
+        self.line.stop()
 
 
 def _cookies(session: requests.Session | None) -> dict[str, str]:
@@ -363,14 +370,42 @@ def message_ids(folder: Path) -> list[str]:
     return ids
 
 
-def insert_reminders(services: Services, n: int, prefix: str, due_in_seconds: int = 0) -> None:
-    user_id = services.sql("SELECT id FROM accounts_user WHERE email='resident@example.jp'")
+def insert_reminders(
+    services: Services,
+    n: int,
+    prefix: str,
+    due_in_seconds: int = 0,
+    email_address: str = "resident@example.jp",
+    kind: str = "soak",
+) -> None:
+    user_id = services.sql(f"SELECT id FROM accounts_user WHERE email='{email_address}'")
     services.sql(
         "INSERT INTO reminders_reminder (kind, idempotency_key, recipient_id, recipient_email, "
         "due_at, status, subject, body, url, object_id, send_email, attempts, last_error, "
-        f"created_at) SELECT 'soak', '{prefix}-' || g, {user_id}, '', "
+        "line_retry_key, delivered_by, line_error, message_id, calendar, "
+        f"created_at) SELECT '{kind}', '{prefix}-' || g, {user_id}, '', "
         f"now() + interval '{due_in_seconds} seconds', 'pending', 'soak ' || g, 'body', '', '', "
-        f"true, 0, '', now() FROM generate_series(1, {n}) g"
+        f"true, 0, '', gen_random_uuid(), '', '', '<soak-' || gen_random_uuid() || "
+        f"'@machida-portal>', '', now() FROM generate_series(1, {n}) g"
+    )
+
+
+# Issue 15: part of the killed worker's reminders go to a person who linked LINE and chose it
+# for notices about ideas; the portal pushes them to a fake Messaging API in this process.
+LINE_PERSON = "member@example.jp"
+LINE_UID = "U" + "5" * 32
+LINE_KIND = "projects.idea_event"
+
+
+def link_line(services: Services) -> None:
+    user_id = services.sql(f"SELECT id FROM accounts_user WHERE email='{LINE_PERSON}'")
+    services.sql(
+        "INSERT INTO socialaccount_socialaccount (user_id, provider, uid, last_login, "
+        f"date_joined, extra_data) VALUES ({user_id}, 'line', '{LINE_UID}', now(), now(), '{{}}')"
+    )
+    services.sql(
+        'INSERT INTO reminders_noticepreference (user_id, "group", channel) '
+        f"VALUES ({user_id}, 'ideas', 'line')"
     )
 
 
@@ -445,7 +480,13 @@ def scenario_worker_killed(services: Services) -> None:
     log("scenario: a Celery worker killed with SIGKILL in the middle of 5,000 due reminders")
     for path in services.mail.iterdir():
         path.unlink()
-    insert_reminders(services, 5000, "kill")
+    link_line(services)
+    # Interleaved by id: the kill falls among both kinds of delivery.
+    for start in range(0, 5000, 500):
+        insert_reminders(services, 300, f"kill-mail{start}")
+        insert_reminders(
+            services, 200, f"kill-line{start}", email_address=LINE_PERSON, kind=LINE_KIND
+        )
     wait_for(lambda: counts(services, "kill")[0] >= 800, 120, "the first reminders to go out")
     sent_before, _ = counts(services, "kill")
     services.kill("worker", signal.SIGKILL)
@@ -456,18 +497,34 @@ def scenario_worker_killed(services: Services) -> None:
     time.sleep(3)
     sent, notes = counts(services, "kill")
     # Only this scenario's reminders: the earlier ones' emails may still be arriving.
-    mine = {
-        f"<reminder-{pk}@machida-portal>"
-        for pk in services.sql(
-            "SELECT id FROM reminders_reminder WHERE idempotency_key LIKE 'kill-%'"
+    mine = set(
+        services.sql(
+            "SELECT message_id FROM reminders_reminder WHERE idempotency_key LIKE 'kill-%'"
         ).split()
-    }
+    )
     ids = [i for i in message_ids(services.mail) if i in mine]
     dupes = len(ids) - len(set(ids))
     check(sent == 5000, f"{sent} of 5000 reminders marked sent")
     check(notes == 5000, f"{notes} in-portal notifications for 5000 reminders (one each)")
-    check(len(set(ids)) == 5000, f"{len(set(ids))} distinct emails for 5000 reminders")
+    check(len(set(ids)) == 3000, f"{len(set(ids))} distinct emails for the 3000 by email")
     check(dupes <= 1, f"{dupes} duplicate email(s) (at most the one in flight at the kill)")
+    # LINE: every reminder for LINE pushed once, under its own row's retry key.
+    line_keys = set(
+        services.sql(
+            "SELECT line_retry_key FROM reminders_reminder WHERE idempotency_key LIKE "
+            "'kill-line%' AND status='sent' AND delivered_by='line'"
+        ).split()
+    )
+    pushed = services.line.counts()
+    delivered = Counter(pushed["delivered_keys"])
+    mine_pushed = [key for key in delivered if key in line_keys]
+    check(len(line_keys) == 2000, f"{len(line_keys)} of 2000 LINE reminders sent by LINE")
+    check(
+        len(mine_pushed) == 2000 and set(mine_pushed) == line_keys,
+        f"{len(mine_pushed)} distinct retry keys delivered by the fake LINE for 2000 reminders",
+    )
+    twice = sum(1 for key in line_keys if delivered[key] > 1)
+    check(twice == 0, f"{twice} LINE message(s) delivered twice ({pushed['requests']} requests)")
 
 
 def scenario_redis_down(services: Services) -> None:

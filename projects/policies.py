@@ -305,3 +305,16 @@ def match_can(
     if action == "see_contacts":
         return match.both_accepted and (need_side or offer_side or may_coordinate_ideas(user))
     raise ValueError(f"unknown match action: {action}")
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+# Kinds of the notices this app sends (besides "idea_ack", the coordinators' deadline).
+IDEA_NOTICE = "projects.idea_event"
+MATCH_NOTICE = "projects.match"
+
+
+def reminder_groups() -> dict[str, str]:
+    """The group of notices each kind is in, for the person's choice of email or LINE
+    (registered from ``AppConfig.ready``)."""
+    return {IDEA_NOTICE: "ideas", "idea_ack": "ideas", MATCH_NOTICE: "projects"}

@@ -48,7 +48,9 @@ from .models import (
     pack_codes,
 )
 from .policies import (
+    IDEA_NOTICE,
     IDEA_STATES,
+    MATCH_NOTICE,
     ack_reminder_recipient_ids,
     idea_can,
     idea_may_move,
@@ -84,6 +86,7 @@ def _tell_author(idea: Idea, event: IdeaEvent, subject: str) -> None:
     key = f"idea:{idea.pk}:event:{event.pk}"
     if idea.author_id is not None:
         notify(
+            kind=IDEA_NOTICE,
             recipient=idea.author,
             key=key,
             subject=subject,
@@ -93,7 +96,7 @@ def _tell_author(idea: Idea, event: IdeaEvent, subject: str) -> None:
         )
     elif "@" in idea.on_behalf_contact:
         reminder_schedule(
-            kind="notice",
+            kind=IDEA_NOTICE,
             key=key,
             due_at=timezone.now(),
             subject=subject,
@@ -657,6 +660,7 @@ def match_propose(*, need: Need, offer: Offer, by: User) -> Match:
             url = reverse("projects:match_detail", kwargs={"pk": match.pk})
             for recipient in [u for u in {need.owner, offer.owner} if u is not None and u != by]:
                 notify(
+                    kind=MATCH_NOTICE,
                     recipient=recipient,
                     key=f"match:{match.pk}:proposed:{recipient.pk}",
                     subject=_("%(n)sと%(o)sをつなぐ提案があります")
@@ -689,6 +693,7 @@ def match_respond(*, match: Match, user: User, accept: bool) -> Match:
             url = reverse("projects:match_detail", kwargs={"pk": locked.pk})
             for recipient in [u for u in {locked.need.owner, locked.offer.owner} if u is not None]:
                 notify(
+                    kind=MATCH_NOTICE,
                     recipient=recipient,
                     key=f"match:{locked.pk}:accepted:{recipient.pk}",
                     subject=_("つながりました：%(n)s × %(o)s")

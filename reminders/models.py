@@ -7,6 +7,7 @@ workers never send the same row and a crashed worker leaves its row to be sent a
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -84,6 +85,14 @@ class Reminder(models.Model):
     # An iCalendar object (METHOD:REQUEST or CANCEL) sent with the mail, built by the app that
     # scheduled the row when it scheduled it: it carries the SEQUENCE of that moment.
     calendar = models.TextField(_("カレンダー"), blank=True)
+    # LINE's X-Line-Retry-Key for this row's push, made with the row: every retry of the row
+    # (after a crash between LINE's acceptance and the commit) pushes with the same key, and
+    # LINE answers 409 instead of delivering a second message.
+    line_retry_key = models.UUIDField(_("LINE再送キー"), default=uuid.uuid4, editable=False)
+    # How it went out, once sent: "email", "line", "line+email", or "" (in-portal only).
+    delivered_by = models.CharField(_("送信経路"), max_length=20, blank=True)
+    # Why a push to LINE did not go and the reminder went by email instead.
+    line_error = models.TextField(_("LINEのエラー"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
     last_error = models.TextField(_("最後のエラー"), blank=True)
     sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
@@ -154,3 +163,43 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NoticeGroup(models.TextChoices):
+    """The kinds of notice a person chooses a channel for. Each app registers its reminder
+    kinds into one (``reminder_kind_group``); a kind in none goes by email only."""
+
+    IDEAS = "ideas", _("アイデア・提案のお知らせ")
+    SESSIONS = "sessions", _("フューチャーセッション・会議のお知らせ")
+    PROJECTS = "projects", _("プロジェクト・マッチングのお知らせ")
+
+
+class NoticeChannel(models.TextChoices):
+    EMAIL = "email", _("メール")
+    LINE = "line", "LINE"
+    BOTH = "both", _("メールとLINE")
+
+
+class NoticePreference(models.Model):
+    """How one person wants one group of notices; no row means email."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notice_preferences",
+        verbose_name=_("利用者"),
+    )
+    group = models.CharField(_("お知らせの種類"), max_length=20, choices=NoticeGroup.choices)
+    channel = models.CharField(
+        _("受け取り方"), max_length=10, choices=NoticeChannel.choices, default=NoticeChannel.EMAIL
+    )
+
+    class Meta:
+        verbose_name = _("お知らせの受け取り方")
+        verbose_name_plural = _("お知らせの受け取り方")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group"], name="notice_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.group}: {self.channel}"

@@ -42,3 +42,31 @@ def reminders_retrying() -> QuerySet[Reminder]:
 
 def reminders_given_up() -> QuerySet[Reminder]:
     return Reminder.objects.filter(status=Reminder.Status.FAILED)
+
+
+def line_user_id(*, user: Any) -> str:
+    """The LINE user id of the account ``user`` linked with "Sign in with LINE", or ""."""
+    from allauth.socialaccount.models import SocialAccount
+
+    uid = (
+        SocialAccount.objects.filter(user_id=user.pk, provider="line")
+        .values_list("uid", flat=True)
+        .first()
+    )
+    return uid or ""
+
+
+def line_push_offered(*, user: Any) -> bool:
+    """Whether the account page offers LINE for notices: the portal has a Messaging API
+    channel and the person has linked LINE."""
+    from . import conf
+
+    return bool(conf.LINE_MESSAGING_CHANNEL_ACCESS_TOKEN) and bool(line_user_id(user=user))
+
+
+def notice_channels_of(*, user: Any) -> dict[str, str]:
+    """The person's channel for each group of notices (email where they chose none)."""
+    from .models import NoticeChannel, NoticeGroup, NoticePreference
+
+    chosen = dict(NoticePreference.objects.filter(user_id=user.pk).values_list("group", "channel"))
+    return {group: chosen.get(group, NoticeChannel.EMAIL) for group in NoticeGroup.values}

@@ -19,8 +19,17 @@ from django.utils import timezone
 
 from machida_portal.mail import new_message_id, standard_headers
 
-from .models import Notification, Reminder, validate_due_at
-from .selectors import unread_count_changed
+from . import conf
+from .line import LinePushFailed, line_push
+from .models import (
+    NoticeChannel,
+    NoticeGroup,
+    NoticePreference,
+    Notification,
+    Reminder,
+    validate_due_at,
+)
+from .selectors import line_user_id, unread_count_changed
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +63,47 @@ def reminder_kind_check(kind: str, still_applies: StillApplies) -> None:
 def reminder_still_applies(reminder: Reminder) -> bool:
     check = _still_applies.get(reminder.kind)
     return check is None or check(reminder)
+
+
+# Which group of notices (``NoticeGroup``) a kind belongs to, for the person's choice of email,
+# LINE or both. Registered by the app that owns the kind (from its ``AppConfig.ready``); a kind
+# in no group goes by email only. Consultations never notify anyone on LINE: their kinds, and
+# whatever is about one of their objects, are refused here whatever is registered.
+_kind_groups: dict[str, str] = {}
+NEVER_ON_LINE_APPS = frozenset({"consultations"})
+
+
+def reminder_kind_group(kind: str, group: str) -> None:
+    """Put reminders of ``kind`` into the group of notices ``group`` (one of ``NoticeGroup``)."""
+    if group not in NoticeGroup.values:
+        raise ValueError(f"unknown group of notices: {group!r}")
+    if kind.split(".", 1)[0] in NEVER_ON_LINE_APPS:
+        raise ValueError(f"{kind!r}: consultations never notify on LINE")
+    _kind_groups[kind] = group
+
+
+def reminder_group(reminder: Reminder) -> str | None:
+    """The group of notices the reminder is in, or None: email only."""
+    group = _kind_groups.get(reminder.kind)
+    if group is None or reminder.kind.split(".", 1)[0] in NEVER_ON_LINE_APPS:
+        return None
+    if reminder.content_type_id is not None:
+        app_label = ContentType.objects.get_for_id(reminder.content_type_id).app_label
+        if app_label in NEVER_ON_LINE_APPS:
+            return None
+    return group
+
+
+def notice_channels_set(*, user: Any, channels: dict[str, str]) -> None:
+    """Store how ``user`` wants each group of notices (``NoticeGroup`` → ``NoticeChannel``)."""
+    for group, channel in channels.items():
+        if group not in NoticeGroup.values or channel not in NoticeChannel.values:
+            raise ValueError(f"{group!r}: {channel!r}")
+    with transaction.atomic():
+        for group, channel in channels.items():
+            NoticePreference.objects.update_or_create(
+                user=user, group=group, defaults={"channel": channel}
+            )
 
 
 def reminder_schedule(
@@ -182,7 +232,54 @@ def _kick() -> None:
             logger.exception("sending the due reminders after a commit failed")
 
 
+def _line_route(reminder: Reminder) -> tuple[str, str] | None:
+    """(LINE user id, channel chosen) when this reminder is to go to LINE, else None."""
+    recipient = reminder.recipient
+    if recipient is None or not conf.LINE_MESSAGING_CHANNEL_ACCESS_TOKEN:
+        return None
+    group = reminder_group(reminder)
+    if group is None:
+        return None
+    channel = (
+        NoticePreference.objects.filter(user=recipient, group=group)
+        .values_list("channel", flat=True)
+        .first()
+    )
+    if channel not in (NoticeChannel.LINE, NoticeChannel.BOTH):
+        return None
+    uid = line_user_id(user=recipient)
+    return (uid, channel) if uid else None
+
+
+def line_text(reminder: Reminder) -> str:
+    """Short, Japanese, and no more than the subject and the link: the body stays in the
+    portal and the email (a LINE message is read on a lock screen)."""
+    text = f"【町田市 地域福祉ポータル】\n{reminder.subject}"
+    if reminder.url:
+        link = reminder.url
+        if link.startswith("/"):
+            link = settings.SITE_URL + link
+        text = f"{text}\n{link}"
+    return text
+
+
+def _push_to_line(reminder: Reminder, uid: str) -> str:
+    """Push the reminder; returns "" when LINE has it, else why not (the caller falls back to
+    email). A failure LINE may get over (429, 5xx, timeout) is raised instead while the row has
+    attempts left, so the row is retried like any failed reminder, with the same retry key."""
+    try:
+        line_push(to=uid, text=line_text(reminder), retry_key=str(reminder.line_retry_key))
+    except LinePushFailed as exc:
+        if exc.transient and reminder.attempts + 1 < conf.LINE_PUSH_ATTEMPTS:
+            raise
+        logger.warning("reminder %s: LINE push failed, sent by email: %s", reminder.pk, exc)
+        return str(exc)[:2000] or type(exc).__name__
+    return ""
+
+
 def _deliver(reminder: Reminder) -> None:
+    """Deliver the reminder: the in-portal notification, then LINE and/or email as the person
+    chose. Records on the row (unsaved; the caller saves) how it went out."""
     recipient = reminder.recipient
     if recipient is not None:
         Notification.objects.create(
@@ -194,8 +291,22 @@ def _deliver(reminder: Reminder) -> None:
         )
         recipient_id = recipient.pk
         transaction.on_commit(lambda: unread_count_changed(recipient_id))
+    channels: list[str] = []
+    reminder.line_error = ""
+    route = _line_route(reminder) if reminder.send_email else None
+    chosen = ""
+    if route is not None:
+        uid, chosen = route
+        reminder.line_error = _push_to_line(reminder, uid)
+        if not reminder.line_error:
+            channels.append("line")
     address = recipient.email if recipient is not None else reminder.recipient_email
-    if reminder.send_email and address:
+    # Email unless LINE alone was chosen and took it; a calendar event only travels by email.
+    by_email = (route is None or chosen == NoticeChannel.BOTH or bool(reminder.line_error)) or bool(
+        reminder.calendar
+    )
+    reminder.delivered_by = "+".join(channels)
+    if reminder.send_email and address and by_email:
         body = reminder.body
         if reminder.url:
             link = reminder.url
@@ -214,6 +325,7 @@ def _deliver(reminder: Reminder) -> None:
         if reminder.calendar:
             message.attach(calendar_part(reminder.calendar))
         message.send()
+        reminder.delivered_by = "+".join([*channels, "email"])
 
 
 def calendar_part(text: str) -> MIMEText:
@@ -289,7 +401,7 @@ def _send_locked(pk: int, stuck: set[int]) -> bool:
     reminder.status = Reminder.Status.SENT
     reminder.sent_at = timezone.now()
     reminder.attempts += 1
-    reminder.save(update_fields=["status", "sent_at", "attempts"])
+    reminder.save(update_fields=["status", "sent_at", "attempts", "delivered_by", "line_error"])
     return True
 
 

@@ -199,6 +199,28 @@ ACTION_STATES = StateMachine(
 # Kinds of the notices that carry a calendar event for one person.
 SEAT_NOTICE = "future_session.seat"
 INVITEE_UPDATE = "future_session.invitee_update"
+# Kinds of the other notices to one person.
+CANCELLED_NOTICE = "future_session.cancelled"
+WITHDRAWN_NOTICE = "future_session.withdrawn"
+AGENDA_OUTCOME_NOTICE = "future_session.agenda_outcome"
+
+
+def reminder_groups() -> dict[str, str]:
+    """Every notice of this app is in the sessions group, for the person's choice of email or
+    LINE (registered from ``AppConfig.ready``)."""
+    kinds = [
+        SEAT_NOTICE,
+        INVITEE_UPDATE,
+        CANCELLED_NOTICE,
+        WITHDRAWN_NOTICE,
+        AGENDA_OUTCOME_NOTICE,
+        "future_session.registrant",
+        "future_session.outcome",
+        "future_session.action_owner",
+        "future_session.invitation",
+        "future_session.invitation_reminder",
+    ]
+    return dict.fromkeys(kinds, "sessions")
 
 
 def reminder_checks() -> dict[str, Any]:

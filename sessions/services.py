@@ -45,11 +45,14 @@ from .models import (
 )
 from .policies import (
     ACTION_STATES,
+    AGENDA_OUTCOME_NOTICE,
+    CANCELLED_NOTICE,
     INVITATION_STATES,
     INVITEE_UPDATE,
     REGISTRATION_STATES,
     SEAT_NOTICE,
     SESSION_STATES,
+    WITHDRAWN_NOTICE,
     action_can,
     can_see_online_link,
     invitation_can,
@@ -292,6 +295,7 @@ def session_cancel(*, session: FutureSession, by: Any) -> FutureSession:
                 # Only a seat holder was sent the event; the waiting list is just told.
                 registered = registration.status == Registration.Status.REGISTERED
                 notify(
+                    kind=CANCELLED_NOTICE,
                     recipient=registration.user,
                     key=f"session:{locked.pk}:registration:{registration.pk}:cancelled-session",
                     subject=subject,
@@ -305,7 +309,7 @@ def session_cancel(*, session: FutureSession, by: Any) -> FutureSession:
         for invitation in _invitations_holding_the_event(locked):
             reminder_cancel(key=_invitation_reminder_key(invitation))
             reminder_schedule(
-                kind="notice",
+                kind=CANCELLED_NOTICE,
                 key=f"session:{locked.pk}:invitation:{invitation.pk}:cancelled-session",
                 due_at=timezone.now(),
                 subject=subject,
@@ -577,6 +581,7 @@ def registration_cancel(*, registration: Registration, by: Any) -> Registration:
                 # The event leaves their calendar: CANCEL, same UID, a higher SEQUENCE.
                 _bump_sequence(session)
                 notify(
+                    kind=WITHDRAWN_NOTICE,
                     recipient=locked.user,
                     key=f"session:{session.pk}:registration:{locked.pk}:withdrawn",
                     subject=_("%(title)sへの参加申込を取り消しました")
@@ -989,6 +994,7 @@ def _tell_agenda_authors(session: FutureSession, summary: str) -> None:
         if idea.author is None:
             continue
         notify(
+            kind=AGENDA_OUTCOME_NOTICE,
             recipient=idea.author,
             key=f"session:{session.pk}:agenda-idea:{idea.pk}:outcome",
             subject=_("あなたのアイデア%(idea)sを取り上げたセッションの結果")

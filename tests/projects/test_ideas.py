@@ -56,7 +56,9 @@ def test_resident_submits_an_idea_and_sees_it_received(client: Any, role_users: 
     assert idea.status == Idea.Status.RECEIVED
     page = client.get(reverse("projects:idea_detail", kwargs={"pk": idea.pk}))
     assert "受け付けました" in page.content.decode()
-    assert Reminder.objects.filter(recipient=role_users["resident"], kind="notice").exists()
+    assert Reminder.objects.filter(
+        recipient=role_users["resident"], kind="projects.idea_event"
+    ).exists()
     mine = client.get(reverse("projects:idea_mine"))
     assert "空き店舗で子ども食堂" in mine.content.decode()
 
