@@ -11,12 +11,21 @@ from django.contrib import admin
 
 from machida_portal.admin_metadata import MetadataOnlyAdmin
 
-from .models import Notification, Reminder
+from .models import NoticePreference, Notification, Reminder
 
 
 @admin.register(Reminder)
 class ReminderAdmin(MetadataOnlyAdmin):
-    list_display = ["id", "kind", "recipient", "due_at", "status", "sent_at", "attempts"]
+    list_display = [
+        "id",
+        "kind",
+        "recipient",
+        "due_at",
+        "status",
+        "sent_at",
+        "attempts",
+        "delivered_by",
+    ]
     fields = [
         "id",
         "kind",
@@ -31,9 +40,11 @@ class ReminderAdmin(MetadataOnlyAdmin):
         "attempts",
         "last_error",
         "sent_at",
+        "delivered_by",
+        "line_error",
         "created_at",
     ]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", "kind", "delivered_by"]
     search_fields = ["idempotency_key", "recipient__email", "recipient_email"]
     list_select_related = ["recipient"]
     date_hierarchy = "due_at"
@@ -44,3 +55,14 @@ class NotificationAdmin(MetadataOnlyAdmin):
     list_display = fields = ("id", "recipient", "reminder", "created_at", "read_at")
     search_fields = ["recipient__email"]
     list_select_related = ["recipient", "reminder"]
+
+
+@admin.register(NoticePreference)
+class NoticePreferenceAdmin(MetadataOnlyAdmin):
+    """A person's own choice of channel per group of notices: shown for support questions
+    ("why did this come by email?"), changed only by the person on their account page."""
+
+    list_display = fields = ("id", "user", "group", "channel")
+    list_filter = ["group", "channel"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
