@@ -360,7 +360,11 @@ def _schedule_outcome_reminder(session: FutureSession) -> None:
 def _registrant_prefix(registration: Registration) -> str:
     """What every reminder of one registration's key starts with (not its notices: moved,
     promoted, cancelled, which are told at once)."""
-    return f"session:{registration.session_id}:registration:{registration.pk}:reminder:"
+    return _reminder_prefix(registration.session_id, registration.pk)
+
+
+def _reminder_prefix(session_id: int, registration_id: int) -> str:
+    return f"session:{session_id}:registration:{registration_id}:reminder:"
 
 
 def _registrant_key(registration: Registration, hours: int, starts_at: datetime) -> str:
@@ -396,12 +400,14 @@ def _cancel_registrant_reminders(registration: Registration) -> None:
 
 
 def _cancel_all_registrant_reminders(session: FutureSession) -> None:
-    """Every registrant reminder of the session, in one statement (each live registration's
-    prefix; the registrations' own notices keep going out)."""
-    for pk in session.registrations.exclude(status=Registration.Status.CANCELLED).values_list(
-        "pk", flat=True
-    ):
-        reminders_cancel_matching(key_prefix=f"session:{session.pk}:registration:{pk}:reminder:")
+    """Every registrant reminder of the session, in one statement per 200 registrations
+    (each live registration's prefix; the registrations' own notices keep going out)."""
+    registrations = session.registrations.exclude(status=Registration.Status.CANCELLED)
+    reminders_cancel_matching(
+        key_prefixes=[
+            _reminder_prefix(session.pk, pk) for pk in registrations.values_list("pk", flat=True)
+        ]
+    )
 
 
 def _action_owner_users(session: FutureSession) -> list[Any]:

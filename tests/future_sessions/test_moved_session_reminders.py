@@ -192,3 +192,27 @@ def test_reminders_with_old_keys_are_rekeyed_or_cancelled(ten_oclock: Any, resid
     assert current.status == Reminder.Status.PENDING
     assert duplicate.status == Reminder.Status.CANCELLED
     assert stale.status == Reminder.Status.CANCELLED
+
+
+def _cancel_statements(session: Any, by: Any, registrants: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    for n in range(registrants):
+        registration_create(session=session, user=UserFactory(email=f"r{n}-{session.pk}@ex.jp"))
+    with CaptureQueriesContext(connection) as ctx:
+        session_cancel(session=session, by=by)
+    return sum(
+        1
+        for q in ctx.captured_queries
+        if q["sql"].startswith("UPDATE") and "reminders_reminder" in q["sql"]
+    )
+
+
+def test_cancelling_a_session_cancels_its_reminders_in_one_statement(coordinator: Any) -> None:
+    """Not one UPDATE per registrant: the prefixes go to the database together."""
+    few = _cancel_statements(SessionFactory(by=coordinator, capacity=40), coordinator, 2)
+    many = _cancel_statements(SessionFactory(by=coordinator, capacity=40), coordinator, 12)
+    assert few == many
