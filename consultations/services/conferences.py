@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from directory.models import Domain, Organization
-from reminders.services import reminder_schedule, reminders_cancel_matching
+from reminders.services import reminders_cancel_matching
 
 from ..models import (
     AccessLog,
@@ -20,9 +20,8 @@ from ..models import (
     Consultation,
     UnmetNeed,
 )
-from ..policies import handling_staff
 from .access_log import access_log_write
-from .common import _check_date_entered, _morning_before
+from .common import _check_date_entered, _morning_before, _tell_agency_staff
 
 
 def conference_create(
@@ -98,19 +97,18 @@ def conference_record(
         # of today's staff).
         reminders_cancel_matching(key_prefix=f"conference:{locked.pk}:review:")
         if next_review_on is not None:
-            for user in handling_staff(locked.convened_by_id):
-                reminder_schedule(
-                    kind="consultations.conference_review",
-                    key=f"conference:{locked.pk}:review:{user.pk}",
-                    due_at=_morning_before(next_review_on),
-                    subject=_("多機関協働会議の見直し日が近づいています"),
-                    # The number, not the title: titles may name a family, and this is emailed.
-                    body=_("多機関協働会議 #%(id)s の見直し日は %(day)s です。")
-                    % {"id": locked.pk, "day": next_review_on.isoformat()},
-                    recipient=user,
-                    url=reverse("consultations:conference_detail", kwargs={"pk": locked.pk}),
-                    about=locked,
-                )
+            _tell_agency_staff(
+                locked.convened_by_id,
+                kind="consultations.conference_review",
+                key=f"conference:{locked.pk}:review:{{user}}",
+                due_at=_morning_before(next_review_on),
+                subject=_("多機関協働会議の見直し日が近づいています"),
+                # The number, not the title: titles may name a family, and this is emailed.
+                body=_("多機関協働会議 #%(id)s の見直し日は %(day)s です。")
+                % {"id": locked.pk, "day": next_review_on.isoformat()},
+                url=reverse("consultations:conference_detail", kwargs={"pk": locked.pk}),
+                about=locked,
+            )
         access_log_write(
             user=by,
             agency=agency,
@@ -142,20 +140,19 @@ def conference_task_add(
     with transaction.atomic():
         task.save()
         if due_on is not None:
-            for user in handling_staff(organization.pk):
-                reminder_schedule(
-                    kind="consultations.conference_task",
-                    key=f"conference-task:{task.pk}:{user.pk}",
-                    due_at=_morning_before(due_on),
-                    subject=_("会議で決まった役割の期限が近づいています"),
-                    # Never the task's text: it may name the person, it is emailed, and an
-                    # external participant may no longer be allowed to open the conference.
-                    body=_("多機関協働会議 #%(id)s で決まった役割の期限は %(day)s です。")
-                    % {"id": conference.pk, "day": due_on.isoformat()},
-                    recipient=user,
-                    url=reverse("consultations:conference_detail", kwargs={"pk": conference.pk}),
-                    about=conference,
-                )
+            _tell_agency_staff(
+                organization.pk,
+                kind="consultations.conference_task",
+                key=f"conference-task:{task.pk}:{{user}}",
+                due_at=_morning_before(due_on),
+                subject=_("会議で決まった役割の期限が近づいています"),
+                # Never the task's text: it may name the person, it is emailed, and an
+                # external participant may no longer be allowed to open the conference.
+                body=_("多機関協働会議 #%(id)s で決まった役割の期限は %(day)s です。")
+                % {"id": conference.pk, "day": due_on.isoformat()},
+                url=reverse("consultations:conference_detail", kwargs={"pk": conference.pk}),
+                about=conference,
+            )
         access_log_write(
             user=by,
             agency=agency,

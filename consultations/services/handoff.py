@@ -10,14 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from directory.models import Organization
-from reminders.services import notify
 
 from .. import conf
 from ..models import (
     Consultation,
     SharedField,
 )
-from ..policies import handling_staff
+from .common import _tell_agency_staff
 from .consultations import consultation_create
 
 
@@ -68,12 +67,11 @@ def idea_pass_to_agency(
             by=by,
             message=str(_("相談支援機関におつなぎしました。担当者からご連絡します。")),
         )
-        for user in handling_staff(agency.pk):
-            notify(
-                recipient=user,
-                key=f"consultation:{consultation.pk}:from-idea:{user.pk}",
-                subject=_("コーディネーターから相談がつながりました"),
-                body=_("相談 #%(id)s を確認してください。") % {"id": consultation.pk},
-                url=reverse("consultations:consultation_detail", kwargs={"pk": consultation.pk}),
-            )
+        _tell_agency_staff(
+            agency.pk,
+            key=f"consultation:{consultation.pk}:from-idea:{{user}}",
+            subject=_("コーディネーターから相談がつながりました"),
+            body=_("相談 #%(id)s を確認してください。") % {"id": consultation.pk},
+            url=reverse("consultations:consultation_detail", kwargs={"pk": consultation.pk}),
+        )
     return consultation

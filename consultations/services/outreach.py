@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import Organization
-from reminders.services import notify, reminder_schedule, reminders_cancel_matching
+from reminders.services import reminder_schedule, reminders_cancel_matching
 
 from .. import conf
 from ..models import (
@@ -22,9 +22,9 @@ from ..models import (
     OutreachCase,
     SharedField,
 )
-from ..policies import OUTREACH_STATES, handling_staff, outreach_can
+from ..policies import OUTREACH_STATES, outreach_can
 from .access_log import access_log_write
-from .common import _check_date_entered, _morning_before
+from .common import _check_date_entered, _morning_before, _tell_agency_staff
 from .consultations import consultation_create
 
 
@@ -165,14 +165,13 @@ def outreach_convert(
         )
         _cancel_next_contact(locked)
         _outreach_log(locked, by, AccessLog.Action.TRANSITION)
-        for user in handling_staff(agency.pk):
-            notify(
-                recipient=user,
-                key=f"consultation:{consultation.pk}:from-outreach:{user.pk}",
-                subject=_("地域福祉コーディネーターから相談がつながりました"),
-                body=_("相談 #%(id)s を確認してください。") % {"id": consultation.pk},
-                url=reverse("consultations:consultation_detail", kwargs={"pk": consultation.pk}),
-            )
+        _tell_agency_staff(
+            agency.pk,
+            key=f"consultation:{consultation.pk}:from-outreach:{{user}}",
+            subject=_("地域福祉コーディネーターから相談がつながりました"),
+            body=_("相談 #%(id)s を確認してください。") % {"id": consultation.pk},
+            url=reverse("consultations:consultation_detail", kwargs={"pk": consultation.pk}),
+        )
     return consultation
 
 

@@ -29,13 +29,12 @@ from ..policies import (
     SHEET_DEADLINE_KIND,
     SHEET_ESCALATION_KIND,
     SHEET_STATES,
-    handling_staff,
     overseeing_city_staff,
     sheet_can,
     sheet_moves,
 )
 from .access_log import access_log_write
-from .common import _check_date_entered
+from .common import _check_date_entered, _tell_agency_staff
 
 S = SheetStatus
 
@@ -178,21 +177,20 @@ def _schedule_deadline_reminders(sheet: TsunaguSheet) -> None:
         sheet.deadline_at - timedelta(hours=conf.SHEET_REMINDER_HOURS_BEFORE), timezone.now()
     )
     # No personal data in reminder texts: they go out by email.
-    for user in handling_staff(sheet.receiver_id):
-        reminder_schedule(
-            kind=SHEET_DEADLINE_KIND,
-            key=f"sheet:{sheet.pk}:receiver:{user.pk}:before",
-            due_at=before,
-            subject=_("つなぐシートの受理期限が近づいています"),
-            body=_("つなぐシート #%(id)s の受理期限は %(deadline)s です。")
-            % {
-                "id": sheet.pk,
-                "deadline": f"{timezone.localtime(sheet.deadline_at):%Y-%m-%d %H:%M}",
-            },
-            recipient=user,
-            url=url,
-            about=sheet,
-        )
+    _tell_agency_staff(
+        sheet.receiver_id,
+        kind=SHEET_DEADLINE_KIND,
+        key=f"sheet:{sheet.pk}:receiver:{{user}}:before",
+        due_at=before,
+        subject=_("つなぐシートの受理期限が近づいています"),
+        body=_("つなぐシート #%(id)s の受理期限は %(deadline)s です。")
+        % {
+            "id": sheet.pk,
+            "deadline": f"{timezone.localtime(sheet.deadline_at):%Y-%m-%d %H:%M}",
+        },
+        url=url,
+        about=sheet,
+    )
     for user in overseeing_city_staff():
         reminder_schedule(
             kind=SHEET_ESCALATION_KIND,
@@ -339,16 +337,15 @@ def sheet_transition(
         )
         if to == S.SENT:
             _schedule_deadline_reminders(sheet)
-            for user in handling_staff(sheet.receiver_id):
-                notify(
-                    recipient=user,
-                    key=f"sheet:{sheet.pk}:sent:{user.pk}",
-                    subject=_("つなぐシートが届きました"),
-                    body=_("つなぐシート #%(id)s が届きました。受理するか確認してください。")
-                    % {"id": sheet.pk},
-                    url=reverse("consultations:sheet_detail", kwargs={"pk": sheet.pk}),
-                    about=sheet,
-                )
+            _tell_agency_staff(
+                sheet.receiver_id,
+                key=f"sheet:{sheet.pk}:sent:{{user}}",
+                subject=_("つなぐシートが届きました"),
+                body=_("つなぐシート #%(id)s が届きました。受理するか確認してください。")
+                % {"id": sheet.pk},
+                url=reverse("consultations:sheet_detail", kwargs={"pk": sheet.pk}),
+                about=sheet,
+            )
         elif frm == S.SENT:
             _cancel_deadline_reminders(sheet)
         if sheet.created_by_id and agency.pk == sheet.receiver_id:
