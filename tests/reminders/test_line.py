@@ -245,6 +245,31 @@ def test_account_page_hides_the_choice(
     page = client.get(reverse("accounts:profile")).content.decode()
     assert "お知らせの受け取り方" not in page
     # A post of the section does nothing either.
-    client.post(reverse("accounts:profile"), {"section": "notices", "notices-ideas": "line"})
-    assert not NoticePreference.objects.filter(user=user).exclude(channel="line").exists()
-    assert NoticePreference.objects.filter(user=user, channel="both").count() == 0
+    before = list(NoticePreference.objects.filter(user=user).values_list("group", "channel"))
+    client.post(reverse("accounts:profile"), {"section": "notices", "notices-sessions": "line"})
+    after = list(NoticePreference.objects.filter(user=user).values_list("group", "channel"))
+    assert after == before
+
+
+@pytest.mark.parametrize("value", ["fax", "", "line\x00", "１"])
+def test_a_bad_choice_gets_a_message_and_changes_nothing(
+    client: Any, line: FakeLine, value: str
+) -> None:
+    user = _linked(channel=NoticeChannel.EMAIL)
+    before = dict(NoticePreference.objects.filter(user=user).values_list("group", "channel"))
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "section": "notices",
+            "notices-ideas": "line",
+            "notices-sessions": value,
+            "notices-projects": "email",
+        },
+    )
+    assert response.status_code in (200, 400)  # a NUL is refused at the door (400 page)
+    if response.status_code == 200:
+        body = response.content.decode()
+        assert "正しく選択してください" in body or "このフィールドは必須です" in body
+    after = dict(NoticePreference.objects.filter(user=user).values_list("group", "channel"))
+    assert after == before
