@@ -2,6 +2,7 @@ from typing import Any
 
 from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -11,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Membership, Role
-from machida_portal.admin_metadata import path_without_query
+from machida_portal.admin_metadata import MetadataOnlyAdmin, path_without_query
 
 from .models import MembershipGrant, PersonalDataView, User
 from .roles import holds_case_role, roles_changed
@@ -181,3 +182,21 @@ class EmailAddressAdmin(BaseEmailAddressAdmin):
         if obj is not None and holds_case_role(obj.user):
             return False
         return super().has_change_permission(request, obj)
+
+
+# --- LINE links (issue 15) ----------------------------------------------------------------
+# allauth's own pages would show a linked account's ``extra_data`` (the LINE profile: display
+# name, picture, email) and offer SocialApp/SocialToken screens that do nothing here (the app
+# is built from the environment, tokens are not stored). The admin shows that a person linked
+# LINE, and when; unlinking is the person's own act on their account page.
+for _model in (SocialAccount, SocialApp, SocialToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(SocialAccount)
+class LinkedAccountAdmin(MetadataOnlyAdmin):
+    list_display = fields = ("id", "user", "provider", "date_joined", "last_login")
+    list_filter = ["provider"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]

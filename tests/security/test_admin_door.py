@@ -277,3 +277,26 @@ def test_admin_log_pages_open(role_users: dict[str, Any], client: Any) -> None:
         body = client.get(reverse(f"admin:{label}_change", args=[pk])).content.decode()
         assert "/c/" in body or "/i/" in body
         assert "やま" not in body
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_that_someone_linked_line_not_their_line_profile(
+    client: Any, demo: Any
+) -> None:
+    from allauth.socialaccount.models import SocialAccount
+
+    resident = demo.users["resident@example.jp"]
+    link = SocialAccount.objects.create(
+        user=resident,
+        provider="line",
+        uid="U" + "1" * 32,
+        extra_data={"name": "ラインの表示名", "email": "line-private@example.jp"},
+    )
+    client.force_login(demo.users["admin@example.jp"])
+    for url in (
+        reverse("admin:socialaccount_socialaccount_changelist"),
+        reverse("admin:socialaccount_socialaccount_change", args=[link.pk]),
+    ):
+        body = client.get(url).content.decode()
+        assert "ラインの表示名" not in body and "line-private@example.jp" not in body, url
+    assert client.get("/admin/socialaccount/socialapp/").status_code == 404
