@@ -395,3 +395,9 @@ def test_every_row_gets_its_own_uuid(demo: Any) -> None:
         assert ids and None not in ids and len(set(ids)) == len(ids), model
     keys = list(Resource.objects.values_list("service_at_location_uuid", flat=True))
     assert len(set(keys)) == len(keys)
+
+
+def test_the_directory_page_points_other_systems_to_the_api(client: Any, demo: Any) -> None:
+    page = client.get(reverse("directory:resource_list")).content.decode()
+    assert f'href="{reverse("hsds:service_list")}"' in page
+    assert client.get(reverse("hsds:service_list"))["Content-Type"].startswith("application/json")
