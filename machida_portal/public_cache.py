@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -132,9 +133,44 @@ def _bump_twice(scopes: tuple[str, ...]) -> None:
     if delay <= 0:
         public_cache_bump(*scopes)
         return
-    timer = threading.Timer(delay, public_cache_bump, args=scopes)
-    timer.daemon = True
-    timer.start()
+    _rebump_later(scopes, delay)
+
+
+# The second bumps waiting in this process: scope → when it is due. One timer thread serves
+# them all, so a busy minute of writes is not a thread per write; a scope written again
+# before its second bump is due has that bump moved later (always ``delay`` after its last
+# write).
+_due: dict[str, float] = {}
+_due_lock = threading.Lock()
+_timer: threading.Timer | None = None
+
+
+def _rebump_later(scopes: tuple[str, ...], delay: float) -> None:
+    global _timer
+    with _due_lock:
+        at = time.monotonic() + delay
+        for scope in scopes:
+            _due[scope] = at
+        if _timer is None:
+            _timer = threading.Timer(delay, _rebump_due)
+            _timer.daemon = True
+            _timer.start()
+
+
+def _rebump_due() -> None:
+    global _timer
+    with _due_lock:
+        now = time.monotonic()
+        ready = [scope for scope, at in _due.items() if at <= now]
+        for scope in ready:
+            del _due[scope]
+        _timer = None
+        if _due:
+            _timer = threading.Timer(max(0.0, min(_due.values()) - now), _rebump_due)
+            _timer.daemon = True
+            _timer.start()
+    if ready:
+        public_cache_bump(*ready)
 
 
 def bump_when_saved(model: type[Any], *scopes: str) -> None:

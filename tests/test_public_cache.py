@@ -139,3 +139,33 @@ def test_the_second_bump_comes_later(settings: Any) -> None:
     while scope_version("test") == after_first and time.monotonic() < deadline:
         time.sleep(0.01)
     assert scope_version("test") != after_first
+
+
+def test_many_writes_share_one_timer_and_each_scope_is_bumped_after_its_last_write(
+    settings: Any,
+) -> None:
+    import threading
+    import time
+
+    from machida_portal import public_cache
+    from machida_portal.public_cache import _bump_twice, scope_version
+
+    settings.PAGE_REBUMP_SECONDS = 1.0
+    threads_before = threading.active_count()
+    for _ in range(50):
+        _bump_twice(("test", "other"))
+    assert threading.active_count() <= threads_before + 1  # one timer, not fifty
+    time.sleep(0.4)
+    _bump_twice(("test",))  # written again: its second bump moves later (to about 1.4 s)
+    after = scope_version("test")
+    other = scope_version("other")
+    deadline = time.monotonic() + 5
+    while scope_version("other") == other and time.monotonic() < deadline:
+        time.sleep(0.01)  # "other"'s second bump, due at about 1.0 s
+    assert scope_version("other") != other
+    assert scope_version("test") == after
+    deadline = time.monotonic() + 5
+    while scope_version("test") == after and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert scope_version("test") != after
+    assert not public_cache._due
