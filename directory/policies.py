@@ -15,12 +15,19 @@ from django.db.models import QuerySet
 
 from accounts.capabilities import can
 
-from .models import Membership, Resource
+from .models import Membership, Organization, Resource
+
+
+def organization_scope(user: Any, action: str = "view") -> QuerySet[Organization]:
+    """Active organizations: the public directory, the HSDS API and the pages all show these."""
+    return Organization.objects.filter(is_active=True)
 
 
 def resource_scope(user: Any, action: str = "view") -> QuerySet[Resource]:
-    """Active resources, for every action; a withdrawn listing is a 404 for everyone."""
-    return Resource.objects.filter(is_active=True)
+    """Active resources of active organizations, for every action: a withdrawn listing, or one
+    whose organization has closed, is a 404 for everyone — on the pages, in the search and in
+    the HSDS API alike."""
+    return Resource.objects.filter(is_active=True, organization__is_active=True)
 
 
 def resource_can(user: Any, action: str, resource: Resource) -> bool:

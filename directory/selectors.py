@@ -4,6 +4,7 @@ from django.core.validators import slug_re
 from django.db.models import Count, Q, QuerySet
 
 from .models import District, Organization, Resource
+from .policies import organization_scope, resource_scope
 
 
 def active_district(code: str) -> District | None:
@@ -24,7 +25,7 @@ def districts_with_counts() -> QuerySet[District]:
 def organizations_public(
     *, district: District | None = None, kind: str = ""
 ) -> QuerySet[Organization]:
-    qs = Organization.objects.filter(is_active=True).prefetch_related("districts", "domains")
+    qs = organization_scope(None).prefetch_related("districts", "domains")
     if district is not None:
         qs = qs.filter(districts=district)
     if kind:
@@ -37,7 +38,7 @@ def resources_public(
 ) -> QuerySet[Resource]:
     from .search import search_filter
 
-    qs = Resource.objects.filter(is_active=True)
+    qs = resource_scope(None)
     if kind:
         qs = qs.filter(kind=kind)
     if district is not None:

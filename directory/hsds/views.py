@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET
 from machida_portal.public_cache import cache_public_page
 
 from ..models import Organization, Place, Resource
-from ..policies import resource_scope
+from ..policies import organization_scope, resource_scope
 from . import conf, documents
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
@@ -124,12 +124,12 @@ def paginated(request: HttpRequest, qs: QuerySet[Any], item: Callable[[Any], Any
 
 
 def published_services() -> QuerySet[Resource]:
-    """The public scope of resources, of active organizations."""
-    return resource_scope(None, "view").filter(organization__is_active=True)
+    """The public scope of resources (active, of active organizations)."""
+    return resource_scope(None, "view")
 
 
 def published_organizations() -> QuerySet[Organization]:
-    return Organization.objects.filter(is_active=True)
+    return organization_scope(None, "view")
 
 
 def _service_filters(request: HttpRequest, qs: QuerySet[Resource]) -> QuerySet[Resource]:

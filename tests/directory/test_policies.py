@@ -61,3 +61,18 @@ def test_the_verify_button_shows_for_those_who_may(client: Any, role_users: dict
         client.force_login(user)
         shown = verify in client.get(url).content.decode()
         assert shown is (name in {"member", "admin"}), name
+
+
+def test_a_closed_organizations_resource_is_gone_everywhere_alike(client: Any, demo: Any) -> None:
+    """One rule for the page, the search and the HSDS API: a listing whose organization has
+    closed is not public (it was shown on the page and in the search, hidden in the API)."""
+    resource = ResourceFactory(name="閉じた団体の居場所テスト")
+    resource.organization.is_active = False
+    resource.organization.save()
+    assert resource not in resource_scope(AnonymousUser())
+    detail = client.get(reverse("directory:resource_detail", args=[resource.pk]))
+    assert detail.status_code == 404
+    search = client.get(reverse("directory:resource_list"), {"q": "閉じた団体の居場所"})
+    assert "閉じた団体の居場所テスト" not in search.content.decode()
+    api = client.get(f"/api/hsds/services/{resource.uuid}")
+    assert api.status_code == 404
