@@ -14,13 +14,12 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import format_datetime, make_msgid
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+from directory.fiscal import TOKYO
 
 
 def site_domain() -> str:
