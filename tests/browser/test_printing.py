@@ -1,7 +1,7 @@
 """Printing in the browser (issue 13, decision 0021): the sheet page shows whom to call back
 and links to the print view and the PDF; the print view is a page of its own (axe clean) with
 a print button; the consent form prints from the consultation page. In Japanese, at 1280 px
-and at phone width. Screenshots go to /tmp/print-*.png for a person to look at."""
+and at phone width. Screenshots go to test-artifacts/print-*.png for a person to look at."""
 
 from __future__ import annotations
 
@@ -10,11 +10,16 @@ from typing import Any
 import pytest
 
 from directory.demo import DEMO_PASSWORD
-from tests.browser.conftest import PHONE, describe, run_axe, sign_in
+from tests.browser.conftest import ARTIFACTS, PHONE, describe, run_axe, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def _axe(page: Any, axe_source: str, name: str) -> None:
@@ -37,7 +42,7 @@ def test_receiver_prints_the_sheet_and_downloads_its_pdf(
     assert sheet.sender.phone in callback.inner_text()
     assert "高齢者支援センター 田中" in callback.inner_text()
     _axe(page, axe_source, f"print-sheet-page-{size}")
-    page.screenshot(path=f"/tmp/print-sheet-page-{size}.png", full_page=True)
+    _shot(page, f"print-sheet-page-{size}")
 
     page.get_by_role("link", name="印刷", exact=True).click()
     page.wait_for_load_state()
@@ -47,7 +52,7 @@ def test_receiver_prints_the_sheet_and_downloads_its_pdf(
     print_button = page.get_by_role("button", name="印刷する")
     assert print_button.is_visible()  # the script showed it
     _axe(page, axe_source, f"print-sheet-view-{size}")
-    page.screenshot(path=f"/tmp/print-sheet-view-{size}.png", full_page=True)
+    _shot(page, f"print-sheet-view-{size}")
     page.emulate_media(media="print")
     assert not print_button.is_visible()  # the tools stay off the paper
     page.emulate_media(media="screen")
@@ -81,6 +86,6 @@ def test_staff_prints_the_consent_form_from_the_consultation(
     assert page.locator("h1").inner_text() == "情報提供に関する同意書"
     assert "町田 太郎" in page.get_by_test_id("consent-person").inner_text()
     _axe(page, axe_source, f"print-consent-view-{size}")
-    page.screenshot(path=f"/tmp/print-consent-view-{size}.png", full_page=True)
+    _shot(page, f"print-consent-view-{size}")
     response = page.request.get(page.get_by_test_id("pdf-link").get_attribute("href"))
     assert response.headers["content-type"] == "application/pdf"
