@@ -322,3 +322,21 @@ def test_consent_form_query_count_is_flat(users: dict[str, Any], client: Any) ->
     big = ConsultationFactory(consent_domains=list(Domain.objects.all()))
     _consent(big, users["staff_elderly"], agencies=agencies)
     assert _count(client, _url("consent_form_print", big.pk)) == one
+
+
+# --- WeasyPrint fetches nothing ------------------------------------------------------------
+
+
+def test_pdf_renderer_refuses_every_url(caplog: Any) -> None:
+    from consultations.printing import html_to_pdf
+
+    html = (
+        '<html lang="ja"><body><p>テスト</p>'
+        '<img src="file:///etc/hostname" alt=""><img src="http://127.0.0.1:9/x.png" alt="">'
+        "</body></html>"
+    )
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        pdf = html_to_pdf(html)
+    assert pdf.startswith(b"%PDF-")
+    refused = [r.getMessage() for r in caplog.records if "disallowed protocol" in r.getMessage()]
+    assert len(refused) == 2, [r.getMessage() for r in caplog.records]
