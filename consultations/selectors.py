@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from directory.models import Resource
@@ -16,7 +17,9 @@ from . import conf, policies
 from .models import (
     TROUBLE_DOMAINS,
     AccessLog,
+    ConferenceTask,
     Consultation,
+    OutreachCase,
     SheetStatus,
     TsunaguSheet,
     UnmetNeed,
@@ -33,31 +36,34 @@ outreach_visible_to = policies.outreach_scope
 
 
 def incoming_sheets(
-    user: Any, *, status: str = "", urgency: str = "", query: str = ""
+    user: Any, *, status: str = "", urgency: str = "", query: str = "", late: str = ""
 ) -> QuerySet[TsunaguSheet]:
     qs = policies.incoming_sheet_scope(user)
     if query:
         # The list shows numbers and states only; a name search would say whose sheet it is,
         # so it reaches only the sheets whose shared fields are open to the receiver today.
         qs = qs.shared_open(today=timezone.localdate())
-    return _filtered(qs, status=status, urgency=urgency, query=query)
+    return _filtered(qs, status=status, urgency=urgency, query=query, late=late)
 
 
 def outgoing_sheets(
-    user: Any, *, status: str = "", urgency: str = "", query: str = ""
+    user: Any, *, status: str = "", urgency: str = "", query: str = "", late: str = ""
 ) -> QuerySet[TsunaguSheet]:
     qs = policies.outgoing_sheet_scope(user)
     if query:
         # The sender owns the consultation, so it may search its full record.
         qs = qs.filter(consultation__in=search_filter(Consultation.objects.all(), query))
-    return _filtered(qs, status=status, urgency=urgency, query="")
+    return _filtered(qs, status=status, urgency=urgency, query="", late=late)
 
 
 def _filtered(
-    qs: QuerySet[TsunaguSheet], *, status: str, urgency: str, query: str
+    qs: QuerySet[TsunaguSheet], *, status: str, urgency: str, query: str, late: str = ""
 ) -> QuerySet[TsunaguSheet]:
     if status:
         qs = qs.filter(status=status)
+    if late:
+        # "overdue" / "stale": the overdue board's definitions (``sheet_lateness``).
+        qs = qs.filter(sheet_lateness().q(late))
     if urgency:
         qs = qs.filter(urgency=urgency)
     if query:
@@ -92,6 +98,47 @@ def possible_duplicates(user: Any, consultation: Consultation) -> QuerySet[Consu
 STALE_STATES = (SheetStatus.RECEIVED, SheetStatus.FIRST_CONTACT, SheetStatus.SUPPORTING)
 
 
+@dataclass(frozen=True)
+class SheetLateness:
+    """The conditions for a late hand-over, as of ``now`` (see ``sheet_lateness``)."""
+
+    now: datetime
+    # Sent and not received by the receipt deadline (受理の期限切れ).
+    overdue: Q
+    # Received (or in contact, or supporting) and no move since ``stale_before``.
+    stale: Q
+    stale_before: datetime
+
+    def q(self, kind: str) -> Q:
+        """The condition for ``"overdue"``, ``"stale"`` or ``"late"`` (either)."""
+        if kind == "overdue":
+            return self.overdue
+        if kind == "stale":
+            return self.stale
+        if kind == "late":
+            return self.overdue | self.stale
+        raise ValueError(f"unknown lateness: {kind}")
+
+
+def sheet_lateness(*, now: datetime | None = None) -> SheetLateness:
+    """THE one definition of an overdue and of a stale tsunagu sheet, used by the city's
+    overdue board, the agencies' inbox filter and the staff "today" page, so all three count
+    the same sheets.
+
+    * overdue — 送付済み and its receipt deadline (``deadline_at``) has passed;
+    * stale — received, first contact made or supporting, and its last move (``updated_at``,
+      set by every transition) is older than ``CONSULTATIONS_SHEET_STALE_DAYS``.
+    """
+    now = now or timezone.now()
+    stale_before = now - timedelta(days=conf.SHEET_STALE_DAYS)
+    return SheetLateness(
+        now=now,
+        overdue=Q(status=SheetStatus.SENT, deadline_at__lt=now),
+        stale=Q(status__in=STALE_STATES, updated_at__lt=stale_before),
+        stale_before=stale_before,
+    )
+
+
 class OverdueBoard:
     """Overdue (sent, past the deadline) and stale (received, no change for a while) sheets,
     by deadline. The board shows agencies, urgency, dates and state only.
@@ -103,16 +150,15 @@ class OverdueBoard:
     """
 
     def __init__(self, *, now: Any = None) -> None:
-        self.now = now or timezone.now()
-        self.stale_before = self.now - timedelta(days=conf.SHEET_STALE_DAYS)
+        self.lateness = sheet_lateness(now=now)
+        self.now = self.lateness.now
+        self.stale_before = self.lateness.stale_before
 
     def _overdue(self) -> QuerySet[TsunaguSheet]:
-        return TsunaguSheet.objects.filter(status=SheetStatus.SENT, deadline_at__lt=self.now)
+        return TsunaguSheet.objects.filter(self.lateness.overdue)
 
     def _stale(self) -> QuerySet[TsunaguSheet]:
-        return TsunaguSheet.objects.filter(
-            status__in=STALE_STATES, updated_at__lt=self.stale_before
-        )
+        return TsunaguSheet.objects.filter(self.lateness.stale)
 
     def count(self) -> int:
         return self._overdue().count() + self._stale().count()
@@ -204,4 +250,83 @@ def incoming_counts_by_state(user: Any) -> list[dict[str, Any]]:
     return sorted(
         ({"status": r["status"], "label": labels[r["status"]], "n": r["n"]} for r in rows),
         key=lambda r: order.index(r["status"]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# What needs the agency now: the staff "today" page (``consultations/today.py``) counts these,
+# and the lists it links to filter by the same functions, so a count and its list agree.
+
+
+def agency_sheet_counts(user: Any, *, now: Any = None) -> dict[str, Any]:
+    """The agency's sheets that need someone, counted in one query over ``sheet_scope``:
+
+    * ``to_receive`` — received by this agency, 送付済み, not yet received or declined;
+      ``next_deadline`` the earliest receipt deadline among them;
+    * ``incoming_overdue`` / ``incoming_stale`` — incoming sheets late by ``sheet_lateness``;
+    * ``outgoing_overdue`` / ``outgoing_stale`` — sheets this agency sent, late at the receiver.
+
+    Counts only: nothing of a person is read, so nothing is written to the access log.
+    """
+    agency = agency_of(user)
+    empty = {
+        "to_receive": 0,
+        "next_deadline": None,
+        "incoming_overdue": 0,
+        "incoming_stale": 0,
+        "outgoing_overdue": 0,
+        "outgoing_stale": 0,
+    }
+    if agency is None:
+        return empty
+    late = sheet_lateness(now=now)
+    incoming = Q(receiver=agency)
+    outgoing = Q(sender=agency)
+    sent = Q(status=SheetStatus.SENT)
+    row = (
+        policies.sheet_scope(user)
+        # Only the states these counts read: the agency's finished sheets are most of its rows.
+        .filter(status__in=(SheetStatus.SENT, *STALE_STATES))
+        .aggregate(
+            to_receive=Count("pk", filter=incoming & sent),
+            next_deadline=Min("deadline_at", filter=incoming & sent),
+            incoming_overdue=Count("pk", filter=incoming & late.overdue),
+            incoming_stale=Count("pk", filter=incoming & late.stale),
+            outgoing_overdue=Count("pk", filter=outgoing & late.overdue),
+            outgoing_stale=Count("pk", filter=outgoing & late.stale),
+        )
+    )
+    return {**empty, **row}
+
+
+def oversight_late_counts(user: Any, *, now: Any = None) -> dict[str, int]:
+    """The overdue board's two kinds, counted in one query (``cases.oversee``)."""
+    late = sheet_lateness(now=now)
+    return policies.oversight_sheet_scope(user).aggregate(
+        overdue=Count("pk", filter=late.overdue),
+        stale=Count("pk", filter=late.stale),
+    )
+
+
+def outreach_due(user: Any, *, today: Any = None) -> QuerySet[OutreachCase]:
+    """The organization's outreach cases still being watched whose next contact is due
+    (on or before today)."""
+    today = today or timezone.localdate()
+    return policies.outreach_scope(user).filter(
+        status=OutreachCase.Status.ACTIVE, next_contact_on__lte=today
+    )
+
+
+def conference_tasks_due(user: Any, *, today: Any = None) -> QuerySet[ConferenceTask]:
+    """This agency's tasks, in conferences it takes part in, due on or before today and not
+    done."""
+    agency = agency_of(user)
+    if agency is None:
+        return ConferenceTask.objects.none()
+    today = today or timezone.localdate()
+    return ConferenceTask.objects.filter(
+        organization=agency,
+        done=False,
+        due_on__lte=today,
+        conference__in=policies.conference_scope(user).values("pk"),
     )
