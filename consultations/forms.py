@@ -184,7 +184,7 @@ class InboxFilterForm(forms.Form):
     urgency = forms.ChoiceField(
         label=_("緊急度"), choices=[("", _("すべて")), *Urgency.choices], required=False
     )
-    # The overdue board's definitions (``selectors.sheet_lateness``); the "today" page links
+    # The overdue board's definitions (``selectors.lateness``); the "today" page links
     # here with ``late=overdue`` or ``late=stale``.
     late = forms.ChoiceField(
         label=_("遅れ"),

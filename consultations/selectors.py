@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
@@ -61,9 +61,9 @@ def _filtered(
 ) -> QuerySet[TsunaguSheet]:
     if status:
         qs = qs.filter(status=status)
-    if late:
-        # "overdue" / "stale": the overdue board's definitions (``sheet_lateness``).
-        qs = qs.filter(sheet_lateness().q(late))
+    if late in ("overdue", "stale"):
+        # The overdue board's definitions (``lateness``).
+        qs = late_sheets(qs, kind="overdue" if late == "overdue" else "stale")
     if urgency:
         qs = qs.filter(urgency=urgency)
     if query:
@@ -98,45 +98,60 @@ def possible_duplicates(user: Any, consultation: Consultation) -> QuerySet[Consu
 STALE_STATES = (SheetStatus.RECEIVED, SheetStatus.FIRST_CONTACT, SheetStatus.SUPPORTING)
 
 
+LateKind = Literal["overdue", "stale", "any"]
+
+
 @dataclass(frozen=True)
-class SheetLateness:
-    """The conditions for a late hand-over, as of ``now`` (see ``sheet_lateness``)."""
+class Lateness:
+    """THE one definition of a late hand-over, as of ``now``, used by the city's overdue
+    board, the agencies' inbox filter (``?late=``) and the staff "today" page, so all three
+    count the same sheets:
+
+    * **last movement** — the sheet's last transition, whose time ``sheet_transition`` writes
+      to ``TsunaguSheet.updated_at`` (indexed, so the history table is not read);
+    * **overdue** — 送付済み and the receipt deadline (``deadline_at``) has passed;
+    * **stale** — received, first contact or supporting, and no movement since
+      ``stale_before`` (``CONSULTATIONS_SHEET_STALE_DAYS`` before now).
+
+    (The same names as the overdue board's rework, part "overdue", which counts the stale
+    days in business days; either body serves every caller.)
+    """
 
     now: datetime
-    # Sent and not received by the receipt deadline (受理の期限切れ).
-    overdue: Q
-    # Received (or in contact, or supporting) and no move since ``stale_before``.
-    stale: Q
     stale_before: datetime
 
-    def q(self, kind: str) -> Q:
-        """The condition for ``"overdue"``, ``"stale"`` or ``"late"`` (either)."""
+    @property
+    def overdue_q(self) -> Q:
+        return Q(status=SheetStatus.SENT, deadline_at__lt=self.now)
+
+    @property
+    def stale_q(self) -> Q:
+        return Q(status__in=STALE_STATES, updated_at__lt=self.stale_before)
+
+    def q(self, kind: LateKind = "any") -> Q:
         if kind == "overdue":
-            return self.overdue
+            return self.overdue_q
         if kind == "stale":
-            return self.stale
-        if kind == "late":
-            return self.overdue | self.stale
-        raise ValueError(f"unknown lateness: {kind}")
+            return self.stale_q
+        return self.overdue_q | self.stale_q
 
 
-def sheet_lateness(*, now: datetime | None = None) -> SheetLateness:
-    """THE one definition of an overdue and of a stale tsunagu sheet, used by the city's
-    overdue board, the agencies' inbox filter and the staff "today" page, so all three count
-    the same sheets.
-
-    * overdue — 送付済み and its receipt deadline (``deadline_at``) has passed;
-    * stale — received, first contact made or supporting, and its last move (``updated_at``,
-      set by every transition) is older than ``CONSULTATIONS_SHEET_STALE_DAYS``.
-    """
+def lateness(*, now: datetime | None = None) -> Lateness:
+    """Late hand-overs as of ``now`` (``Lateness``)."""
     now = now or timezone.now()
-    stale_before = now - timedelta(days=conf.SHEET_STALE_DAYS)
-    return SheetLateness(
-        now=now,
-        overdue=Q(status=SheetStatus.SENT, deadline_at__lt=now),
-        stale=Q(status__in=STALE_STATES, updated_at__lt=stale_before),
-        stale_before=stale_before,
-    )
+    return Lateness(now=now, stale_before=now - timedelta(days=conf.SHEET_STALE_DAYS))
+
+
+def late_sheets(
+    sheets: QuerySet[TsunaguSheet] | None = None,
+    *,
+    kind: LateKind = "any",
+    now: datetime | None = None,
+) -> QuerySet[TsunaguSheet]:
+    """``sheets`` (e.g. an agency's ``policies.incoming_sheet_scope``) that are overdue, stale
+    or either, by ``lateness``."""
+    qs = TsunaguSheet.objects.all() if sheets is None else sheets
+    return qs.filter(lateness(now=now).q(kind))
 
 
 class OverdueBoard:
@@ -150,15 +165,15 @@ class OverdueBoard:
     """
 
     def __init__(self, *, now: Any = None) -> None:
-        self.lateness = sheet_lateness(now=now)
+        self.lateness = lateness(now=now)
         self.now = self.lateness.now
         self.stale_before = self.lateness.stale_before
 
     def _overdue(self) -> QuerySet[TsunaguSheet]:
-        return TsunaguSheet.objects.filter(self.lateness.overdue)
+        return late_sheets(kind="overdue", now=self.now)
 
     def _stale(self) -> QuerySet[TsunaguSheet]:
-        return TsunaguSheet.objects.filter(self.lateness.stale)
+        return late_sheets(kind="stale", now=self.now)
 
     def count(self) -> int:
         return self._overdue().count() + self._stale().count()
@@ -263,7 +278,7 @@ def agency_sheet_counts(user: Any, *, now: Any = None) -> dict[str, Any]:
 
     * ``to_receive`` — received by this agency, 送付済み, not yet received or declined;
       ``next_deadline`` the earliest receipt deadline among them;
-    * ``incoming_overdue`` / ``incoming_stale`` — incoming sheets late by ``sheet_lateness``;
+    * ``incoming_overdue`` / ``incoming_stale`` — incoming sheets late by ``lateness``;
     * ``outgoing_overdue`` / ``outgoing_stale`` — sheets this agency sent, late at the receiver.
 
     Counts only: nothing of a person is read, so nothing is written to the access log.
@@ -279,7 +294,7 @@ def agency_sheet_counts(user: Any, *, now: Any = None) -> dict[str, Any]:
     }
     if agency is None:
         return empty
-    late = sheet_lateness(now=now)
+    late = lateness(now=now)
     incoming = Q(receiver=agency)
     outgoing = Q(sender=agency)
     sent = Q(status=SheetStatus.SENT)
@@ -290,10 +305,10 @@ def agency_sheet_counts(user: Any, *, now: Any = None) -> dict[str, Any]:
         .aggregate(
             to_receive=Count("pk", filter=incoming & sent),
             next_deadline=Min("deadline_at", filter=incoming & sent),
-            incoming_overdue=Count("pk", filter=incoming & late.overdue),
-            incoming_stale=Count("pk", filter=incoming & late.stale),
-            outgoing_overdue=Count("pk", filter=outgoing & late.overdue),
-            outgoing_stale=Count("pk", filter=outgoing & late.stale),
+            incoming_overdue=Count("pk", filter=incoming & late.overdue_q),
+            incoming_stale=Count("pk", filter=incoming & late.stale_q),
+            outgoing_overdue=Count("pk", filter=outgoing & late.overdue_q),
+            outgoing_stale=Count("pk", filter=outgoing & late.stale_q),
         )
     )
     return {**empty, **row}
@@ -301,10 +316,10 @@ def agency_sheet_counts(user: Any, *, now: Any = None) -> dict[str, Any]:
 
 def oversight_late_counts(user: Any, *, now: Any = None) -> dict[str, int]:
     """The overdue board's two kinds, counted in one query (``cases.oversee``)."""
-    late = sheet_lateness(now=now)
+    late = lateness(now=now)
     return policies.oversight_sheet_scope(user).aggregate(
-        overdue=Count("pk", filter=late.overdue),
-        stale=Count("pk", filter=late.stale),
+        overdue=Count("pk", filter=late.overdue_q),
+        stale=Count("pk", filter=late.stale_q),
     )
 
 
