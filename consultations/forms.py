@@ -190,8 +190,8 @@ class InboxFilterForm(forms.Form):
         label=_("遅れ"),
         choices=[
             ("", _("すべて")),
-            ("overdue", _("受理の期限切れ")),
-            ("stale", _("動きが止まっている")),
+            ("overdue", _("受理期限切れ")),
+            ("stale", _("止まっている")),
         ],
         required=False,
     )
