@@ -36,17 +36,19 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         tab = "incoming"
     form = InboxFilterForm(request.GET or None)
     filters = {"status": "", "urgency": "", "query": ""}
+    late = ""
     if form.is_valid():
         filters = {
             "status": form.cleaned_data["status"],
             "urgency": form.cleaned_data["urgency"],
             "query": form.cleaned_data["q"],
         }
+        late = form.cleaned_data["late"]
     qs: Any
     if tab == "incoming":
-        qs = selectors.incoming_sheets(request.user, **filters)
+        qs = selectors.incoming_sheets(request.user, **filters, late=late)
     elif tab == "outgoing":
-        qs = selectors.outgoing_sheets(request.user, **filters)
+        qs = selectors.outgoing_sheets(request.user, **filters, late=late)
     else:
         status = filters["status"] if filters["status"] in Consultation.Status.values else ""
         qs = selectors.agency_consultations(
