@@ -12,7 +12,14 @@ from directory.models import District
 from machida_portal.input_guard import MAX_POSITIVE_INT
 
 from . import conf
-from .models import Indicator, Measurement, Target, fiscal_year_error, value_error
+from .models import (
+    Indicator,
+    Measurement,
+    Target,
+    fiscal_year_error,
+    future_year_error,
+    value_error,
+)
 from .services import parse_targets
 
 
@@ -107,7 +114,7 @@ class MeasurementForm(forms.Form):
 
     def clean_fiscal_year(self) -> int:
         year = self.cleaned_data["fiscal_year"]
-        if msg := fiscal_year_error(year):
+        if msg := fiscal_year_error(year) or future_year_error(year):
             raise ValidationError(msg)
         return int(year)
 
@@ -173,6 +180,6 @@ class ComputeForm(forms.Form):
 
     def clean_fiscal_year(self) -> int:
         year = self.cleaned_data["fiscal_year"]
-        if msg := fiscal_year_error(year):
+        if msg := fiscal_year_error(year) or future_year_error(year):
             raise ValidationError(msg)
         return int(year)

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         if settings.SETTINGS_MODULE.endswith(".prod"):
             raise CommandError("indicators_benchmark refuses to run under production settings.")
         year = min(max(fiscal_year_of(timezone.now()), 2022), 2031)
-        codes = [f"BENCH-{i}" for i in range(fake)]
+        codes = [f"OP-BENCH-{i}" for i in range(fake)]
         for code in codes:
             register(ComputedIndicator(code, code, code, "persons", _joined))
         try:
