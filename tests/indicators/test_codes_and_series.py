@@ -261,3 +261,15 @@ def test_the_demo_has_no_value_after_the_current_fiscal_year(demo: Any) -> None:
     assert max(surveyed.values_list("fiscal_year", flat=True)) == min(last_survey_year(), 2031)
     # Targets for later years stay targets.
     assert Target.objects.filter(fiscal_year=2031).exists()
+
+
+def test_the_open_data_lists_former_codes_and_the_shared_series(client: Any) -> None:
+    import json
+
+    meta = json.loads(client.get(reverse("indicators:export_json")).content)["metadata"]
+    assert meta["codes"]["former"]["ideas-received"] == "OP-IDEAS-RECEIVED"
+    assert meta["codes"]["former"]["consult_sheets_sent"] == "OP-SHEETS-SENT"
+    assert meta["codes"]["same_series"] == {"III-1-supported": "III-3"}
+    package = json.loads(client.get(reverse("indicators:datapackage")).content)
+    fields = package["resources"][0]["schema"]["fields"]
+    assert "metadata.codes" in fields[0]["description"]
