@@ -252,7 +252,7 @@ def code_notes() -> dict[str, Any]:
             for c in IndicatorCode.objects.select_related("indicator").order_by("code")
         },
         "same_series": {
-            i.code: i.same_as.code
+            i.code: i.series.code
             for i in Indicator.objects.filter(same_as__isnull=False)
             .select_related("same_as")
             .order_by("code")
