@@ -71,7 +71,9 @@ class IndicatorForm(forms.ModelForm):
         if not self.is_bound:
             self.fields["targets_text"].initial = "\n".join(
                 f"{t.fiscal_year},{t.value.normalize():f}"
-                for t in Target.objects.filter(indicator=self.instance).order_by("fiscal_year")
+                for t in Target.objects.filter(indicator=self.instance.series).order_by(
+                    "fiscal_year"
+                )
             )
 
     def clean_targets_text(self) -> list[Any]:

@@ -154,6 +154,10 @@ class Indicator(models.Model):
             errors["baseline_value"] = str(_("基準値は年度と値の両方を入力してください。"))
         if msg := code_error(self.code, self.kind):
             errors["code"] = msg
+        if self.same_as_id is not None and self.baseline_value is not None and self.same_as:
+            errors["baseline_value"] = str(
+                _("基準値は %(code)s で設定します（同じ系列です）。") % {"code": self.same_as.code}
+            )
         if self.same_as_id is not None and (
             self.same_as_id == self.pk or (self.same_as and self.same_as.same_as_id)
         ):

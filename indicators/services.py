@@ -99,13 +99,15 @@ def indicator_update(
         indicator.full_clean()
         indicator.save()
         if targets is not None:
-            current = {t.fiscal_year: t for t in indicator.targets.all()}
+            # A definition that shows another's series shares its targets.
+            holder = indicator.series
+            current = {t.fiscal_year: t for t in holder.targets.all()}
             wanted = dict(targets)
-            indicator.targets.exclude(fiscal_year__in=list(wanted)).delete()
+            holder.targets.exclude(fiscal_year__in=list(wanted)).delete()
             for year, value in wanted.items():
                 old = current.get(year)
                 if old is None:
-                    Target.objects.create(indicator=indicator, fiscal_year=year, value=value)
+                    Target.objects.create(indicator=holder, fiscal_year=year, value=value)
                 elif old.value != value:
                     old.value, old.is_demo = value, False
                     old.save(update_fields=["value", "is_demo"])

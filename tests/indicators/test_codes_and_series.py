@@ -273,3 +273,26 @@ def test_the_open_data_lists_former_codes_and_the_shared_series(client: Any) -> 
     package = json.loads(client.get(reverse("indicators:datapackage")).content)
     fields = package["resources"][0]["schema"]["fields"]
     assert "metadata.codes" in fields[0]["description"]
+
+
+def test_targets_edited_under_either_code_are_the_series_targets(client: Any, city: Any) -> None:
+    client.force_login(city)
+    url = reverse("indicators:indicator_edit", kwargs={"code": "III-1-supported"})
+    alias = Indicator.objects.get(code="III-1-supported")
+    data = {
+        "name_ja": alias.name_ja,
+        "name_en": alias.name_en,
+        "direction": "up",
+        "definition": alias.definition,
+        "owner_department": alias.owner_department,
+        "baseline_fiscal_year": "",
+        "baseline_value": "",
+        "targets_text": "2031,47",
+    }
+    assert client.post(url, data).status_code == 302
+    assert not alias.targets.exists()
+    assert Indicator.objects.get(code="III-3").targets.get().value == 47
+    assert "2031,47" in client.get(url).content.decode()
+    # A baseline belongs to the series too: refused here, with a message.
+    response = client.post(url, {**data, "baseline_fiscal_year": "2022", "baseline_value": "30"})
+    assert response.status_code == 200 and "III-3 で設定します" in response.content.decode()
