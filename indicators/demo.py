@@ -138,8 +138,12 @@ def _computed_values() -> int:
 
 def seed(ctx: Any) -> None:
     ensure_definitions()
-    # Demo values from an older seed for years that have not begun.
+    # Demo values from an older seed for years that have not begun (or, for a survey, whose
+    # survey has not been reported).
     Measurement.objects.filter(is_demo=True, fiscal_year__gt=current_fiscal_year()).delete()
+    Measurement.objects.filter(
+        is_demo=True, source=Indicator.Source.SURVEY, fiscal_year__gt=last_survey_year()
+    ).delete()
     _demo_definitions()
     surveyed = _survey_values(ctx)
     computed = _computed_values()

@@ -9,7 +9,8 @@
   ``III-1-supported`` shows it (``same_as``). Values it held move to ``III-3`` where that
   year and district is empty; where both had one, ``III-3``'s stays and the other is written
   into its history. Its demo values are dropped (the demo makes one series).
-- Demo values for fiscal years that have not begun are removed.
+- Demo values for fiscal years that have not begun are removed, and demo survey values for
+  the current one (its survey has not been reported yet).
 
 Idempotent: ``indicators.definitions.ensure_definitions`` runs it again after a flush.
 """
@@ -130,7 +131,10 @@ def forward(apps: Any, schema_editor: Any) -> None:
         alias.baseline_fiscal_year = alias.baseline_value = None
         alias.baseline_is_demo = False
         alias.save()
-    Measurement.objects.filter(is_demo=True, fiscal_year__gt=_current_fiscal_year()).delete()
+    current = _current_fiscal_year()
+    Measurement.objects.filter(is_demo=True, fiscal_year__gt=current).delete()
+    # A year's survey is reported once that fiscal year is over (decision 0023).
+    Measurement.objects.filter(is_demo=True, source="survey", fiscal_year__gte=current).delete()
 
 
 class Migration(migrations.Migration):
