@@ -96,6 +96,9 @@ def test_anonymous_overview_hides_drafts_and_editor_tools(client: Any, city: Any
     measurement_record(indicator=ind, fiscal_year=2024, district=None, value=61.5, by=city)
     html = client.get(reverse("indicators:dashboard")).content.decode()
     assert "61.5" not in html and "/indicators/import/" not in html
+    page = reverse("indicators:indicator_detail", kwargs={"code": "I-2"})
+    html = client.get(page).content.decode()
+    assert "61.5" not in html and "/edit/" not in html and "すべての値と変更履歴" not in html
     client.force_login(city)
     html = client.get(reverse("indicators:dashboard")).content.decode()
     assert "61.5" in html and "下書き" in html and "/indicators/import/" in html
