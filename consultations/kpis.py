@@ -63,46 +63,52 @@ def outreach_contacts_made(fiscal_year: int, district: Any = None) -> int:
 
 register(
     ComputedIndicator(
-        code="consult_sheets_sent",
+        code="OP-SHEETS-SENT",
         name_ja="つなぐシートの送付件数",
         name_en="Tsunagu sheets sent",
         unit="cases",
         compute=sheets_sent,
+        description="その年度に相談支援機関から送られたつなぐシートの件数。",
     )
 )
 register(
     ComputedIndicator(
-        code="consult_sheets_on_time_pct",
-        name_ja="期限内に受理されたつなぐシートの割合",
+        code="OP-SHEETS-RECEIVED-ON-TIME",
+        name_ja="期限内に受け取られたつなぐシートの割合",
         name_en="Tsunagu sheets received within the deadline",
         unit="%",
         compute=received_within_deadline_pct,
+        description="送られたつなぐシートのうち、期限内に受け取りが確認された割合。",
     )
 )
 register(
     ComputedIndicator(
-        code="consult_median_days_first_contact",
-        name_ja="初回連絡までの日数（中央値）",
-        name_en="Median days to first contact",
+        code="OP-SHEETS-FIRST-CONTACT-DAYS",
+        name_ja="つなぐシートから最初の連絡までの日数（中央値）",
+        name_en="Days from a tsunagu sheet to the first contact (median)",
         unit="days",
         compute=median_days_to_first_contact,
+        description="シートを受け取った機関が本人に最初に連絡するまでの日数の中央値。",
+        direction="down",
     )
 )
 register(
     ComputedIndicator(
-        code="consult_conferences_held",
-        name_ja="多機関協働会議の開催件数",
+        code="OP-CONFERENCES-HELD",
+        name_ja="多機関協働会議の開催回数",
         name_en="Multi-agency conferences held",
         unit="cases",
         compute=conferences_held,
+        description="その年度に開催した多機関協働会議の回数。",
     )
 )
 register(
     ComputedIndicator(
-        code="consult_outreach_contacts",
-        name_ja="アウトリーチで会えた・話せた回数",
-        name_en="Outreach contacts made",
+        code="OP-OUTREACH-CONTACTS",
+        name_ja="潜在的な相談者への訪問・手紙の件数",
+        name_en="Outreach contacts with latent consulters",
         unit="cases",
         compute=outreach_contacts_made,
+        description="地域福祉コーディネーターが記録した訪問・手紙などのうち、会えた・話せた件数。",
     )
 )

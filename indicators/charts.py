@@ -66,7 +66,7 @@ def _fmt(value: Decimal | float) -> str:
 
 def trend_chart(view: IndicatorView) -> Chart | None:
     values = [(c.measurement.fiscal_year, c.measurement.value) for c in view.city]
-    ind = view.indicator
+    ind = view.series
     target_pts = [(t.fiscal_year, t.value) for t in view.targets]
     base = (
         [(ind.baseline_fiscal_year, ind.baseline_value)]
@@ -104,3 +104,55 @@ def trend_chart(view: IndicatorView) -> Chart | None:
         Point(chart.plot_left - 6, y(top * i / 4), _fmt(top * i / 4)) for i in range(5)
     ]
     return chart
+
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 4
+
+
+@dataclass
+class Sparkline:
+    """A small trend for the overview: the city-wide values, nothing else. ``label`` is its
+    text alternative (first and latest value)."""
+
+    points: str
+    last: Point
+    label: str
+    width: int = SPARK_WIDTH
+    height: int = SPARK_HEIGHT
+
+
+def sparkline(view: IndicatorView) -> Sparkline | None:
+    from django.utils.translation import gettext as _
+
+    from .templatetags.indicator_tags import with_unit
+
+    values = [(c.measurement.fiscal_year, c.measurement.value) for c in view.city]
+    if len(values) < 2:
+        return None
+    low = min(float(v) for _y, v in values)
+    high = max(float(v) for _y, v in values)
+    span = (high - low) or 1.0
+    first_year, last_year = values[0][0], values[-1][0]
+    inner_w = SPARK_WIDTH - 2 * SPARK_PAD
+    inner_h = SPARK_HEIGHT - 2 * SPARK_PAD
+
+    def x(year: int) -> float:
+        return round(SPARK_PAD + inner_w * (year - first_year) / max(last_year - first_year, 1), 1)
+
+    def y(value: Decimal) -> float:
+        return round(SPARK_PAD + inner_h * (1 - (float(value) - low) / span), 1)
+
+    unit = view.series.unit
+    (y0, v0), (y1, v1) = values[0], values[-1]
+    label = _("推移：%(y0)s年度 %(v0)s → %(y1)s年度 %(v1)s（%(n)s年分）") % {
+        "y0": y0,
+        "v0": with_unit(v0, unit),
+        "y1": y1,
+        "v1": with_unit(v1, unit),
+        "n": len(values),
+    }
+    return Sparkline(
+        points=" ".join(f"{x(yr)},{y(v)}" for yr, v in values),
+        last=Point(x(y1), y(v1), ""),
+        label=label,
+    )

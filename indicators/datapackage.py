@@ -46,11 +46,25 @@ def _district_key(field: str) -> list[dict[str, Any]]:
     return [{"fields": field, "reference": {"resource": "districts", "fields": "code"}}]
 
 
+# What the code column holds, and where the former codes are listed (decision 0023).
+CODE_DESCRIPTION = (
+    "指標コード。計画の指標は計画の番号（I-2、II-1、III-3、III-1-consult …）、運用の指標は"
+    "「OP-分野-指標」（OP-IDEAS-RECEIVED …）。以前のコード（ideas-received、OP-sheets-sent …）"
+    "との対応と、同じ設問を示す別のコード（III-1-supported は III-3 と同じ系列）は "
+    "export.json の metadata.codes にあります。"
+)
+
+
 def indicators_schema() -> dict[str, Any]:
     """Table Schema of ``export.csv`` (the original columns)."""
     return {
         "fields": [
-            {"name": "code", "type": "string", "constraints": {"required": True}},
+            {
+                "name": "code",
+                "type": "string",
+                "description": CODE_DESCRIPTION,
+                "constraints": {"required": True},
+            },
             {"name": "name_ja", "type": "string", "constraints": {"required": True}},
             {"name": "name_en", "type": "string"},
             {"name": "fiscal_year", "type": "integer", "constraints": _years()},
@@ -94,7 +108,12 @@ def standard_schema() -> dict[str, Any]:
                 "constraints": {"required": True, "enum": [LG_NAME]},
             },
             {"name": "計画名", "type": "string", "constraints": {"required": True}},
-            {"name": "指標コード", "type": "string", "constraints": {"required": True}},
+            {
+                "name": "指標コード",
+                "type": "string",
+                "description": CODE_DESCRIPTION,
+                "constraints": {"required": True},
+            },
             {"name": "指標名", "type": "string", "constraints": {"required": True}},
             {"name": "指標名_英語", "type": "string"},
             {"name": "年度", "type": "integer", "constraints": _years()},

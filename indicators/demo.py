@@ -1,5 +1,7 @@
-"""Demo indicator data: demo baselines and targets, ten fiscal years of survey-style values
-(city-wide and per district), and computed values from whatever the other apps register.
+"""Demo indicator data: demo baselines and targets, survey-style values (city-wide and per
+district) for the plan's years whose survey has happened, and computed values from whatever
+the other apps register, up to the current fiscal year. No value is made for a year that has
+not begun (targets stay targets); the years come from today's date.
 
 Everything made here is marked ``is_demo`` and shown as "デモ". Real values entered by city
 staff are never overwritten: a definition with a real baseline keeps it, and a year with a
@@ -14,19 +16,25 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from directory.fiscal import fiscal_year_of
 from directory.models import District
 
 from . import conf
 from .definitions import ensure_definitions
-from .models import Indicator, Measurement, MeasurementChange, Target
+from .models import (
+    Indicator,
+    Measurement,
+    MeasurementChange,
+    Target,
+    current_fiscal_year,
+    last_survey_year,
+)
 from .services import indicators_compute
 
 # code → (baseline in FY2022, target in FY2031) for the survey indicators, in %.
 SURVEY_DEMO: dict[str, tuple[float, float]] = {
     "I-2": (24.0, 35.0),
     "III-1-consult": (41.0, 55.0),
-    "III-1-supported": (33.0, 45.0),
+    # III-1-supported shows this series (same_as): one survey question, one series.
     "III-3": (33.0, 45.0),
 }
 CITY_SAMPLE = 1500
@@ -66,11 +74,12 @@ def _survey_values(ctx: Any) -> int:
         )
     )
     now = timezone.now()
+    last = min(last_survey_year(), conf.PLAN_LAST_FISCAL_YEAR)
     rows: list[Measurement] = []
     for ind in indicators:
         base, target = SURVEY_DEMO[ind.code]
         offsets = {d.pk: rng.uniform(-6, 6) for d in districts}
-        for year in range(conf.PLAN_FIRST_FISCAL_YEAR, conf.PLAN_LAST_FISCAL_YEAR + 1):
+        for year in range(conf.PLAN_FIRST_FISCAL_YEAR, last + 1):
             share = (year - conf.PLAN_FIRST_FISCAL_YEAR) / (
                 conf.PLAN_LAST_FISCAL_YEAR - conf.PLAN_FIRST_FISCAL_YEAR
             )
@@ -98,11 +107,11 @@ def _survey_values(ctx: Any) -> int:
                         sample_size=n,
                         numerator=round(value * n / 100),
                         source=Indicator.Source.SURVEY,
-                        # The last year stays a draft, for city staff to try publishing.
+                        # The last survey stays a draft, for city staff to try publishing.
                         status=Measurement.Status.DRAFT
-                        if year == conf.PLAN_LAST_FISCAL_YEAR
+                        if year == last
                         else Measurement.Status.PUBLISHED,
-                        published_at=None if year == conf.PLAN_LAST_FISCAL_YEAR else now,
+                        published_at=None if year == last else now,
                         as_of=now,
                         is_demo=True,
                     )
@@ -114,7 +123,7 @@ def _survey_values(ctx: Any) -> int:
 def _computed_values() -> int:
     """Compute every registered indicator for the plan's years so far, from the demo records
     the other apps' seeders made; demo values are published so the open data shows them."""
-    last = min(fiscal_year_of(timezone.now()), conf.PLAN_LAST_FISCAL_YEAR)
+    last = min(current_fiscal_year(), conf.PLAN_LAST_FISCAL_YEAR)
     stored = 0
     for year in range(conf.PLAN_FIRST_FISCAL_YEAR, last + 1):
         stored += indicators_compute(fiscal_year=year, is_demo=True).stored
@@ -129,6 +138,12 @@ def _computed_values() -> int:
 
 def seed(ctx: Any) -> None:
     ensure_definitions()
+    # Demo values from an older seed for years that have not begun (or, for a survey, whose
+    # survey has not been reported).
+    Measurement.objects.filter(is_demo=True, fiscal_year__gt=current_fiscal_year()).delete()
+    Measurement.objects.filter(
+        is_demo=True, source=Indicator.Source.SURVEY, fiscal_year__gt=last_survey_year()
+    ).delete()
     _demo_definitions()
     surveyed = _survey_values(ctx)
     computed = _computed_values()

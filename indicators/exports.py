@@ -25,7 +25,7 @@ from directory.fiscal import TOKYO
 from directory.models import District
 
 from . import conf
-from .models import Measurement, Target, Unit
+from .models import Indicator, IndicatorCode, Measurement, Target, Unit
 from .selectors import confidence_interval, is_suppressed
 
 # Who publishes the data, and for which plan (全国地方公共団体コード with its check digit).
@@ -234,7 +234,29 @@ def metadata(records: list[Record], links: dict[str, str]) -> dict[str, Any]:
         },
         "confidence_interval": "95%（正規近似）。割合の指標で回答者数がわかるときのみ。",
         "units": {u.value: _ja(u.label) for u in Unit},
+        "codes": code_notes(),
         "links": links,
+    }
+
+
+def code_notes() -> dict[str, Any]:
+    """The code convention, the former codes and the codes that show another's series, so
+    a consumer of an older file can follow a code (decision 0023). Two queries."""
+    return {
+        "convention": (
+            "計画の指標は計画の番号（I-2、III-3 …）、運用の指標は OP-分野-指標"
+            "（OP-IDEAS-RECEIVED …）"
+        ),
+        "former": {
+            c.code: c.indicator.code
+            for c in IndicatorCode.objects.select_related("indicator").order_by("code")
+        },
+        "same_series": {
+            i.code: i.series.code
+            for i in Indicator.objects.filter(same_as__isnull=False)
+            .select_related("same_as")
+            .order_by("code")
+        },
     }
 
 

@@ -12,7 +12,14 @@ from directory.models import District
 from machida_portal.input_guard import MAX_POSITIVE_INT
 
 from . import conf
-from .models import Indicator, Measurement, Target, fiscal_year_error, value_error
+from .models import (
+    Indicator,
+    Measurement,
+    Target,
+    fiscal_year_error,
+    future_year_error,
+    value_error,
+)
 from .services import parse_targets
 
 
@@ -64,7 +71,9 @@ class IndicatorForm(forms.ModelForm):
         if not self.is_bound:
             self.fields["targets_text"].initial = "\n".join(
                 f"{t.fiscal_year},{t.value.normalize():f}"
-                for t in Target.objects.filter(indicator=self.instance).order_by("fiscal_year")
+                for t in Target.objects.filter(indicator=self.instance.series).order_by(
+                    "fiscal_year"
+                )
             )
 
     def clean_targets_text(self) -> list[Any]:
@@ -107,7 +116,7 @@ class MeasurementForm(forms.Form):
 
     def clean_fiscal_year(self) -> int:
         year = self.cleaned_data["fiscal_year"]
-        if msg := fiscal_year_error(year):
+        if msg := fiscal_year_error(year) or future_year_error(year):
             raise ValidationError(msg)
         return int(year)
 
@@ -173,6 +182,6 @@ class ComputeForm(forms.Form):
 
     def clean_fiscal_year(self) -> int:
         year = self.cleaned_data["fiscal_year"]
-        if msg := fiscal_year_error(year):
+        if msg := fiscal_year_error(year) or future_year_error(year):
             raise ValidationError(msg)
         return int(year)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from directory.fiscal import fiscal_year_of
+
 from . import conf
+from .codes import code_error
 
 
 class Unit(models.TextChoices):
@@ -36,6 +41,29 @@ def fiscal_year_error(year: int | None) -> str | None:
         return str(
             _("年度は計画期間（%(first)s〜%(last)s年度）の中で入力してください。")
             % {"first": conf.PLAN_FIRST_FISCAL_YEAR, "last": conf.PLAN_LAST_FISCAL_YEAR}
+        )
+    return None
+
+
+def current_fiscal_year(today: date | None = None) -> int:
+    """Today's Japanese fiscal year (April–March), from the date in Japan time."""
+    return fiscal_year_of(today or timezone.localdate())
+
+
+def last_survey_year(today: date | None = None) -> int:
+    """The latest fiscal year whose survey has happened: a year's 市民意識調査 is reported
+    once that fiscal year is over (decision 0023)."""
+    return current_fiscal_year(today) - 1
+
+
+def future_year_error(year: int | None, *, today: date | None = None) -> str | None:
+    """A value is for a year that has begun: no measurement for a fiscal year still to
+    come (targets may be for any year of the plan)."""
+    current = current_fiscal_year(today)
+    if year is not None and year > current:
+        return str(
+            _("%(year)s年度はまだ始まっていません。値は%(current)s年度までです。")
+            % {"year": year, "current": current}
         )
     return None
 
@@ -82,6 +110,17 @@ class Indicator(models.Model):
     )
     baseline_is_demo = models.BooleanField(_("基準値はデモ"), default=False)
     order = models.PositiveSmallIntegerField(_("並び順"), default=100)
+    # The plan prints one survey question under two codes (Ⅲ-1 and Ⅲ-3): the second
+    # definition shows the first one's series — values, targets and baseline — and holds
+    # none of its own (decision 0023).
+    same_as = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="aliases",
+        verbose_name=_("同じ系列の指標"),
+    )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     class Meta:
@@ -98,6 +137,11 @@ class Indicator(models.Model):
             return self.name_en
         return self.name_ja
 
+    @property
+    def series(self) -> Indicator:
+        """The definition whose values, targets and baseline this one shows."""
+        return self.same_as if self.same_as_id and self.same_as else self
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.baseline_fiscal_year is not None and (
@@ -108,8 +152,36 @@ class Indicator(models.Model):
             errors["baseline_value"] = msg
         if (self.baseline_value is None) != (self.baseline_fiscal_year is None):
             errors["baseline_value"] = str(_("基準値は年度と値の両方を入力してください。"))
+        if msg := code_error(self.code, self.kind):
+            errors["code"] = msg
+        if self.same_as_id is not None and self.baseline_value is not None and self.same_as:
+            errors["baseline_value"] = str(
+                _("基準値は %(code)s で設定します（同じ系列です）。") % {"code": self.same_as.code}
+            )
+        if self.same_as_id is not None and (
+            self.same_as_id == self.pk or (self.same_as and self.same_as.same_as_id)
+        ):
+            errors["same_as"] = str(_("同じ系列の指標には、系列を持つ指標を選んでください。"))
         if errors:
             raise ValidationError(errors)
+
+
+class IndicatorCode(models.Model):
+    """A code an indicator was known by before (decision 0023): old links and files that
+    name it still find the indicator."""
+
+    code = models.CharField(_("以前のコード"), max_length=60, unique=True)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="former_codes", verbose_name=_("指標")
+    )
+
+    class Meta:
+        verbose_name = _("以前の指標コード")
+        verbose_name_plural = _("以前の指標コード")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.indicator_id}"
 
 
 class Target(models.Model):
@@ -195,8 +267,13 @@ class Measurement(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if msg := fiscal_year_error(self.fiscal_year):
+        if msg := fiscal_year_error(self.fiscal_year) or future_year_error(self.fiscal_year):
             errors["fiscal_year"] = msg
+        if self.indicator.same_as_id is not None:
+            errors["indicator"] = str(
+                _("この指標は %(code)s と同じ系列です。値は %(code)s に入力してください。")
+                % {"code": self.indicator.series.code}
+            )
         if msg := value_error(self.indicator.unit, self.value):
             errors["value"] = msg
         if (

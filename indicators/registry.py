@@ -15,6 +15,8 @@ from typing import Any
 
 from django.utils.module_loading import autodiscover_modules
 
+from .codes import kind_of
+
 Number = int | float | Decimal
 
 
@@ -28,12 +30,18 @@ class ComputedIndicator:
     # The list behind the number, for a viewer: a URL name, or "" when there is none.
     list_url_name: str = ""
     description: str = ""
+    direction: str = "up"  # "down" where fewer is better (days to a response)
 
 
 _REGISTRY: dict[str, ComputedIndicator] = {}
 
 
 def register(indicator: ComputedIndicator) -> ComputedIndicator:
+    """Codes follow the one convention (``indicators.codes``): a plan code, or ``OP-…``."""
+    if kind_of(indicator.code) is None:
+        raise ValueError(
+            f"indicator code {indicator.code!r} is neither a plan code nor OP-AREA-MEASURE"
+        )
     if indicator.code in _REGISTRY and _REGISTRY[indicator.code] != indicator:
         raise ValueError(f"indicator {indicator.code} is registered twice")
     _REGISTRY[indicator.code] = indicator

@@ -10,15 +10,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, TextChoices
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import District
 
 from . import conf
-from .charts import Chart, trend_chart
+from .charts import Chart, Sparkline, sparkline, trend_chart
 from .models import Indicator, Measurement, Target, Unit
 from .policies import measurement_scope
 from .registry import registered
@@ -55,6 +57,19 @@ class Cell:
         return None if self.suppressed else self.measurement.value
 
 
+class Progress(TextChoices):
+    """Where an indicator stands — the one definition every page uses (decision 0023).
+
+    The path runs through the baseline and every target (the dashed line of the chart);
+    the latest value is on track when it is at or beyond the path in its year, in the
+    indicator's direction."""
+
+    ON_TRACK = "on_track", _("道筋どおり")
+    BEHIND = "behind", _("道筋より遅れ")
+    NO_TARGET = "no_target", _("目標なし")
+    NO_DATA = "no_data", _("値なし")
+
+
 @dataclass
 class IndicatorView:
     indicator: Indicator
@@ -70,8 +85,22 @@ class IndicatorView:
     on_track: bool | None = None
     years: list[int] = field(default_factory=list)
     focus: District | None = None
+    sparkline: Sparkline | None = None
     # district pk → fiscal year → cell, for the district-by-year table of the indicator page
     by_district: dict[int, dict[int, Cell]] = field(default_factory=dict)
+
+    @property
+    def series(self) -> Indicator:
+        """The definition whose values, targets and baseline are shown (``same_as``)."""
+        return self.indicator.series
+
+    @property
+    def status(self) -> Progress:
+        if self.latest is None:
+            return Progress.NO_DATA
+        if self.on_track is None:
+            return Progress.NO_TARGET
+        return Progress.ON_TRACK if self.on_track else Progress.BEHIND
 
     @property
     def latest(self) -> Cell | None:
@@ -117,7 +146,7 @@ class IndicatorView:
     @property
     def has_demo(self) -> bool:
         return (
-            self.indicator.baseline_is_demo
+            self.series.baseline_is_demo
             or any(t.is_demo for t in self.targets)
             or any(c.measurement.is_demo for c in self.city)
         )
@@ -136,19 +165,25 @@ def _list_url(name: str, fiscal_year: int, district: District | None) -> str:
     return url + query
 
 
-def _straight_path(indicator: Indicator, target: Target | None, year: int) -> Decimal | None:
-    if (
-        target is None
-        or indicator.baseline_value is None
-        or indicator.baseline_fiscal_year is None
-        or target.fiscal_year <= indicator.baseline_fiscal_year
-    ):
+def path_points(indicator: Indicator, targets: list[Target]) -> list[tuple[int, Decimal]]:
+    """The path to the targets: the baseline, then every target, by fiscal year."""
+    points = {t.fiscal_year: t.value for t in targets}
+    if indicator.baseline_fiscal_year is not None and indicator.baseline_value is not None:
+        points.setdefault(indicator.baseline_fiscal_year, indicator.baseline_value)
+    return sorted(points.items())
+
+
+def path_value(points: list[tuple[int, Decimal]], year: int) -> Decimal | None:
+    """Where the path is in ``year`` (straight between its points; flat before the first
+    and after the last); None without a path (fewer than two points)."""
+    if len(points) < 2:
         return None
-    span = target.fiscal_year - indicator.baseline_fiscal_year
-    step = (target.value - indicator.baseline_value) / span
-    return (indicator.baseline_value + step * (year - indicator.baseline_fiscal_year)).quantize(
-        Decimal("0.01")
-    )
+    if year <= points[0][0]:
+        return points[0][1]
+    for (y0, v0), (y1, v1) in pairwise(points):
+        if y0 <= year <= y1:
+            return (v0 + (v1 - v0) * (year - y0) / (y1 - y0)).quantize(Decimal("0.01"))
+    return points[-1][1]
 
 
 def _progress(view: IndicatorView) -> None:
@@ -156,7 +191,7 @@ def _progress(view: IndicatorView) -> None:
     if latest is None or target is None:
         return
     year = latest.measurement.fiscal_year
-    view.expected = _straight_path(view.indicator, target, year)
+    view.expected = path_value(path_points(view.series, view.targets), year)
     remaining = target.fiscal_year - year
     if remaining > 0:
         view.needed_per_year = ((target.value - latest.measurement.value) / remaining).quantize(
@@ -175,37 +210,51 @@ def indicator_views(
     published_only: bool = False,
     with_charts: bool = True,
     focus: District | None = None,
+    city_only: bool = False,
 ) -> list[IndicatorView]:
     """``focus``: a district whose series replaces the city-wide one on the cards (latest
     value, chart, progress against the plan's city-wide path); its suppressed cells are left
-    out of the series."""
+    out of the series. ``city_only``: leave district values out (the overview), unless
+    focused. A definition that shows another's series (``same_as``) gets that series'
+    values, targets and baseline."""
     measurements = (
         Measurement.objects.filter(status=Measurement.Status.PUBLISHED)
         if published_only
         else measurement_scope(user)
     )
-    qs = (indicators if indicators is not None else Indicator.objects.all()).prefetch_related(
-        Prefetch("targets", queryset=Target.objects.order_by("fiscal_year"))
+    ordered_targets = Target.objects.order_by("fiscal_year")
+    qs = (
+        (indicators if indicators is not None else Indicator.objects.all())
+        .select_related("same_as")
+        .prefetch_related(
+            Prefetch("targets", queryset=ordered_targets),
+            Prefetch("same_as__targets", queryset=ordered_targets),
+        )
     )
     items = list(qs)
-    by_indicator: dict[int, list[Measurement]] = {i.pk: [] for i in items}
-    for m in measurements.filter(indicator__in=[i.pk for i in items]).order_by(
-        "fiscal_year", "district_id"
-    ):
+    series_pks = {i.series.pk for i in items}
+    by_indicator: dict[int, list[Measurement]] = {pk: [] for pk in series_pks}
+    if city_only:
+        where = Q(district__isnull=True)
+        if focus is not None:
+            where |= Q(district=focus)
+        measurements = measurements.filter(where)
+    for m in measurements.filter(indicator__in=series_pks).order_by("fiscal_year", "district_id"):
         by_indicator[m.indicator_id].append(m)
     districts = list(District.objects.filter(is_active=True))
     district_by_pk = {d.pk: d for d in districts}
     computed = registered()
     views: list[IndicatorView] = []
     for indicator in items:
-        reg = computed.get(indicator.code)
+        series = indicator.series
+        reg = computed.get(series.code)
         list_name = reg.list_url_name if reg else ""
-        rows = by_indicator[indicator.pk]
+        rows = by_indicator[series.pk]
         city: list[Cell] = []
         per_district: dict[int, dict[int, Cell]] = {}
         by_district: dict[int, dict[int, Cell]] = {}
         for m in rows:
-            m.indicator = indicator  # already loaded: no query per row
+            m.indicator = series  # already loaded: no query per row
             if m.district_id is not None:
                 m.district = district_by_pk.get(m.district_id)
             cell = Cell(
@@ -226,11 +275,11 @@ def indicator_views(
         district_cells = per_district.get(district_year, {}) if district_year else {}
         view = IndicatorView(
             indicator=indicator,
-            targets=list(indicator.targets.all()),
+            targets=list(series.targets.all()),
             city=city,
             districts=[(d, district_cells.get(d.pk)) for d in districts],
             district_year=district_year,
-            available=indicator.source == Indicator.Source.SURVEY or reg is not None,
+            available=series.source == Indicator.Source.SURVEY or reg is not None,
             list_url_name=list_name,
             years=sorted({m.fiscal_year for m in rows}),
             by_district=by_district,
@@ -239,5 +288,6 @@ def indicator_views(
         _progress(view)
         if with_charts:
             view.chart = trend_chart(view)
+        view.sparkline = sparkline(view)
         views.append(view)
     return views

@@ -28,11 +28,13 @@ from machida_portal.public_cache import pages_changed
 from .apps import CACHE_SCOPE
 from .models import (
     Indicator,
+    IndicatorCode,
     Measurement,
     MeasurementChange,
     Target,
     Unit,
     fiscal_year_error,
+    future_year_error,
     value_error,
 )
 from .policies import (
@@ -97,13 +99,15 @@ def indicator_update(
         indicator.full_clean()
         indicator.save()
         if targets is not None:
-            current = {t.fiscal_year: t for t in indicator.targets.all()}
+            # A definition that shows another's series shares its targets.
+            holder = indicator.series
+            current = {t.fiscal_year: t for t in holder.targets.all()}
             wanted = dict(targets)
-            indicator.targets.exclude(fiscal_year__in=list(wanted)).delete()
+            holder.targets.exclude(fiscal_year__in=list(wanted)).delete()
             for year, value in wanted.items():
                 old = current.get(year)
                 if old is None:
-                    Target.objects.create(indicator=indicator, fiscal_year=year, value=value)
+                    Target.objects.create(indicator=holder, fiscal_year=year, value=value)
                 elif old.value != value:
                     old.value, old.is_demo = value, False
                     old.save(update_fields=["value", "is_demo"])
@@ -141,7 +145,9 @@ def measurement_record(
     """Create the value for (indicator, year, district), or correct the existing one.
 
     A correction of a different value needs a reason and leaves a history row; the status
-    is kept (a correction of a published value is published at once, with its history)."""
+    is kept (a correction of a published value is published at once, with its history).
+    A definition that shows another one's series (``same_as``) records into that series."""
+    indicator = indicator.series
     new_value = _quantize(value)
     with transaction.atomic():
         measurement = _locked(indicator, fiscal_year, district)
@@ -309,7 +315,12 @@ def survey_import_preview(text: str) -> ImportPreview:
             ],
         )
     reader.fieldnames = header
-    indicators = {i.code: i for i in Indicator.objects.all()}
+    # Former codes and a definition that shows another's series both import into the series.
+    indicators = {
+        c.code: c.indicator.series
+        for c in IndicatorCode.objects.select_related("indicator__same_as")
+    }
+    indicators.update({i.code: i.series for i in Indicator.objects.select_related("same_as")})
     districts = {d.code: d for d in District.objects.filter(is_active=True)}
     existing = {
         (m.indicator_id, m.fiscal_year, m.district_id): m.value
@@ -376,7 +387,7 @@ def survey_import_preview(text: str) -> ImportPreview:
                 errors.append(
                     _("地区コード「%(code)s」はありません。") % {"code": row.district_code}
                 )
-        if year is not None and (msg := fiscal_year_error(year)):
+        if year is not None and (msg := fiscal_year_error(year) or future_year_error(year)):
             errors.append(msg)
         if (
             row.indicator is not None
@@ -444,6 +455,7 @@ def indicators_sync_registry() -> list[Indicator]:
                 "source": Indicator.Source.COMPUTED,
                 "kind": Indicator.Kind.OPERATIONAL,
                 "definition": item.description,
+                "direction": item.direction,
                 "order": 500,
             },
         )
@@ -568,7 +580,7 @@ def indicators_compute(
     """Compute every registered indicator for a year, city-wide and per district, and store
     the values with their "as of" time. Idempotent: a second run changes only ``as_of`` (and
     writes history only where a number moved)."""
-    if msg := fiscal_year_error(fiscal_year):
+    if msg := fiscal_year_error(fiscal_year) or future_year_error(fiscal_year):
         raise ValidationError(msg)
     as_of = as_of or timezone.now()
     computed = registered()

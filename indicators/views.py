@@ -33,7 +33,7 @@ from .exports import (
     standard_rows,
 )
 from .forms import ComputeForm, ConfirmImportForm, ImportForm, IndicatorForm, MeasurementForm
-from .models import Indicator, Measurement, MeasurementChange
+from .models import Indicator, IndicatorCode, Measurement, MeasurementChange
 from .policies import indicator_scope, indicators_can_edit, measurement_scope
 from .selectors import indicator_views
 from .services import (
@@ -55,9 +55,9 @@ def _current_plan_year() -> int:
     return min(max(fiscal_year_of(timezone.now()), first), last)
 
 
-class _DashboardData:
-    """The dashboard's tables and charts, computed on first use: the template caches them
-    as fragments, so a page served from the cache never computes them."""
+class _OverviewData:
+    """The overview's rows, computed on first use: the template caches them as a fragment,
+    so a page served from the cache never computes them."""
 
     def __init__(self, user: Any, focus: District | None) -> None:
         self.user = user
@@ -65,7 +65,7 @@ class _DashboardData:
 
     @cached_property
     def views(self) -> list[Any]:
-        return indicator_views(self.user, focus=self.focus)
+        return indicator_views(self.user, focus=self.focus, with_charts=False, city_only=True)
 
     @cached_property
     def plan_views(self) -> list[Any]:
@@ -76,28 +76,37 @@ class _DashboardData:
         return [v for v in self.views if v.indicator.kind == Indicator.Kind.OPERATIONAL]
 
     @cached_property
+    def groups(self) -> list[tuple[str, list[Any], str]]:
+        return [
+            (_("計画の指標"), self.plan_views, "plan"),
+            (_("運用の指標（ポータルのデータから算出）"), self.operational_views, "operational"),
+        ]
+
+    @cached_property
     def any_demo(self) -> bool:
         return any(v.has_demo for v in self.views)
 
 
-@editor_required
-def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # Every viewer is an editor (city staff, admin) and editors all see the same values, so
-    # the cached fragments are shared by them; a change to any indicator data makes them
-    # stale (indicators.apps).
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The overview: one row per indicator. Everyone sees published values; editors see
+    drafts too and their tools. Editors all see the same values and so do all others, so
+    the cached fragment is shared within each group; a change to any indicator data makes
+    it stale (indicators.apps)."""
     districts = list(District.objects.filter(is_active=True))
     code = request.GET.get("district", "")
     focus = next((d for d in districts if d.code == code), None)
     year = _current_plan_year()
+    can_edit = indicators_can_edit(request.user)
     return render(
         request,
         "indicators/dashboard.html",
         {
-            "data": _DashboardData(request.user, focus),
-            "compute_form": ComputeForm(initial={"fiscal_year": year}),
+            "data": _OverviewData(request.user, focus),
+            "compute_form": ComputeForm(initial={"fiscal_year": year}) if can_edit else None,
             "plan_year": year,
             "districts": districts,
             "focus": focus,
+            "can_edit": can_edit,
         },
     )
 
@@ -108,13 +117,34 @@ def _indicator(user: Any, code: str, action: str = "view") -> Indicator:
     return object_in_scope(indicator_scope(user, action), code=code)
 
 
-@editor_required
-def indicator_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    indicator = _indicator(request.user, code)
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One indicator: its definition, series, chart and districts for everyone (published
+    values); every value with its history and the edit links for editors. A former code
+    redirects to the indicator's code."""
+    try:
+        indicator = _indicator(request.user, code)
+    except Http404:
+        former = IndicatorCode.objects.filter(code=code).select_related("indicator").first()
+        if former is None:
+            raise
+        return redirect("indicators:indicator_detail", code=former.indicator.code, permanent=True)
     (view,) = indicator_views(request.user, indicators=Indicator.objects.filter(pk=indicator.pk))
+    can_edit = indicators_can_edit(request.user)
+    if not can_edit:
+        return render(
+            request,
+            "indicators/indicator_detail.html",
+            {
+                "view": view,
+                "indicator": indicator,
+                "can_edit": False,
+                "codes": _codes(indicator),
+            },
+        )
+    series = indicator.series
     rows = (
         measurement_scope(request.user)
-        .filter(indicator=indicator)
+        .filter(indicator=series)
         .select_related("district", "updated_by")
         .prefetch_related(
             Prefetch("changes", queryset=MeasurementChange.objects.select_related("by"))
@@ -129,10 +159,23 @@ def indicator_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
             "view": view,
             "indicator": indicator,
             "page_obj": page,
-            "form": MeasurementForm(indicator=indicator),
-            "draft_count": indicator.measurements.filter(status=Measurement.Status.DRAFT).count(),
+            "draft_count": series.measurements.filter(status=Measurement.Status.DRAFT).count(),
+            "can_edit": True,
+            "codes": _codes(indicator),
         },
     )
+
+
+def _codes(indicator: Indicator) -> dict[str, list[str]]:
+    """The other codes an indicator answers to: former codes (old links redirect) and the
+    definitions that show the same series."""
+    series = indicator.series
+    return {
+        "former": sorted(c.code for c in indicator.former_codes.all()),
+        "same_series": sorted(
+            {series.code, *(a.code for a in series.aliases.all())} - {indicator.code}
+        ),
+    }
 
 
 @editor_required

@@ -32,25 +32,28 @@ register(
 )
 register(
     ComputedIndicator(
-        code="ideas-received",
-        name_ja="受け付けたアイデアの数",
-        name_en="Ideas received",
+        code="OP-IDEAS-RECEIVED",
+        name_ja="受け付けた「やりたい」などの件数",
+        name_en="Ideas, offers and troubles received",
         unit="cases",
         compute=lambda fiscal_year, district: selectors.ideas_received(
             fiscal_year, district
         ).count(),
         list_url_name="projects:inbox",
+        description="その年度にポータルで受け付けたやりたい・できる・困りごとの件数。",
     )
 )
 register(
     ComputedIndicator(
-        code="ideas-first-response-days",
+        code="OP-IDEAS-FIRST-RESPONSE-DAYS",
         name_ja="最初の応答までの日数（中央値）",
-        name_en="Median days to first response",
+        name_en="Days to the first response to an idea (median)",
         unit="days",
         compute=lambda fiscal_year, district: selectors.median_days_to_first_response(
             fiscal_year, district
         ),
         list_url_name="projects:inbox",
+        description="受け付けてからコーディネーターが最初に応答するまでの日数の中央値。",
+        direction="down",
     )
 )

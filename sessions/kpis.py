@@ -45,8 +45,8 @@ def session_participants(fiscal_year: int, district: Any = None) -> int:
 
 register(
     ComputedIndicator(
-        code="future_sessions_held",
-        name_ja="フューチャーセッション等の開催数",
+        code="OP-SESSIONS-HELD",
+        name_ja="フューチャーセッションの開催回数",
         name_en="Future sessions held",
         unit="cases",
         compute=sessions_held,
@@ -56,9 +56,9 @@ register(
 )
 register(
     ComputedIndicator(
-        code="future_session_participants",
-        name_ja="フューチャーセッション等の参加者数",
-        name_en="Session participants",
+        code="OP-SESSIONS-PARTICIPANTS",
+        name_ja="フューチャーセッションの参加者数",
+        name_en="Participants in future sessions",
         unit="persons",
         compute=session_participants,
         list_url_name="future_sessions:calendar",

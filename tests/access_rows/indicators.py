@@ -16,7 +16,9 @@ def _measurement(users: dict[str, Any]) -> dict[str, Any]:
 
 
 ROWS = [
-    Row("indicators:dashboard", only(EDITORS)),
+    # The overview and the indicator pages are public (published values); editors also see
+    # drafts, every value with its history, and their tools (decision 0023).
+    Row("indicators:dashboard", everyone(200)),
     Row("indicators:open_data", everyone(200)),
     Row("indicators:export_csv", everyone(200)),
     Row("indicators:export_json", everyone(200)),
@@ -38,7 +40,20 @@ ROWS = [
         method="post",
         data=lambda u: {"fiscal_year": "2024"},
     ),
-    Row("indicators:indicator_detail", only(EDITORS), kwargs=_code),
+    Row("indicators:indicator_detail", everyone(200), kwargs=_code),
+    Row(
+        "indicators:indicator_detail",
+        everyone(200),
+        kwargs=lambda u: {"code": "III-1-supported"},
+        id="indicators:indicator_detail:same-series",
+    ),
+    # A former code answers with a permanent redirect to the indicator's code.
+    Row(
+        "indicators:indicator_detail",
+        everyone(301),
+        kwargs=lambda u: {"code": "ideas-received"},
+        id="indicators:indicator_detail:former-code",
+    ),
     Row("indicators:indicator_edit", only(EDITORS), kwargs=_code),
     Row("indicators:measurement_new", only(EDITORS), kwargs=_code),
     Row("indicators:indicator_publish", only(EDITORS, ok=302), kwargs=_code, method="post"),

@@ -49,24 +49,26 @@ def test_city_staff_import_publish_and_see_the_value_on_dashboard_and_in_csv(
     page.wait_for_load_state()
     assert "2件の値を公開しました" in page.locator(".messages").inner_text()
 
-    page.goto("/indicators/")
     card = page.locator("[data-code='I-2']")
     assert "47.3%" in card.locator(".figure-latest").inner_text()
     assert "44.1%" in card.locator(".district-table").inner_text()
-    violations = run_axe(page, axe_source, "indicators-dashboard")
-    assert not violations, describe(violations)
-    assert not page.console_errors, page.console_errors
     # The chart's table is reachable by keyboard (a focusable scroll region).
     card.locator(".table-responsive").first.focus()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "indicators-dashboard-phone.png"), full_page=False)
 
-    # The same dashboard, focused on the district.
+    page.goto("/indicators/")
+    assert "47.3%" in page.locator("tr[data-code='I-2'] .kpi-latest").inner_text()
+    violations = run_axe(page, axe_source, "indicators-overview")
+    assert not violations, describe(violations)
+    assert not page.console_errors, page.console_errors
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "indicators-overview-phone.png"), full_page=False)
+
+    # The same overview, focused on the district.
     page.select_option("#focus-district", district.code)
     page.get_by_role("button", name="表示", exact=True).click()
     page.wait_for_load_state()
-    assert "44.1%" in page.locator("[data-code='I-2'] .figure-latest").inner_text()
-    violations = run_axe(page, axe_source, "indicators-dashboard-district")
+    assert "44.1%" in page.locator("tr[data-code='I-2'] .kpi-latest").inner_text()
+    violations = run_axe(page, axe_source, "indicators-overview-district")
     assert not violations, describe(violations)
 
     exported = page.request.get("/indicators/export.csv").text()
@@ -83,3 +85,64 @@ def test_open_data_page_passes_axe_for_a_visitor(page: Any, axe_source: str, dem
     assert page.locator("h1").inner_text() == "指標のオープンデータ"
     violations = run_axe(page, axe_source, "indicators-open-data")
     assert not violations, describe(violations)
+
+
+def _no_horizontal_scroll(page: Any) -> bool:
+    return bool(
+        page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+    )
+
+
+def _series(page: Any) -> list[str]:
+    """The indicator page's series table: fiscal year and value of each row."""
+    return [
+        " ".join(row.inner_text().split()[:2])
+        for row in page.locator(".indicator-table tbody tr").all()
+    ]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_overview_to_an_indicator_page_in_japanese(
+    page: Any, axe_source: str, demo: Any, width: int
+) -> None:
+    from indicators.demo import seed
+    from indicators.models import Indicator
+
+    seed(demo)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/indicators/")
+    assert page.locator("h1").inner_text() == "指標の一覧"
+    rows = page.locator("table.kpi-overview tbody tr[data-code]")
+    assert rows.count() == Indicator.objects.count()
+    assert _no_horizontal_scroll(page)
+    first = page.locator("tr[data-code='I-2']")
+    assert "年度" in first.locator(".kpi-latest").inner_text()
+    assert first.locator("svg.sparkline").get_attribute("aria-label", timeout=2000)
+    if width < 768:
+        # A stacked list: each row is as wide as the screen, its cells one under another.
+        box = first.bounding_box()
+        assert box is not None and box["width"] <= width
+        assert (
+            first.locator(".kpi-target").bounding_box()["y"]
+            > first.locator(".kpi-latest").bounding_box()["y"]
+        )
+    violations = run_axe(page, axe_source, f"indicators-overview-{width}")
+    assert not violations, describe(violations)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"kpi-overview-{width}.png"), full_page=True)
+
+    # The two plan codes of the one survey question show the same series.
+    page.locator("tr[data-code='III-1-supported'] a").click()
+    page.wait_for_load_state()
+    assert "III-3" in page.locator("[data-testid=same-series]").inner_text()
+    alias_series = _series(page)
+    assert alias_series
+    assert _no_horizontal_scroll(page)
+    violations = run_axe(page, axe_source, f"indicators-page-{width}")
+    assert not violations, describe(violations)
+    page.screenshot(path=str(ARTIFACTS / f"kpi-indicator-{width}.png"), full_page=True)
+    page.goto("/indicators/i/III-3/")
+    assert _series(page) == alias_series
+    assert not page.console_errors, page.console_errors

@@ -244,7 +244,7 @@ def test_kpis_are_computed(users: dict[str, Any]) -> None:
     assert kpis.outreach_contacts_made(fy) == 1
     from indicators.registry import registered
 
-    assert "consult_sheets_sent" in registered()
+    assert "OP-SHEETS-SENT" in registered()
 
 
 def test_retention_command_anonymises_old_closed_cases_only(users: dict[str, Any]) -> None:

@@ -21,6 +21,6 @@ def test_sessions_held_and_participants_are_registered_indicators(coordinator: A
     outcome_record(session=held, by=coordinator, summary="まとめ", participant_count=17)
     year = fiscal_year_of(start)
     indicators = registered()
-    assert indicators["future_sessions_held"].compute(year, None) == 1
-    assert indicators["future_session_participants"].compute(year, None) == 17
-    assert indicators["future_sessions_held"].compute(year - 1, None) == 0
+    assert indicators["OP-SESSIONS-HELD"].compute(year, None) == 1
+    assert indicators["OP-SESSIONS-PARTICIPANTS"].compute(year, None) == 17
+    assert indicators["OP-SESSIONS-HELD"].compute(year - 1, None) == 0

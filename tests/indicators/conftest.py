@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from indicators.registry import ComputedIndicator, register, registered, unregister
 
-FAKE_CODE = "OP-fake-organizations"
+FAKE_CODE = "OP-FAKE-ORGANIZATIONS"
 
 
 def _count_organizations(fiscal_year: int, district: Any) -> int:

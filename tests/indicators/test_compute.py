@@ -64,6 +64,13 @@ def test_plan_code_registered_by_another_app_appears_without_change(
 def test_unregistered_computed_indicator_shows_not_yet_available(
     client: Any, role_users: dict[str, Any]
 ) -> None:
+    Indicator.objects.create(
+        code="OP-NOT-REGISTERED",
+        name_ja="未登録",
+        unit="cases",
+        source="computed",
+        kind="operational",
+    )
     client.force_login(role_users["city"])
     html = client.get(reverse("indicators:dashboard")).content.decode()
     assert "まだ集計できません" in html
@@ -73,12 +80,12 @@ def test_failing_computation_is_skipped_and_others_still_stored(demo: Any, fake_
     def boom(fy: int, district: Any) -> int:
         raise RuntimeError("broken app")
 
-    register(ComputedIndicator("OP-broken", "壊れた指標", "Broken", "cases", boom))
+    register(ComputedIndicator("OP-BROKEN-TEST", "壊れた指標", "Broken", "cases", boom))
     try:
         result = indicators_compute(fiscal_year=2025)
     finally:
-        unregister("OP-broken")
-    assert "OP-broken" in result.skipped
+        unregister("OP-BROKEN-TEST")
+    assert "OP-BROKEN-TEST" in result.skipped
     assert Measurement.objects.filter(indicator__code=fake_kpi.code).exists()
 
 

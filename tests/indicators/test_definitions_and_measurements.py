@@ -15,15 +15,15 @@ pytestmark = pytest.mark.django_db
 
 PLAN_CODES = ["I-2", "II-1", "II-2", "III-1-consult", "III-1-supported", "III-3"]
 OP_CODES = [
-    "OP-ideas-received",
-    "OP-idea-first-response-days",
-    "OP-sessions-held",
-    "OP-session-participants",
-    "OP-sheets-sent",
-    "OP-sheets-received-on-time",
-    "OP-sheet-first-contact-days",
-    "OP-conferences-held",
-    "OP-outreach-contacts",
+    "OP-IDEAS-RECEIVED",
+    "OP-IDEAS-FIRST-RESPONSE-DAYS",
+    "OP-SESSIONS-HELD",
+    "OP-SESSIONS-PARTICIPANTS",
+    "OP-SHEETS-SENT",
+    "OP-SHEETS-RECEIVED-ON-TIME",
+    "OP-SHEETS-FIRST-CONTACT-DAYS",
+    "OP-CONFERENCES-HELD",
+    "OP-OUTREACH-CONTACTS",
 ]
 
 
@@ -41,7 +41,7 @@ def test_data_migration_loads_the_plans_kpis_and_operational_indicators() -> Non
     assert "支えられて" in Indicator.objects.get(code="III-3").name_ja
     ii2 = Indicator.objects.get(code="II-2")
     assert (ii2.unit, ii2.source, ii2.kind) == ("cases", "computed", "plan")
-    assert Indicator.objects.get(code="OP-idea-first-response-days").direction == "down"
+    assert Indicator.objects.get(code="OP-IDEAS-FIRST-RESPONSE-DAYS").direction == "down"
 
 
 def test_city_staff_edit_baseline_and_targets(client: Any, city: Any) -> None:

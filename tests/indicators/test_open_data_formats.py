@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from directory.fiscal import TOKYO
 from directory.models import District
-from indicators.models import Indicator, Measurement, Target
+from indicators.models import Indicator, Measurement, Target, current_fiscal_year
 from indicators.services import measurement_record, measurements_publish
 
 pytestmark = pytest.mark.django_db
@@ -311,7 +311,7 @@ def test_new_open_data_files_query_count_does_not_grow(client: Client, city: Any
     measurements_publish(indicator=share, by=city)
     few = counts()
     for ind in Indicator.objects.filter(source="survey"):
-        for year in range(2022, 2032):
+        for year in range(2022, current_fiscal_year() + 1):
             measurement_record(
                 indicator=ind, fiscal_year=year, district=None, value=31, by=city, reason="訂正"
             )
@@ -320,5 +320,5 @@ def test_new_open_data_files_query_count_does_not_grow(client: Client, city: Any
                     indicator=ind, fiscal_year=year, district=d, value=25, sample_size=80, by=city
                 )
         measurements_publish(indicator=ind, by=city)
-    assert Measurement.objects.filter(status="published").count() > 200
+    assert Measurement.objects.filter(status="published").count() > 100
     assert counts() == few

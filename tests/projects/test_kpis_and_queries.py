@@ -85,7 +85,7 @@ def test_ideas_received_and_median_days_to_first_response(role_users: Any) -> No
         )
     unanswered = IdeaFactory()
     Idea.objects.filter(pk=unanswered.pk).update(created_at=base, first_response_at=None)
-    assert registered()["ideas-received"].compute(2025, None) == 4
+    assert registered()["OP-IDEAS-RECEIVED"].compute(2025, None) == 4
     assert median_days_to_first_response(2025) == 3.0
     assert median_days_to_first_response(2024) is None
 

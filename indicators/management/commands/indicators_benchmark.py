@@ -37,7 +37,7 @@ def _joined(fiscal_year: int, district: Any) -> int:
 
 
 class Command(BaseCommand):
-    help = "Time the nightly computation, the dashboard and the open-data pages."
+    help = "Time the nightly computation, the overview, indicator pages and open data."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--fake", type=int, default=11)
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         if settings.SETTINGS_MODULE.endswith(".prod"):
             raise CommandError("indicators_benchmark refuses to run under production settings.")
         year = min(max(fiscal_year_of(timezone.now()), 2022), 2031)
-        codes = [f"BENCH-{i}" for i in range(fake)]
+        codes = [f"OP-BENCH-{i}" for i in range(fake)]
         for code in codes:
             register(ComputedIndicator(code, code, code, "persons", _joined))
         try:
@@ -66,11 +66,17 @@ class Command(BaseCommand):
                 .first()
             )
             client = Client()
-            pages = ["/indicators/open/", "/indicators/export.csv", "/indicators/export.json"]
+            kpi_pages = ["/indicators/", "/indicators/i/I-2/", "/indicators/i/OP-SHEETS-SENT/"]
+            pages = [
+                *kpi_pages,
+                "/indicators/open/",
+                "/indicators/export.csv",
+                "/indicators/export.json",
+            ]
             self._time(client, pages, repeat, "anonymous")
             if staff is not None:
                 client.force_login(staff.user)
-                self._time(client, ["/indicators/"], repeat, "city staff")
+                self._time(client, kpi_pages, repeat, "city staff")
         finally:
             for code in codes:
                 unregister(code)
