@@ -148,6 +148,21 @@ def test_the_page_costs_the_same_queries_whatever_the_menu_holds(
 
 
 @pytest.mark.django_db
+def test_groups_render_as_dropdowns_or_single_links(
+    client: Any, role_users: dict[str, Any]
+) -> None:
+    client.force_login(role_users["coordinator"])
+    html = client.get("/ideas/inbox/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert 'id="nav-group-ideas"' in html  # a dropdown
+    assert 'id="nav-group-consult"' not in html  # one item: a link
+    assert 'class="dropdown-item active" href="/ideas/inbox/" aria-current="page"' in html
+    client.force_login(role_users["resident"])
+    html = client.get("/ideas/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "相談" not in html.split("</header>")[0]
+    assert "わたしの仕事" not in html.split("</header>")[0]
+
+
+@pytest.mark.django_db
 def test_role_cards_still_list_their_items(role_users: dict[str, Any]) -> None:
     cards = {c["role"]: c for c in role_cards(role_users["coordinator"])}
     links = [link["name"] for link in cards[Role.COORDINATOR]["links"]]
