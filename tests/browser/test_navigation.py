@@ -114,9 +114,19 @@ def test_a_signed_in_residents_unread_count_shows_on_the_account_menu(page: Any,
 
 
 def test_phone_menu_opens_and_an_item_in_a_group_navigates(
-    page: Any, axe_source: str, demo: Any
+    page: Any, axe_source: str, demo: Any, live_server: Any
 ) -> None:
     assert page.viewport_size == PHONE
+    for language in ("en", "ja"):  # the English name is the longer one
+        page.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
+        page.goto("/")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], (language, width)
+        brand = page.locator(".navbar-brand").bounding_box()
+        toggler = page.locator(".navbar-toggler").bounding_box()
+        assert brand and toggler and toggler["y"] < brand["y"] + brand["height"], "toggler wrapped"
     sign_in(page, "coordinator@example.jp", DEMO_PASSWORD)
     page.goto("/sessions/")
     toggler = page.get_by_role("button", name="メニューを開く")
