@@ -77,6 +77,16 @@ def _check_one_line(page: Any, where: str) -> None:
     assert max(middles) - min(middles) <= 6, (where, "not on one line", m["items"])
 
 
+def _check_dropdowns_open_on_screen(page: Any, where: str) -> None:
+    for toggle in page.locator("header .dropdown-toggle").all():
+        toggle.click()
+        box = page.locator("header .dropdown-menu.show").bounding_box()
+        assert box is not None, (where, toggle.inner_text())
+        width = page.evaluate("() => window.innerWidth")
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (where, toggle.inner_text())
+        page.keyboard.press("Escape")
+
+
 @pytest.mark.parametrize("role", list(ROLES))
 def test_header_is_one_line_at_office_widths_in_japanese_and_english(
     page: Any, axe_source: str, demo: Any, live_server: Any, role: str
@@ -92,6 +102,8 @@ def test_header_is_one_line_at_office_widths_in_japanese_and_english(
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 800})
             _check_one_line(page, f"{role} {language} {width}px")
+        page.set_viewport_size({"width": WIDTHS[0], "height": 800})
+        _check_dropdowns_open_on_screen(page, f"{role} {language} {WIDTHS[0]}px")
         page.set_viewport_size({"width": 1920, "height": 900})
         _check_one_line(page, f"{role} {language} 1920px")
     page.set_viewport_size({"width": 1280, "height": 800})
