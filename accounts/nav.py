@@ -28,17 +28,35 @@ class NavGroup:
     key: str
     # Short: the header is one line at 1024 px for every role, in Japanese and in English.
     label: Any
+    # The phone's collapsed menu has the room to say it in full.
+    long_label: Any
     order: int
 
 
 # The tasks people come here for, in the order of the header.
 NAV_GROUPS: tuple[NavGroup, ...] = (
-    NavGroup("work", pgettext_lazy("menu", "わたしの仕事"), 0),
-    NavGroup("ideas", pgettext_lazy("menu", "アイデア"), 10),
-    NavGroup("sessions", pgettext_lazy("menu", "セッション"), 20),
-    NavGroup("consult", pgettext_lazy("menu", "相談"), 30),
-    NavGroup("places", pgettext_lazy("menu", "地域"), 40),
-    NavGroup("data", pgettext_lazy("menu", "指標"), 50),
+    NavGroup(
+        "work", pgettext_lazy("menu", "わたしの仕事"), pgettext_lazy("menu", "わたしの仕事"), 0
+    ),
+    NavGroup(
+        "ideas",
+        pgettext_lazy("menu", "アイデア"),
+        pgettext_lazy("menu", "アイデア・プロジェクト"),
+        10,
+    ),
+    NavGroup(
+        "sessions",
+        pgettext_lazy("menu", "セッション"),
+        pgettext_lazy("menu", "セッション・懇談会"),
+        20,
+    ),
+    NavGroup("consult", pgettext_lazy("menu", "相談"), pgettext_lazy("menu", "相談・つなぐ"), 30),
+    NavGroup(
+        "places", pgettext_lazy("menu", "地域"), pgettext_lazy("menu", "地域の資源・団体"), 40
+    ),
+    NavGroup(
+        "data", pgettext_lazy("menu", "指標"), pgettext_lazy("menu", "指標・オープンデータ"), 50
+    ),
 )
 GROUPS_BY_KEY: dict[str, NavGroup] = {g.key: g for g in NAV_GROUPS}
 
@@ -140,11 +158,20 @@ def _visible_groups(capabilities: frozenset[str], script_prefix: str) -> tuple[d
     for group in sorted(NAV_GROUPS, key=lambda g: g.order):
         members = tuple(i for i in items if i["group"] == group.key)
         if members:
-            groups.append({"key": group.key, "label": group.label, "items": members})
+            groups.append(
+                {
+                    "key": group.key,
+                    "label": group.label,
+                    "long_label": group.long_label,
+                    "items": members,
+                }
+            )
     # An item naming no known group still shows, as its own link at the end (a test names it).
     for item in items:
         if item["group"] not in GROUPS_BY_KEY:
-            groups.append({"key": item["name"], "label": item["label"], "items": (item,)})
+            groups.append(
+                {"key": item["name"], "label": item["label"], "long_label": "", "items": (item,)}
+            )
     return tuple(groups)
 
 

@@ -33,6 +33,10 @@ def test_every_group_label_has_a_short_english_translation() -> None:
         with translation.override("ja"):
             japanese = str(group.label)
         assert english != japanese, group.key
+        with translation.override("en"):
+            long_english = str(group.long_label)
+        with translation.override("ja"):
+            assert long_english != str(group.long_label), group.key
         # One line at 1024 px holds six groups only with short labels.
         assert len(english) <= 8 and len(japanese) <= 6, (group.key, english, japanese)
 
