@@ -1,5 +1,9 @@
 """Navigation entries. Each app lists its own in ``<app>/nav.py`` as ``NAV: list[NavItem]``;
-they are gathered in INSTALLED_APPS order, so no app edits another's menu."""
+they are gathered in INSTALLED_APPS order, so no app edits another's menu.
+
+The header shows them grouped by task (decision 0019): each item names one of the
+``NAV_GROUPS`` below; a group is a dropdown, a single link when the user sees only one of its
+items, and absent when they see none. Who sees an item is still only its capability."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Any
 from django.apps import apps
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from directory.models import Role
 
@@ -19,9 +24,49 @@ from .roles import roles_of
 
 
 @dataclass(frozen=True)
+class NavGroup:
+    key: str
+    # Short: the header is one line at 1024 px for every role, in Japanese and in English.
+    label: Any
+    # The phone's collapsed menu has the room to say it in full.
+    long_label: Any
+    order: int
+
+
+# The tasks people come here for, in the order of the header.
+NAV_GROUPS: tuple[NavGroup, ...] = (
+    NavGroup(
+        "work", pgettext_lazy("menu", "わたしの仕事"), pgettext_lazy("menu", "わたしの仕事"), 0
+    ),
+    NavGroup(
+        "ideas",
+        pgettext_lazy("menu", "アイデア"),
+        pgettext_lazy("menu", "アイデア・プロジェクト"),
+        10,
+    ),
+    NavGroup(
+        "sessions",
+        pgettext_lazy("menu", "セッション"),
+        pgettext_lazy("menu", "セッション・懇談会"),
+        20,
+    ),
+    NavGroup("consult", pgettext_lazy("menu", "相談"), pgettext_lazy("menu", "相談・つなぐ"), 30),
+    NavGroup(
+        "places", pgettext_lazy("menu", "地域"), pgettext_lazy("menu", "地域の資源・団体"), 40
+    ),
+    NavGroup(
+        "data", pgettext_lazy("menu", "指標"), pgettext_lazy("menu", "指標・オープンデータ"), 50
+    ),
+)
+GROUPS_BY_KEY: dict[str, NavGroup] = {g.key: g for g in NAV_GROUPS}
+
+
+@dataclass(frozen=True)
 class NavItem:
     label: Any
     url_name: str
+    # Which header group (``NAV_GROUPS``) it is listed under.
+    group: str = ""
     # Who sees it: empty means everyone, signed in or not; otherwise the capability
     # (``accounts.capabilities``) the user must hold.
     capability: str = ""
@@ -71,9 +116,63 @@ def _visible_items(capabilities: frozenset[str], script_prefix: str) -> tuple[di
                     "name": item.url_name,
                     "capability": item.capability,
                     "description": item.description,
+                    "group": item.group,
                 }
             )
     return tuple(result)
+
+
+def nav_groups(capabilities: frozenset[str], path: str) -> list[dict[str, Any]]:
+    """The header: the groups the user sees items of, each with those items, and the one
+    the current page belongs to marked. No query: the groups are fixed per capability set;
+    only the "current" marks depend on the request."""
+    groups = _visible_groups(capabilities, get_script_prefix())
+    current = _current_url(tuple(i["url"] for g in groups for i in g["items"]), path)
+    menu = []
+    for group in groups:
+        items = [{**i, "current": i["url"] == path} for i in group["items"]]
+        menu.append(
+            {
+                **group,
+                "items": items,
+                "single": len(items) == 1,
+                "active": current is not None and any(i["url"] == current for i in items),
+            }
+        )
+    return menu
+
+
+def _current_url(urls: tuple[str, ...], path: str) -> str | None:
+    """The item the page belongs to: the item itself, or the deepest item whose URL starts
+    the path (a sheet under the consultation inbox). The home page only for itself."""
+    if path in urls:
+        return path
+    within = [u for u in urls if u != "/" and u.endswith("/") and path.startswith(u)]
+    return max(within, key=len) if within else None
+
+
+@lru_cache(maxsize=128)
+def _visible_groups(capabilities: frozenset[str], script_prefix: str) -> tuple[dict[str, Any], ...]:
+    items = _visible_items(capabilities, script_prefix)
+    groups = []
+    for group in sorted(NAV_GROUPS, key=lambda g: g.order):
+        members = tuple(i for i in items if i["group"] == group.key)
+        if members:
+            groups.append(
+                {
+                    "key": group.key,
+                    "label": group.label,
+                    "long_label": group.long_label,
+                    "items": members,
+                }
+            )
+    # An item naming no known group still shows, as its own link at the end (a test names it).
+    for item in items:
+        if item["group"] not in GROUPS_BY_KEY:
+            groups.append(
+                {"key": item["name"], "label": item["label"], "long_label": "", "items": (item,)}
+            )
+    return tuple(groups)
 
 
 # One card per role on the home page: what this person does here, with links to it.
@@ -134,4 +233,14 @@ def role_cards(user: Any) -> list[dict[str, Any]]:
     return cards
 
 
-NAV: list[NavItem] = []
+NAV: list[NavItem] = [
+    # The staff home page (``home`` shows staff their day's work); everyone else reaches the
+    # home page from the portal's name at the left of the header.
+    NavItem(
+        pgettext_lazy("menu", "今日の仕事"),
+        "home",
+        group="work",
+        capability="portal.staff",
+        order=0,
+    ),
+]
