@@ -4,12 +4,11 @@ from accounts.nav import NavItem
 
 NAV = [
     NavItem(
-        _("指標ダッシュボード"),
+        _("指標の一覧"),
         "indicators:dashboard",
         group="data",
-        capability="kpis.edit",
         order=80,
-        description=_("計画の指標の進み具合を、地区ごとに確かめて公開できます。"),
+        description=_("計画の指標の進み具合と推移を、地区ごとに確かめられます。"),
     ),
     NavItem(_("指標のオープンデータ"), "indicators:open_data", group="data", order=90),
 ]
