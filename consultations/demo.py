@@ -23,6 +23,7 @@ from .models import (
     AccessLog,
     Conference,
     ConferenceTask,
+    ConsentEvent,
     Consultation,
     HouseholdMember,
     OutreachAttempt,
@@ -130,6 +131,11 @@ def _clear() -> None:
         OutreachCase,
         Consultation.consent_domains.through,
         Consultation.consent_agencies.through,
+        ConsentEvent.domains.through,
+        ConsentEvent.agencies.through,
+        ConsentEvent,
+        HouseholdMember.history.model,  # type: ignore[attr-defined]
+        Consultation.history.model,  # type: ignore[attr-defined]
         Consultation,
     ]
     with connection.cursor() as cursor:
