@@ -26,15 +26,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from directory.fiscal import fiscal_year_bounds, fiscal_year_datetimes
 from directory.models import District
 from directory.search import bigrams, search_filter
 
 from . import conf
-from .models import Idea, IdeaReaction, Project, ProjectMember
+from .models import HelpType, Idea, IdeaReaction, Project, ProjectMember
 from .policies import idea_scope
 
 
@@ -261,3 +262,85 @@ def newest_public_for_district(district: District, limit: int = 10) -> dict[str,
             ]
         ),
     }
+
+
+# --- what an author's edit changed (coordinators only; decision 0022) ---------------------
+
+
+@dataclass
+class IdeaChange:
+    label: Any
+    old: str
+    new: str
+
+
+IDEA_EDIT_FIELDS = (
+    "title",
+    "description",
+    "district",
+    "help_types",
+    "contact_method",
+    "contact_detail",
+    "is_public",
+)
+IDEA_EDITS_SHOWN = 20
+
+
+def idea_edit_changes(idea: Idea) -> dict[Any, list[IdeaChange]]:
+    """For the idea's latest edits by its author: the time of each (its timeline row has the
+    same one) → what changed, old → new. A few queries, however many edits there were. Only
+    for people who may read internal notes (coordinators): other readers never get old
+    versions."""
+    HI = Idea.history.model  # type: ignore[attr-defined]
+    before_me = Q(history_date__lt=OuterRef("history_date")) | Q(
+        history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
+    )
+    edits = list(
+        HI.objects.filter(id=idea.pk, history_change_reason="edit")
+        .annotate(
+            previous_id=Subquery(
+                HI.objects.filter(before_me, id=OuterRef("id"))
+                .order_by("-history_date", "-history_id")
+                .values("history_id")[:1]
+            )
+        )
+        .order_by("-history_date", "-history_id")[:IDEA_EDITS_SHOWN]
+    )
+    if not edits:
+        return {}
+    previous = HI.objects.in_bulk([e.previous_id for e in edits if e.previous_id])
+    district_ids = {r.district_id for r in [*edits, *previous.values()] if r.district_id}
+    districts = District.objects.in_bulk(district_ids) if district_ids else {}
+    labels = {f.name: f.verbose_name for f in Idea._meta.concrete_fields}
+    result: dict[Any, list[IdeaChange]] = {}
+    for edit in edits:
+        old = previous.get(edit.previous_id)
+        if old is None:
+            result[edit.history_date] = []
+            continue
+        delta = edit.diff_against(old, included_fields=IDEA_EDIT_FIELDS)
+        result[edit.history_date] = [
+            IdeaChange(
+                labels[c.field],
+                _idea_value(c.field, c.old, districts),
+                _idea_value(c.field, c.new, districts),
+            )
+            for c in sorted(delta.changes, key=lambda c: IDEA_EDIT_FIELDS.index(c.field))
+        ]
+    return result
+
+
+def _idea_value(name: str, value: Any, districts: dict[int, District]) -> str:
+    if name == "is_public":
+        return str(_("公開") if value else _("非公開"))
+    if value is None or value == "" or value == []:
+        return "—" if name != "district" else str(_("市全域"))
+    if name == "district":
+        district = districts.get(value)
+        return district.name if district else "—"
+    if name == "help_types":
+        labels = dict(HelpType.choices)
+        return "、".join(str(labels.get(h, h)) for h in value)
+    if name == "contact_method":
+        return str(dict(Idea.Contact.choices).get(value, value))
+    return str(value)

@@ -9,6 +9,7 @@ to an agency and mark it ``Idea.Status.CONNECTED`` with the coordinator's messag
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -22,8 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.policy import require
 from directory.models import District, Organization, Theme
 from directory.search import search_document
+from machida_portal.history import stamp
 from machida_portal.mail import quoted
 from machida_portal.public_cache import pages_changed
 from reminders.services import notify, reminder_schedule, reminders_cancel_matching
@@ -281,6 +284,74 @@ def idea_update_draft(
         for photo in photos:
             p = IdeaPhoto(idea=locked)
             p.image.save(photo.name or "photo.jpg", photo, save=True)
+    return locked
+
+
+# What the author may change once the idea is sent: not its kind (a trouble stays one) nor
+# who it is from.
+SENT_EDIT_FIELDS = (
+    "title",
+    "description",
+    "district",
+    "help_types",
+    "contact_method",
+    "contact_detail",
+    "is_public",
+)
+IDEA_EDIT_REASON = "edit"
+
+
+def _idea_values(idea: Idea) -> dict[str, Any]:
+    columns = {f.name: f.attname for f in Idea._meta.concrete_fields}
+    return {name: getattr(idea, columns[name]) for name in SENT_EDIT_FIELDS}
+
+
+def idea_edit_sent(
+    *, idea: Idea, by: User, themes: Iterable[Theme] | None = None, **fields: Any
+) -> Idea:
+    """The author changes a sent idea while it is being worked on (``idea_can(…, "edit")``).
+
+    The idea's history keeps the content before and after (``Idea.history``, reason
+    ``edit``: coordinators see what changed) and the timeline gets 「内容が編集されました」
+    with the time (everyone who sees the timeline). Bad input raises ``ValidationError`` with
+    nothing changed; an edit that changes nothing writes nothing."""
+    unknown = set(fields) - set(SENT_EDIT_FIELDS)
+    if unknown:
+        raise TypeError(f"not an editable field: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Idea.objects.select_for_update().get(pk=idea.pk)
+        require(idea_can(by, "edit", locked))
+        if locked.status == Idea.Status.DRAFT:
+            raise ValidationError(_("下書きは「下書きとして保存」または送信で変えてください。"))
+        as_it_was = copy.copy(locked)
+        before = _idea_values(locked)
+        for name, value in fields.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        if set(locked.help_types) - set(HelpType.values):
+            raise ValidationError({"help_types": _("協力の種類が正しくありません。")})
+        locked.is_public = locked.is_public and locked.kind != Idea.Kind.TROUBLE
+        _refresh_idea_search(locked)
+        locked.full_clean()
+        old_themes = set(locked.themes.values_list("pk", flat=True))
+        new_themes = None if themes is None else {t.pk for t in themes}
+        themes_changed = new_themes is not None and new_themes != old_themes
+        if before == _idea_values(locked) and not themes_changed:
+            return locked
+        if not Idea.history.filter(id=locked.pk).exists():  # type: ignore[attr-defined]
+            # The first edit: keep the content as it was sent, to read the change against.
+            Idea.history.bulk_history_create(  # type: ignore[attr-defined]
+                [as_it_was],
+                default_user=as_it_was.author,
+                default_change_reason="sent",
+                default_date=as_it_was.created_at,
+            )
+        now = timezone.now()
+        stamp(locked, by=by, at=now, reason=IDEA_EDIT_REASON)
+        locked.save()
+        if themes is not None and themes_changed:
+            locked.themes.set(list(themes))
+        IdeaEvent.objects.create(idea=locked, by=by, edited=True, created_at=now)
+        _pages_changed()
     return locked
 
 
