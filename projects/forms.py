@@ -414,3 +414,11 @@ class NeedForm(forms.Form):
 
     def clean_description(self) -> str:
         return _no_script(self.cleaned_data["description"])
+
+
+class OfferEditForm(OfferForm):
+    """The offer form for its owner's edits: who it is registered as does not change."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["organization"]

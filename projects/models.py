@@ -450,6 +450,12 @@ class Offer(models.Model):
     search_document = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # The owner's edits (decision 0022): coordinators see what changed. Stamped saves only.
+    history = StampedHistoricalRecords(
+        excluded_fields=["skill_document", "search_document"],
+        history_change_reason_field=models.CharField(max_length=20, null=True, blank=True),
+    )
+
     class Meta:
         verbose_name = _("できること（提供）")
         verbose_name_plural = _("できること（提供）")

@@ -231,7 +231,13 @@ def offer_scope(user: Any, action: str = "view") -> QuerySet[Offer]:
 
 
 def offer_can(user: Any, action: str, offer: Offer) -> bool:
-    """``match`` (see the needs ranked for it): its owner and coordinators."""
+    """``match`` (see the needs ranked for it): its owner and coordinators. ``edit``: its
+    owner only (coordinators see what changed, never change someone's offer).
+    ``see_changes`` (old → new of the owner's edits): coordinators."""
+    if action == "edit":
+        return _signed_in(user) and offer.owner_id == user.pk
+    if action == "see_changes":
+        return may_coordinate_ideas(user)
     if action != "match":
         raise ValueError(f"unknown offer action: {action}")
     return _signed_in(user) and (offer.owner_id == user.pk or may_coordinate_ideas(user))

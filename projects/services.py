@@ -60,6 +60,7 @@ from .policies import (
     match_sides,
     may_coordinate_ideas,
     may_enter_on_behalf,
+    offer_can,
 )
 from .selectors import idea_visible_to
 
@@ -632,6 +633,64 @@ def offer_create(
         offer.themes.set(list(themes))
         offer.districts.set(list(districts))
     return offer
+
+
+OFFER_EDIT_FIELDS = ("title", "description", "offer_types", "skills", "availability", "contact")
+
+
+def offer_update(
+    *,
+    offer: Offer,
+    by: User,
+    title: str,
+    description: str,
+    offer_types: Sequence[str],
+    contact: str,
+    skills: str = "",
+    availability: Sequence[str] = (),
+    themes: Iterable[Theme] = (),
+    districts: Iterable[District] = (),
+) -> Offer:
+    """The owner changes their offer (decision 0022): the same checks as ``offer_create``;
+    ``Offer.history`` keeps the content before and after each edit (who, when) for
+    coordinators. Bad input changes nothing; an edit that changes nothing writes nothing."""
+    _check_codes(offer_types, OfferType.values, "offer_types")
+    _check_codes(availability, Availability.values, "availability")
+    if not offer_types:
+        raise ValidationError({"offer_types": _("出せるものを一つ以上選んでください。")})
+    with transaction.atomic():
+        locked = Offer.objects.select_for_update().get(pk=offer.pk)
+        require(offer_can(by, "edit", locked))
+        as_it_was = copy.copy(locked)
+        before = [getattr(locked, f) for f in OFFER_EDIT_FIELDS]
+        locked.title = title.strip()
+        locked.description = description.strip()
+        locked.offer_types = pack_codes(offer_types)
+        locked.skills = skills.strip()
+        locked.skill_document = skill_document(skills)
+        locked.availability = pack_codes(availability)
+        locked.contact = contact.strip()
+        locked.search_document = search_document(title, description, skills)
+        locked.full_clean()
+        new_themes = {t.pk for t in themes}
+        new_districts = {d.pk for d in districts}
+        sets_changed = new_themes != set(
+            locked.themes.values_list("pk", flat=True)
+        ) or new_districts != set(locked.districts.values_list("pk", flat=True))
+        if before == [getattr(locked, f) for f in OFFER_EDIT_FIELDS] and not sets_changed:
+            return locked
+        if not Offer.history.filter(id=locked.pk).exists():  # type: ignore[attr-defined]
+            Offer.history.bulk_history_create(  # type: ignore[attr-defined]
+                [as_it_was],
+                default_user=as_it_was.owner,
+                default_change_reason="created",
+                default_date=as_it_was.created_at,
+            )
+        stamp(locked, by=by, at=timezone.now(), reason="edit")
+        locked.save()
+        locked.themes.set(list(themes))
+        locked.districts.set(list(districts))
+    return locked
 
 
 def need_create(

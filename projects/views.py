@@ -31,6 +31,7 @@ from .forms import (
     MergeForm,
     NeedForm,
     NoteForm,
+    OfferEditForm,
     OfferForm,
     ProjectForm,
     ReactForm,
@@ -38,7 +39,7 @@ from .forms import (
     TransitionForm,
 )
 from .matching import needs_for_offer, offers_for_need, organizations_for_need
-from .models import Idea, IdeaReaction, Need, ProjectMember
+from .models import Idea, IdeaReaction, Need, ProjectMember, unpack_codes
 from .policies import (
     COORDINATE,
     idea_can,
@@ -62,6 +63,7 @@ from .selectors import (
     idea_visible_to,
     inbox_ideas,
     my_ideas,
+    offer_edits,
     overdue_ideas,
     similar_ideas,
     with_reaction_counts,
@@ -589,6 +591,36 @@ def offer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "projects/offer_form.html", {"form": form})
 
 
+@login_required
+def offer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The owner changes their offer; coordinators see what changed (decision 0022)."""
+    offer = object_in_scope(offer_scope(request.user), pk)
+    require(offer_can(request.user, "edit", offer))
+    form = OfferEditForm(
+        request.POST or None,
+        initial={
+            "title": offer.title,
+            "description": offer.description,
+            "offer_types": sorted(unpack_codes(offer.offer_types)),
+            "skills": offer.skills,
+            "availability": sorted(unpack_codes(offer.availability)),
+            "themes": list(offer.themes.all()),
+            "districts": list(offer.districts.all()),
+            "contact": offer.contact,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if run_service(
+            request,
+            lambda: services.offer_update(offer=offer, by=request.user, **d),
+            success=_("「できること」を直しました。"),
+            form=form,
+        ):
+            return redirect("projects:offer_detail", pk=offer.pk)
+    return render(request, "projects/offer_edit.html", {"form": form, "offer": offer})
+
+
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offer = object_in_scope(offer_scope(request.user).select_related("organization"), pk)
     own = offer_can(request.user, "match", offer)
@@ -598,6 +630,8 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "offer": offer,
             "own": own,
+            "can_edit": offer_can(request.user, "edit", offer),
+            "edits": offer_edits(offer) if offer_can(request.user, "see_changes", offer) else [],
             "ranked": needs_for_offer(offer) if own else [],
             "themes": offer.themes.all(),
             "districts": offer.districts.all(),

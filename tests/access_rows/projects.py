@@ -275,3 +275,21 @@ ROWS += [
         notes="a trouble is the author's and coordinators' only",
     ),
 ]
+
+# An offer is changed by its owner only (issue 13); coordinators see what changed.
+ROWS += [
+    Row("projects:offer_edit", {**signed_in(403), "member": 200}, kwargs=_offer),
+    Row(
+        "projects:offer_edit",
+        {**signed_in(403), "member": 302},
+        method="post",
+        kwargs=_offer,
+        id="post:projects:offer_edit",
+        data=lambda u: {
+            "title": "送迎できます（土日も）",
+            "description": "d",
+            "offer_types": ["vehicle"],
+            "contact": "member@example.jp",
+        },
+    ),
+]

@@ -41,6 +41,7 @@ def test_staff_correct_the_household_and_see_the_history(
     page.goto(f"/consultations/{case.pk}/")
     page.get_by_role("link", name="本人の情報・困りごと・世帯を修正する").click()
     page.wait_for_load_state()
+    _shot(page, f"edit-consultation-form-{size}", full_page=True)
     _axe(page, axe_source, f"consultation-edit-{size}")
     page.fill("input[name=household-0-age]", "51")
     page.fill("input[name=household-1-relation]", "長女")
@@ -70,14 +71,13 @@ def test_resident_corrects_a_sent_idea_and_the_coordinator_sees_the_change(
 
     page.set_viewport_size(WIDTHS[size])
     idea = IdeaFactory(title="駅前で体操をしたい")
-    idea_transition(
-        idea=idea, to=Idea.Status.COORDINATING, by=demo.users["coordinator@example.jp"]
-    )
+    idea_transition(idea=idea, to=Idea.Status.COORDINATING, by=demo.users["coordinator@example.jp"])
     old_title = idea.title
     sign_in(page, "resident@example.jp", DEMO_PASSWORD)
     page.goto(f"/ideas/{idea.pk}/")
     page.get_by_role("link", name="内容を直す").click()
     page.wait_for_load_state()
+    _shot(page, f"edit-idea-form-{size}", full_page=True)
     _axe(page, axe_source, f"idea-edit-{size}")
     page.fill("input[name=title]", "直したタイトル：駅前で朝の体操をしたい")
     page.get_by_role("button", name="直した内容を保存する").click()

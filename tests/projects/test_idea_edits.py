@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects import services
-from projects.models import Idea, IdeaEvent
+from projects.models import Idea, IdeaEvent, Offer
 from tests.factories import IdeaFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,4 +191,112 @@ def test_coordinator_page_queries_do_not_grow_with_edits(client: Any, role_users
     few = count()
     for i in range(6):
         services.idea_edit_sent(idea=idea, by=role_users["resident"], title=f"別の題 {i}")
+    assert count() == few
+
+
+# --- offers ----------------------------------------------------------------------------------
+
+
+def _offer(owner: Any) -> Any:
+    from projects.services import offer_create
+
+    return offer_create(
+        owner=owner,
+        title="送迎できます",
+        description="平日の午前に車で送迎できます。",
+        offer_types=["vehicle"],
+        availability=["weekday_day"],
+        contact="member@example.jp",
+    )
+
+
+def _offer_form(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": "送迎できます",
+        "description": "平日の午前に車で送迎できます。",
+        "offer_types": ["vehicle"],
+        "availability": ["weekday_day"],
+        "contact": "member@example.jp",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_owner_edits_an_offer_and_coordinators_see_what_changed(
+    client: Any, role_users: Any
+) -> None:
+    offer = _offer(role_users["member"])
+    edit = reverse("projects:offer_edit", kwargs={"pk": offer.pk})
+    detail = reverse("projects:offer_detail", kwargs={"pk": offer.pk})
+    client.force_login(role_users["member"])
+    r = client.post(edit, _offer_form(availability=["weekday_day", "weekend"]))
+    assert r.status_code == 302
+    offer.refresh_from_db()
+    assert offer.availability == ",weekday_day,weekend,"
+    assert 'data-testid="offer-changes"' not in client.get(detail).content.decode()
+
+    client.force_login(role_users["coordinator"])
+    page = client.get(detail).content.decode()
+    assert 'data-testid="offer-changes"' in page
+    assert "平日の昼、土日・祝日" in page
+
+    client.force_login(UserFactory())
+    assert 'data-testid="offer-changes"' not in client.get(detail).content.decode()
+
+
+@pytest.mark.parametrize("who", ["resident", "coordinator"])
+def test_only_the_owner_edits_an_offer(client: Any, role_users: Any, who: str) -> None:
+    offer = _offer(role_users["member"])
+    client.force_login(role_users[who])
+    edit = reverse("projects:offer_edit", kwargs={"pk": offer.pk})
+    assert client.post(edit, _offer_form(title="書き換え")).status_code == 403
+    offer.refresh_from_db()
+    assert offer.title == "送迎できます"
+    assert not Offer.history.filter(id=offer.pk).exists()  # type: ignore[attr-defined]
+
+
+def test_a_bad_offer_edit_changes_nothing(client: Any, role_users: Any) -> None:
+    offer = _offer(role_users["member"])
+    client.force_login(role_users["member"])
+    edit = reverse("projects:offer_edit", kwargs={"pk": offer.pk})
+    assert client.post(edit, _offer_form(title="", offer_types=[])).status_code == 200
+    with pytest.raises(ValidationError):
+        services.offer_update(
+            offer=offer,
+            by=role_users["member"],
+            title="x",
+            description="y",
+            offer_types=["nonsense"],
+            contact="c",
+        )
+    offer.refresh_from_db()
+    assert offer.title == "送迎できます"
+    assert not Offer.history.filter(id=offer.pk).exists()  # type: ignore[attr-defined]
+
+
+def test_offer_page_queries_do_not_grow_with_edits(client: Any, role_users: Any) -> None:
+    offer = _offer(role_users["member"])
+    url = reverse("projects:offer_detail", kwargs={"pk": offer.pk})
+    client.force_login(role_users["coordinator"])
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def edit(n: int) -> None:
+        for i in range(n):
+            services.offer_update(
+                offer=offer,
+                by=role_users["member"],
+                title=f"送迎できます {i}",
+                description="d",
+                offer_types=["vehicle"],
+                contact="c",
+            )
+
+    edit(2)
+    few = count()
+    edit(6)
     assert count() == few
