@@ -59,6 +59,11 @@ def test_staff_correct_the_household_and_see_the_history(
     page.locator("#history").scroll_into_view_if_needed()
     _shot(page, f"edit-consultation-history-{size}", full_page=True)
     _axe(page, axe_source, f"consultation-history-{size}")
+    # The whole history, on its own page.
+    page.goto(f"/consultations/{case.pk}/history/")
+    assert "世帯員を追加: 長女（48歳）" in page.locator(".case-history").inner_text()
+    _shot(page, f"edit-consultation-history-page-{size}", full_page=True)
+    _axe(page, axe_source, f"consultation-history-page-{size}")
 
 
 @pytest.mark.parametrize("size", WIDTHS)
@@ -97,3 +102,37 @@ def test_resident_corrects_a_sent_idea_and_the_coordinator_sees_the_change(
     page.get_by_test_id("idea-changes").scroll_into_view_if_needed()
     _shot(page, f"edit-idea-coordinator-{size}")
     _axe(page, axe_source, f"idea-diff-{size}")
+
+
+@pytest.mark.parametrize("size", WIDTHS)
+def test_owner_edits_an_offer_and_the_coordinator_sees_the_change(
+    page: Any, axe_source: str, demo: Any, size: str
+) -> None:
+    from projects.services import offer_create
+
+    page.set_viewport_size(WIDTHS[size])
+    offer = offer_create(
+        owner=demo.users["member@example.jp"],
+        title="買い物の送迎をします",
+        description="平日の午前に車で送迎できます。",
+        offer_types=["vehicle"],
+        availability=["weekday_day"],
+        contact="member@example.jp",
+    )
+    sign_in(page, "member@example.jp", DEMO_PASSWORD)
+    page.goto(f"/ideas/offers/{offer.pk}/")
+    page.get_by_role("link", name="内容を直す").click()
+    page.wait_for_load_state()
+    _axe(page, axe_source, f"offer-edit-{size}")
+    page.get_by_label("土日・祝日").check()
+    page.get_by_role("button", name="直した内容を保存する").click()
+    page.wait_for_load_state()
+    assert "「できること」を直しました" in page.content()
+    page.context.clear_cookies()
+
+    sign_in(page, "coordinator@example.jp", DEMO_PASSWORD)
+    page.goto(f"/ideas/offers/{offer.pk}/")
+    changes = page.get_by_test_id("offer-changes").inner_text()
+    assert "平日の昼" in changes and "土日・祝日" in changes
+    _shot(page, f"edit-offer-coordinator-{size}", full_page=True)
+    _axe(page, axe_source, f"offer-changes-{size}")
