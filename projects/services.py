@@ -351,7 +351,20 @@ def idea_edit_sent(
         locked.save()
         if themes is not None and themes_changed:
             locked.themes.set(list(themes))
-        IdeaEvent.objects.create(idea=locked, by=by, edited=True, created_at=now)
+        event = IdeaEvent.objects.create(idea=locked, by=by, edited=True, created_at=now)
+        if locked.assigned_to_id is not None and locked.assigned_to_id != by.pk:
+            # The coordinator in charge hears of it; what changed is on the idea's page.
+            notify(
+                kind=IDEA_NOTICE,
+                recipient=locked.assigned_to,
+                key=f"idea:{locked.pk}:edited:{event.pk}",
+                subject=_("アイデア%(t)sの内容が編集されました") % {"t": quoted(locked.title)},
+                body=_(
+                    "提案者がアイデアの内容を直しました。変わったところはアイデアのページで見られます。"
+                ),
+                url=_idea_url(locked),
+                about=locked,
+            )
         _pages_changed()
     return locked
 

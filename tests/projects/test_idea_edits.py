@@ -300,3 +300,16 @@ def test_offer_page_queries_do_not_grow_with_edits(client: Any, role_users: Any)
     few = count()
     edit(6)
     assert count() == few
+
+
+def test_the_coordinator_in_charge_hears_of_an_edit(role_users: Any) -> None:
+    from reminders.models import Reminder
+
+    idea = IdeaFactory()
+    services.idea_assign(idea=idea, to=role_users["coordinator"], by=role_users["coordinator"])
+    services.idea_edit_sent(idea=idea, by=role_users["resident"], title="公園で体操と散歩")
+    told = Reminder.objects.filter(
+        recipient=role_users["coordinator"], idempotency_key__startswith=f"idea:{idea.pk}:edited:"
+    )
+    assert told.count() == 1
+    assert "内容が編集されました" in told.get().subject
