@@ -17,12 +17,14 @@ from django.utils import timezone
 
 from directory.models import District, Domain, Organization
 from directory.search import search_document
+from machida_portal.history import stamp
 
 from .deadlines import deadline_for
 from .models import (
     AccessLog,
     Conference,
     ConferenceTask,
+    ConsentEvent,
     Consultation,
     HouseholdMember,
     OutreachAttempt,
@@ -34,6 +36,7 @@ from .models import (
     TsunaguSheet,
     UnmetNeed,
 )
+from .policies import consent_event_write
 
 S = SheetStatus
 # Kana of the consultations just created, for the sheets' search documents (the demo shares
@@ -130,6 +133,11 @@ def _clear() -> None:
         OutreachCase,
         Consultation.consent_domains.through,
         Consultation.consent_agencies.through,
+        ConsentEvent.domains.through,
+        ConsentEvent.agencies.through,
+        ConsentEvent,
+        HouseholdMember.history.model,  # type: ignore[attr-defined]
+        Consultation.history.model,  # type: ignore[attr-defined]
         Consultation,
     ]
     with connection.cursor() as cursor:
@@ -172,7 +180,7 @@ def _seed_plan_example(
     """The plan's own example: an older person asks the elderly-care agency about their own
     care and their adult son's disability and withdrawal; sheets go to the disability agency
     (contacted, reporting back) and the mental-health counter (just received)."""
-    c = Consultation.objects.create(
+    c = Consultation(
         agency=agencies["elderly"],
         created_by=staff["elderly"],
         person_name="山本 キヨ",
@@ -203,11 +211,25 @@ def _seed_plan_example(
         created_at=now - timedelta(days=6),
     )
     c.search_document = search_document(c.person_name, c.person_kana, c.narrative)
-    c.save(update_fields=["search_document"])
-    c.consent_domains.set(Domain.objects.filter(code__in=["disability", "health"]))
-    c.consent_agencies.set([agencies["disability"], agencies["health"]])
-    HouseholdMember.objects.create(
-        consultation=c, relation="長男", age=50, notes="精神障がい、ひきこもり"
+    # Its history starts at intake, by the staff member who took it (decision 0022).
+    stamp(c, by=staff["elderly"], at=c.created_at, reason="intake")
+    c.save()
+    domains = list(Domain.objects.filter(code__in=["disability", "health"]))
+    consent_agencies = [agencies["disability"], agencies["health"]]
+    c.consent_domains.set(domains)
+    c.consent_agencies.set(consent_agencies)
+    son = HouseholdMember(consultation=c, relation="長男", age=50, notes="精神障がい、ひきこもり")
+    stamp(son, by=staff["elderly"], at=c.created_at, reason="intake")
+    son.save()
+    consent_event_write(
+        c,
+        Consultation.ConsentStatus.PENDING,
+        Consultation.ConsentStatus.GIVEN,
+        by=staff["elderly"],
+        kind=ConsentEvent.Kind.GIVEN,
+        domains=domains,
+        agencies=consent_agencies,
+        at=c.created_at,
     )
     plan: list[tuple[Organization, list[str], str]] = [
         (

@@ -107,6 +107,32 @@ class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
         return self.cleaned_data
 
 
+class ConsultationEditForm(ConsultationForm):
+    """The intake form without consent (recorded on its own page, as its own events): an
+    edit after intake changes the person, who came, the troubles, the narrative and the
+    urgency with the same fields and checks as intake."""
+
+    class Meta(ConsultationForm.Meta):
+        fields = [
+            "person_name",
+            "person_kana",
+            "birth_date",
+            "district",
+            "phone",
+            "visitor",
+            "visitor_relation",
+            "troubles",
+            "main_trouble",
+            "narrative",
+            "urgency",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("consent_fields", "consent_domains", "consent_agencies"):
+            del self.fields[name]
+
+
 class HouseholdForm(forms.Form):
     relation = forms.CharField(label=_("続柄"), max_length=50, required=False)
     age = forms.IntegerField(label=_("年齢"), min_value=0, max_value=130, required=False)
@@ -114,6 +140,18 @@ class HouseholdForm(forms.Form):
 
 
 HouseholdFormSet = forms.formset_factory(HouseholdForm, extra=3, max_num=10)
+
+
+class HouseholdEditForm(HouseholdForm):
+    """A household row on the edit page: which member it is (blank for a new one)."""
+
+    member = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+# A member's row with 「削除」 ticked, or with its relation cleared, leaves the household.
+HouseholdEditFormSet = forms.formset_factory(
+    HouseholdEditForm, extra=2, max_num=10, can_delete=True, validate_max=True
+)
 
 
 class SheetForm(forms.Form):

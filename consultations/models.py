@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from directory.choices import ChoiceLabels
 from directory.models import District, Domain, Organization
@@ -233,6 +234,25 @@ class Consultation(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(_("受付日時"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
+    # Every save of a consultation keeps the row as it was after it (who, when, why): the
+    # field history of edits after intake (decision 0022). Consent has its own events
+    # (``ConsentEvent``), so its fields are not kept twice; the search text is derived.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "search_document",
+            "updated_at",
+            "consent_status",
+            "consent_method",
+            "consent_taken_by",
+            "consent_taken_at",
+            "consent_fields",
+            "consent_expires_on",
+            "anonymized_at",
+        ],
+        cascade_delete_history=True,
+        history_change_reason_field=models.CharField(max_length=20, null=True, blank=True),
+    )
+
     class Meta:
         verbose_name = _("相談")
         verbose_name_plural = _("相談")
@@ -283,6 +303,12 @@ class HouseholdMember(models.Model):
     age = models.PositiveSmallIntegerField(_("年齢"), null=True, blank=True)
     notes = models.CharField(_("メモ"), max_length=200, blank=True)
 
+    # Household rows added, changed and removed by an edit carry the edit's time, so the
+    # consultation's history shows them with it (decision 0022).
+    history = HistoricalRecords(
+        history_change_reason_field=models.CharField(max_length=20, null=True, blank=True),
+    )
+
     class Meta:
         verbose_name = _("世帯員")
         verbose_name_plural = _("世帯員")
@@ -290,6 +316,62 @@ class HouseholdMember(models.Model):
 
     def __str__(self) -> str:
         return self.relation
+
+
+class ConsentEvent(ChoiceLabels, models.Model):
+    """One recording of a consultation's consent (the consent machine's history row): what
+    kind of change it was and what the consent covered from then on."""
+
+    class Kind(models.TextChoices):
+        GIVEN = "given", _("同意を得ました")
+        RENEWED = "renewed", _("同意を更新しました")
+        NARROWED = "narrowed", _("同意の範囲を狭めました")
+        WITHDRAWN = "withdrawn", _("同意が撤回されました")
+        NOT_GIVEN = "not_given", _("同意なし・未確認として記録しました")
+
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="consent_events",
+        verbose_name=_("相談"),
+    )
+    kind = models.CharField(_("同意の変化"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("情報共有への同意"), max_length=10, choices=Consultation.ConsentStatus.choices
+    )
+    method = models.CharField(
+        _("同意の方法"), max_length=10, choices=Consultation.ConsentMethod.choices, blank=True
+    )
+    fields = models.JSONField(_("共有してよい項目"), default=list, blank=True)
+    domains = models.ManyToManyField(
+        Domain, blank=True, related_name="+", verbose_name=_("共有してよい分野")
+    )
+    agencies = models.ManyToManyField(
+        Organization, blank=True, related_name="+", verbose_name=_("共有してよい機関")
+    )
+    expires_on = models.DateField(_("同意の有効期限"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("記録した職員"),
+    )
+    at = models.DateTimeField(_("日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("同意の記録")
+        verbose_name_plural = _("同意の記録")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["consultation", "-at"], name="consent_event_at")]
+
+    def __str__(self) -> str:
+        return f"#{self.consultation_id} {self.kind}"
+
+    def field_labels(self) -> list[str]:
+        chosen = set(self.fields or [])
+        return [str(label) for value, label in SharedField.choices if value in chosen]
 
 
 class SheetStatus(models.TextChoices):

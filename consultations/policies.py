@@ -36,6 +36,7 @@ from . import conf
 from .models import (
     AccessLog,
     Conference,
+    ConsentEvent,
     Consultation,
     OutreachCase,
     SheetStatus,
@@ -154,22 +155,80 @@ def consultation_scope(user: Any, action: str = "view") -> QuerySet[Consultation
 
 
 def consultation_can(user: Any, action: str, consultation: Consultation) -> bool:
-    """Intake, consent, closing and handing over are the owning agency's staff's."""
+    """Intake, consent, closing and handing over are the owning agency's staff's. ``edit``
+    (the person, troubles and household after intake) only while the case is open: a closed
+    record is what the case ended as (decision 0022)."""
     agency = agency_of(user)
-    return agency is not None and agency.pk == consultation.agency_id
+    if agency is None or agency.pk != consultation.agency_id:
+        return False
+    if action == "edit":
+        return consultation.status == Consultation.Status.OPEN
+    return True
 
 
 C = Consultation.Status
 CONSULTATION_STATES = StateMachine("consultation", {(C.OPEN, C.CLOSED): "close"})
 
 CS = Consultation.ConsentStatus
+
+
+def consent_event_kind(
+    *,
+    before_status: str,
+    after_status: str,
+    before: tuple[set[str], set[int], set[int], Any],
+    after: tuple[set[str], set[int], set[int], Any],
+) -> str:
+    """What a recording of consent was, from the consent before and after it: each side is
+    (fields, domain ids, agency ids, expiry). Given again with anything taken away (a field,
+    a domain, an agency, an earlier or new expiry) is *narrowed*; with nothing taken away,
+    *renewed*."""
+    K = ConsentEvent.Kind
+    if after_status != CS.GIVEN:
+        return K.WITHDRAWN if before_status == CS.GIVEN else K.NOT_GIVEN
+    if before_status != CS.GIVEN:
+        return K.GIVEN
+    removed = bool(before[0] - after[0] or before[1] - after[1] or before[2] - after[2])
+    before_expiry, after_expiry = before[3], after[3]
+    shortened = after_expiry is not None and (before_expiry is None or after_expiry < before_expiry)
+    return K.NARROWED if removed or shortened else K.RENEWED
+
+
+def consent_event_write(
+    consultation: Consultation,
+    frm: str,
+    to: str,
+    *,
+    by: Any = None,
+    kind: str,
+    domains: Any = (),
+    agencies: Any = (),
+    at: Any = None,
+) -> ConsentEvent:
+    event = ConsentEvent.objects.create(
+        consultation=consultation,
+        kind=kind,
+        status=to,
+        method=consultation.consent_method if to == CS.GIVEN else "",
+        fields=sorted(consultation.consent_fields or []) if to == CS.GIVEN else [],
+        expires_on=consultation.consent_expires_on if to == CS.GIVEN else None,
+        by=by,
+        at=at or timezone.now(),
+    )
+    if to == CS.GIVEN:
+        event.domains.set(domains)
+        event.agencies.set(agencies)
+    return event
+
+
 # Consent is recorded anew each time (a renewal is given → given); every recording is the
-# owning agency's. The record of it is the consent fields themselves (who took it, when) and
-# the access log's row.
+# owning agency's. Each recording writes a ``ConsentEvent`` (given, renewed, narrowed,
+# withdrawn, not given) — the consultation's history shows these, not field changes.
 CONSENT_STATES = StateMachine(
     "consent",
     {(frm, to): "record" for frm in CS.values for to in CS.values},
     field="consent_status",
+    history=consent_event_write,
 )
 
 

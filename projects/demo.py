@@ -92,6 +92,9 @@ def _clear() -> None:
     Idea.objects.filter(submission_token__in=tokens).delete()
     # Large ideas: the token namespace is checked by title prefix to avoid a 20,000-item IN.
     Idea.objects.filter(title__startswith="［大量］").delete()
+    # Their edit history goes with them (it is not deleted with its idea or offer).
+    Idea.history.exclude(id__in=Idea.objects.values("id")).delete()  # type: ignore[attr-defined]
+    Offer.history.exclude(id__in=Offer.objects.values("id")).delete()  # type: ignore[attr-defined]
 
 
 def seed(ctx: Any) -> None:

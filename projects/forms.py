@@ -122,6 +122,16 @@ class IdeaForm(forms.Form):
         ]
 
 
+class IdeaSentEditForm(IdeaForm):
+    """The intake form for an idea already sent (decision 0022): the same fields and checks,
+    without its kind (a trouble stays one), photos or the once-only submission token."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("submission_token", "kind", "photo1", "photo2", "photo3"):
+            del self.fields[name]
+
+
 class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("キーワード"), required=False, max_length=100)
     district = forms.ChoiceField(label=_("地区"), required=False)
@@ -406,3 +416,11 @@ class NeedForm(forms.Form):
 
     def clean_description(self) -> str:
         return _no_script(self.cleaned_data["description"])
+
+
+class OfferEditForm(OfferForm):
+    """The offer form for its owner's edits: who it is registered as does not change."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["organization"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.choices import ChoiceLabels
 from directory.models import District, Organization, Theme
+from machida_portal.history import StampedHistoricalRecords
 
 
 class HelpType(models.TextChoices):
@@ -139,6 +140,22 @@ class Idea(ChoiceLabels, models.Model):
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = IdeaQuerySet.as_manager()
+    # The author's edits after sending (decision 0022): the content as it was after each
+    # edit, for coordinators to see what changed. Only stamped saves write a row.
+    history = StampedHistoricalRecords(
+        excluded_fields=[
+            "search_document",
+            "updated_at",
+            "submission_token",
+            "first_response_at",
+            "assigned_to",
+            "merged_into",
+            "entered_by",
+            "on_behalf_name",
+            "on_behalf_contact",
+        ],
+        history_change_reason_field=models.CharField(max_length=20, null=True, blank=True),
+    )
 
     class Meta:
         verbose_name = _("アイデア")
@@ -176,6 +193,9 @@ class IdeaEvent(ChoiceLabels, models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The author changed the content after sending (「内容が編集されました」); what changed is
+    # in ``Idea.history`` at the same time, for coordinators.
+    edited = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -429,6 +449,12 @@ class Offer(models.Model):
     is_active = models.BooleanField(_("受付中"), default=True)
     search_document = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+
+    # The owner's edits (decision 0022): coordinators see what changed. Stamped saves only.
+    history = StampedHistoricalRecords(
+        excluded_fields=["skill_document", "search_document"],
+        history_change_reason_field=models.CharField(max_length=20, null=True, blank=True),
+    )
 
     class Meta:
         verbose_name = _("できること（提供）")

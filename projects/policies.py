@@ -34,6 +34,15 @@ from .models import Idea, Match, Need, Offer, Project, ProjectMember
 COORDINATE = "coordinate"
 SUBMIT = "submit"
 
+# A sent idea its author may still change (decision 0022): while it is being worked on.
+# Once it became a project, was connected, answered or merged, what was done rests on what
+# it said then, so the words stay as they were.
+IDEA_EDITABLE_AFTER_SENDING = (
+    Idea.Status.RECEIVED,
+    Idea.Status.COORDINATING,
+    Idea.Status.SESSION,
+)
+
 # --- who coordinates ----------------------------------------------------------------------
 
 
@@ -110,13 +119,21 @@ def idea_scope(
 
 def idea_can(user: Any, action: str, idea: Idea) -> bool:
     """``coordinate``: a coordinator, on an idea that has been sent (a draft is the author's
-    until then; coordinators may read it, not act on it). ``submit``/``edit``: the author, on
-    their draft. ``see_contact``: coordinators and the author. ``read_internal``: notes and
-    the author's account, for coordinators."""
+    until then; coordinators may read it, not act on it). ``submit``: the author, on their
+    draft. ``edit``: the author, on their draft or a sent idea still being worked on
+    (``IDEA_EDITABLE_AFTER_SENDING``) — never a coordinator on someone else's words.
+    ``see_contact``: coordinators and the author. ``read_internal``: notes and the author's
+    account, for coordinators."""
     if action == COORDINATE:
         return may_coordinate_ideas(user) and idea.status != Idea.Status.DRAFT
-    if action in (SUBMIT, "edit"):
+    if action == SUBMIT:
         return _signed_in(user) and idea.author_id == user.pk and idea.status == Idea.Status.DRAFT
+    if action == "edit":
+        return (
+            _signed_in(user)
+            and idea.author_id == user.pk
+            and idea.status in (Idea.Status.DRAFT, *IDEA_EDITABLE_AFTER_SENDING)
+        )
     if action == "see_contact":
         return may_coordinate_ideas(user) or (_signed_in(user) and idea.author_id == user.pk)
     if action == "read_internal":
@@ -214,7 +231,13 @@ def offer_scope(user: Any, action: str = "view") -> QuerySet[Offer]:
 
 
 def offer_can(user: Any, action: str, offer: Offer) -> bool:
-    """``match`` (see the needs ranked for it): its owner and coordinators."""
+    """``match`` (see the needs ranked for it): its owner and coordinators. ``edit``: its
+    owner only (coordinators see what changed, never change someone's offer).
+    ``see_changes`` (old → new of the owner's edits): coordinators."""
+    if action == "edit":
+        return _signed_in(user) and offer.owner_id == user.pk
+    if action == "see_changes":
+        return may_coordinate_ideas(user)
     if action != "match":
         raise ValueError(f"unknown offer action: {action}")
     return _signed_in(user) and (offer.owner_id == user.pk or may_coordinate_ideas(user))

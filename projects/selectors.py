@@ -26,15 +26,26 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from directory.fiscal import fiscal_year_bounds, fiscal_year_datetimes
 from directory.models import District
 from directory.search import bigrams, search_filter
 
 from . import conf
-from .models import Idea, IdeaReaction, Project, ProjectMember
+from .models import (
+    Availability,
+    HelpType,
+    Idea,
+    IdeaReaction,
+    Offer,
+    OfferType,
+    Project,
+    ProjectMember,
+    unpack_codes,
+)
 from .policies import idea_scope
 
 
@@ -281,3 +292,107 @@ def newest_public_for_district(district: District, limit: int = 10) -> dict[str,
             ]
         ),
     }
+
+
+# --- what an author's or owner's edit changed (coordinators only; decision 0022) -----------
+
+
+@dataclass
+class IdeaChange:
+    label: Any
+    old: str
+    new: str
+
+
+@dataclass
+class Edit:
+    at: Any
+    by: Any
+    changes: list[IdeaChange]
+
+
+IDEA_EDIT_FIELDS = (
+    "title",
+    "description",
+    "district",
+    "help_types",
+    "contact_method",
+    "contact_detail",
+    "is_public",
+)
+OFFER_EDIT_FIELDS = ("title", "description", "offer_types", "skills", "availability", "contact")
+EDITS_SHOWN = 20
+
+
+def _edits(model: Any, pk: int, fields: tuple[str, ...]) -> list[Edit]:
+    """The latest ``EDITS_SHOWN`` edits of one row, newest first, each read against the
+    history row before it (``diff_against``). A few queries, however many edits."""
+    H = model.history.model
+    before_me = Q(history_date__lt=OuterRef("history_date")) | Q(
+        history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
+    )
+    edits = list(
+        H.objects.filter(id=pk, history_change_reason="edit")
+        .select_related("history_user")
+        .annotate(
+            previous_id=Subquery(
+                H.objects.filter(before_me, id=OuterRef("id"))
+                .order_by("-history_date", "-history_id")
+                .values("history_id")[:1]
+            )
+        )
+        .order_by("-history_date", "-history_id")[:EDITS_SHOWN]
+    )
+    if not edits:
+        return []
+    previous = H.objects.in_bulk([e.previous_id for e in edits if e.previous_id])
+    district_ids = {getattr(r, "district_id", None) for r in [*edits, *previous.values()]} - {None}
+    districts = District.objects.in_bulk(district_ids) if district_ids else {}
+    labels = {f.name: f.verbose_name for f in model._meta.concrete_fields}
+    result = []
+    for edit in edits:
+        old = previous.get(edit.previous_id)
+        changes: list[IdeaChange] = []
+        if old is not None:
+            delta = edit.diff_against(old, included_fields=fields)
+            changes = [
+                IdeaChange(
+                    labels[c.field],
+                    _edit_value(c.field, c.old, districts),
+                    _edit_value(c.field, c.new, districts),
+                )
+                for c in sorted(delta.changes, key=lambda c: fields.index(c.field))
+            ]
+        result.append(Edit(edit.history_date, edit.history_user, changes))
+    return result
+
+
+def idea_edit_changes(idea: Idea) -> dict[Any, list[IdeaChange]]:
+    """For the idea's latest edits by its author: the time of each (its timeline row has the
+    same one) → what changed, old → new. Only for people who may read internal notes
+    (coordinators): other readers never get old versions."""
+    return {e.at: e.changes for e in _edits(Idea, idea.pk, IDEA_EDIT_FIELDS)}
+
+
+def offer_edits(offer: Offer) -> list[Edit]:
+    """The owner's latest edits of an offer, with what changed (for coordinators)."""
+    return _edits(Offer, offer.pk, OFFER_EDIT_FIELDS)
+
+
+def _edit_value(name: str, value: Any, districts: dict[int, District]) -> str:
+    if name == "is_public":
+        return str(_("公開") if value else _("非公開"))
+    if value is None or value == "" or value == []:
+        return "—" if name != "district" else str(_("市全域"))
+    if name == "district":
+        district = districts.get(value)
+        return district.name if district else "—"
+    if name == "help_types":
+        labels = dict(HelpType.choices)
+        return "、".join(str(labels.get(h, h)) for h in value)
+    if name in ("offer_types", "availability"):
+        choices = dict(OfferType.choices if name == "offer_types" else Availability.choices)
+        return "、".join(str(choices.get(c, c)) for c in sorted(unpack_codes(value))) or "—"
+    if name == "contact_method":
+        return str(dict(Idea.Contact.choices).get(value, value))
+    return str(value)

@@ -9,6 +9,7 @@ to an agency and mark it ``Idea.Status.CONNECTED`` with the coordinator's messag
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -22,8 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.policy import require
 from directory.models import District, Organization, Theme
 from directory.search import search_document
+from machida_portal.history import stamp
 from machida_portal.mail import quoted
 from machida_portal.public_cache import pages_changed
 from reminders.services import notify, reminder_schedule, reminders_cancel_matching
@@ -57,6 +60,7 @@ from .policies import (
     match_sides,
     may_coordinate_ideas,
     may_enter_on_behalf,
+    offer_can,
 )
 from .selectors import idea_visible_to
 
@@ -281,6 +285,87 @@ def idea_update_draft(
         for photo in photos:
             p = IdeaPhoto(idea=locked)
             p.image.save(photo.name or "photo.jpg", photo, save=True)
+    return locked
+
+
+# What the author may change once the idea is sent: not its kind (a trouble stays one) nor
+# who it is from.
+SENT_EDIT_FIELDS = (
+    "title",
+    "description",
+    "district",
+    "help_types",
+    "contact_method",
+    "contact_detail",
+    "is_public",
+)
+IDEA_EDIT_REASON = "edit"
+
+
+def _idea_values(idea: Idea) -> dict[str, Any]:
+    columns = {f.name: f.attname for f in Idea._meta.concrete_fields}
+    return {name: getattr(idea, columns[name]) for name in SENT_EDIT_FIELDS}
+
+
+def idea_edit_sent(
+    *, idea: Idea, by: User, themes: Iterable[Theme] | None = None, **fields: Any
+) -> Idea:
+    """The author changes a sent idea while it is being worked on (``idea_can(…, "edit")``).
+
+    The idea's history keeps the content before and after (``Idea.history``, reason
+    ``edit``: coordinators see what changed) and the timeline gets 「内容が編集されました」
+    with the time (everyone who sees the timeline). Bad input raises ``ValidationError`` with
+    nothing changed; an edit that changes nothing writes nothing."""
+    unknown = set(fields) - set(SENT_EDIT_FIELDS)
+    if unknown:
+        raise TypeError(f"not an editable field: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Idea.objects.select_for_update().get(pk=idea.pk)
+        require(idea_can(by, "edit", locked))
+        if locked.status == Idea.Status.DRAFT:
+            raise ValidationError(_("下書きは「下書きとして保存」または送信で変えてください。"))
+        as_it_was = copy.copy(locked)
+        before = _idea_values(locked)
+        for name, value in fields.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        if set(locked.help_types) - set(HelpType.values):
+            raise ValidationError({"help_types": _("協力の種類が正しくありません。")})
+        locked.is_public = locked.is_public and locked.kind != Idea.Kind.TROUBLE
+        _refresh_idea_search(locked)
+        locked.full_clean()
+        old_themes = set(locked.themes.values_list("pk", flat=True))
+        new_themes = None if themes is None else {t.pk for t in themes}
+        themes_changed = new_themes is not None and new_themes != old_themes
+        if before == _idea_values(locked) and not themes_changed:
+            return locked
+        if not Idea.history.filter(id=locked.pk).exists():  # type: ignore[attr-defined]
+            # The first edit: keep the content as it was sent, to read the change against.
+            Idea.history.bulk_history_create(  # type: ignore[attr-defined]
+                [as_it_was],
+                default_user=as_it_was.author,
+                default_change_reason="sent",
+                default_date=as_it_was.created_at,
+            )
+        now = timezone.now()
+        stamp(locked, by=by, at=now, reason=IDEA_EDIT_REASON)
+        locked.save()
+        if themes is not None and themes_changed:
+            locked.themes.set(list(themes))
+        event = IdeaEvent.objects.create(idea=locked, by=by, edited=True, created_at=now)
+        if locked.assigned_to_id is not None and locked.assigned_to_id != by.pk:
+            # The coordinator in charge hears of it; what changed is on the idea's page.
+            notify(
+                kind=IDEA_NOTICE,
+                recipient=locked.assigned_to,
+                key=f"idea:{locked.pk}:edited:{event.pk}",
+                subject=_("アイデア%(t)sの内容が編集されました") % {"t": quoted(locked.title)},
+                body=_(
+                    "提案者がアイデアの内容を直しました。変わったところはアイデアのページで見られます。"
+                ),
+                url=_idea_url(locked),
+                about=locked,
+            )
+        _pages_changed()
     return locked
 
 
@@ -561,6 +646,64 @@ def offer_create(
         offer.themes.set(list(themes))
         offer.districts.set(list(districts))
     return offer
+
+
+OFFER_EDIT_FIELDS = ("title", "description", "offer_types", "skills", "availability", "contact")
+
+
+def offer_update(
+    *,
+    offer: Offer,
+    by: User,
+    title: str,
+    description: str,
+    offer_types: Sequence[str],
+    contact: str,
+    skills: str = "",
+    availability: Sequence[str] = (),
+    themes: Iterable[Theme] = (),
+    districts: Iterable[District] = (),
+) -> Offer:
+    """The owner changes their offer (decision 0022): the same checks as ``offer_create``;
+    ``Offer.history`` keeps the content before and after each edit (who, when) for
+    coordinators. Bad input changes nothing; an edit that changes nothing writes nothing."""
+    _check_codes(offer_types, OfferType.values, "offer_types")
+    _check_codes(availability, Availability.values, "availability")
+    if not offer_types:
+        raise ValidationError({"offer_types": _("出せるものを一つ以上選んでください。")})
+    with transaction.atomic():
+        locked = Offer.objects.select_for_update().get(pk=offer.pk)
+        require(offer_can(by, "edit", locked))
+        as_it_was = copy.copy(locked)
+        before = [getattr(locked, f) for f in OFFER_EDIT_FIELDS]
+        locked.title = title.strip()
+        locked.description = description.strip()
+        locked.offer_types = pack_codes(offer_types)
+        locked.skills = skills.strip()
+        locked.skill_document = skill_document(skills)
+        locked.availability = pack_codes(availability)
+        locked.contact = contact.strip()
+        locked.search_document = search_document(title, description, skills)
+        locked.full_clean()
+        new_themes = {t.pk for t in themes}
+        new_districts = {d.pk for d in districts}
+        sets_changed = new_themes != set(
+            locked.themes.values_list("pk", flat=True)
+        ) or new_districts != set(locked.districts.values_list("pk", flat=True))
+        if before == [getattr(locked, f) for f in OFFER_EDIT_FIELDS] and not sets_changed:
+            return locked
+        if not Offer.history.filter(id=locked.pk).exists():  # type: ignore[attr-defined]
+            Offer.history.bulk_history_create(  # type: ignore[attr-defined]
+                [as_it_was],
+                default_user=as_it_was.owner,
+                default_change_reason="created",
+                default_date=as_it_was.created_at,
+            )
+        stamp(locked, by=by, at=timezone.now(), reason="edit")
+        locked.save()
+        locked.themes.set(list(themes))
+        locked.districts.set(list(districts))
+    return locked
 
 
 def need_create(

@@ -29,6 +29,7 @@ urlpatterns = [
     path("offers/", views.offer_list, name="offer_list"),
     path("offers/new/", views.offer_create, name="offer_create"),
     path("offers/<int:pk>/", views.offer_detail, name="offer_detail"),
+    path("offers/<int:pk>/edit/", views.offer_edit, name="offer_edit"),
     path("needs/", views.need_list, name="need_list"),
     path("needs/new/", views.need_create, name="need_create"),
     path("needs/<int:pk>/", views.need_detail, name="need_detail"),

@@ -26,10 +26,12 @@ from .forms import (
     AssignForm,
     IdeaFilterForm,
     IdeaForm,
+    IdeaSentEditForm,
     InboxFilterForm,
     MergeForm,
     NeedForm,
     NoteForm,
+    OfferEditForm,
     OfferForm,
     ProjectForm,
     ReactForm,
@@ -37,7 +39,7 @@ from .forms import (
     TransitionForm,
 )
 from .matching import needs_for_offer, offers_for_need, organizations_for_need
-from .models import Idea, IdeaReaction, Need, ProjectMember
+from .models import Idea, IdeaReaction, Need, ProjectMember, unpack_codes
 from .policies import (
     COORDINATE,
     idea_can,
@@ -57,9 +59,11 @@ from .policies import (
 )
 from .selectors import (
     board_ideas,
+    idea_edit_changes,
     idea_visible_to,
     inbox_ideas,
     my_ideas,
+    offer_edits,
     overdue_ideas,
     similar_ideas,
     with_reaction_counts,
@@ -139,11 +143,46 @@ def idea_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _idea_edit_sent(request: AuthenticatedHttpRequest, idea: Idea) -> HttpResponse:
+    """The author corrects an idea already sent (decision 0022)."""
+    form = IdeaSentEditForm(
+        request.POST or None,
+        initial={
+            "title": idea.title,
+            "description": idea.description,
+            "district": idea.district_id,
+            "themes": list(idea.themes.all()),
+            "help_types": idea.help_types,
+            "contact_method": idea.contact_method,
+            "contact_detail": idea.contact_detail,
+            "is_public": idea.is_public,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if run_service(
+            request,
+            lambda: services.idea_edit_sent(
+                idea=idea,
+                by=request.user,
+                themes=d["themes"],
+                **{name: d[name] for name in services.SENT_EDIT_FIELDS},
+            ),
+            success=_("アイデアの内容を直しました。コーディネーターにも変更が伝わります。"),
+            form=form,
+        ):
+            return redirect("projects:idea_detail", pk=idea.pk)
+    return render(request, "projects/idea_edit_sent.html", {"form": form, "idea": idea})
+
+
 @login_required
 def idea_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The author's draft: save again, or send it."""
+    """The author's draft: save again, or send it. A sent idea: correct it while it is being
+    worked on."""
     idea = object_in_scope(idea_scope(request.user), pk)
     require(idea_can(request.user, "edit", idea))
+    if idea.status != Idea.Status.DRAFT:
+        return _idea_edit_sent(request, idea)
     initial = {
         "submission_token": idea.submission_token,
         "kind": idea.kind,
@@ -217,13 +256,20 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
     )
     staff = idea_can(request.user, "read_internal", idea)
+    events = list(idea.events.select_related("by"))
+    if staff:
+        # What the author's edits changed (old → new): coordinators only, never other readers.
+        changes = idea_edit_changes(idea)
+        for event in events:
+            event.changes = changes.get(event.created_at, []) if event.edited else []  # type: ignore[attr-defined]
     is_author = request.user.is_authenticated and idea.author_id == request.user.pk
     ctx: dict[str, Any] = {
         "idea": idea,
         "staff": staff,
         "is_author": is_author,
+        "can_edit": is_author and idea_can(request.user, "edit", idea),
         "can_see_contact": idea_can(request.user, "see_contact", idea),
-        "events": idea.events.select_related("by"),
+        "events": events,
         "photos": idea.photos.all(),
         "themes": idea.themes.all(),
         "counts": idea.reactions.aggregate(
@@ -545,6 +591,36 @@ def offer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "projects/offer_form.html", {"form": form})
 
 
+@login_required
+def offer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The owner changes their offer; coordinators see what changed (decision 0022)."""
+    offer = object_in_scope(offer_scope(request.user), pk)
+    require(offer_can(request.user, "edit", offer))
+    form = OfferEditForm(
+        request.POST or None,
+        initial={
+            "title": offer.title,
+            "description": offer.description,
+            "offer_types": sorted(unpack_codes(offer.offer_types)),
+            "skills": offer.skills,
+            "availability": sorted(unpack_codes(offer.availability)),
+            "themes": list(offer.themes.all()),
+            "districts": list(offer.districts.all()),
+            "contact": offer.contact,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if run_service(
+            request,
+            lambda: services.offer_update(offer=offer, by=request.user, **d),
+            success=_("「できること」を直しました。"),
+            form=form,
+        ):
+            return redirect("projects:offer_detail", pk=offer.pk)
+    return render(request, "projects/offer_edit.html", {"form": form, "offer": offer})
+
+
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offer = object_in_scope(offer_scope(request.user).select_related("organization"), pk)
     own = offer_can(request.user, "match", offer)
@@ -554,6 +630,8 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "offer": offer,
             "own": own,
+            "can_edit": offer_can(request.user, "edit", offer),
+            "edits": offer_edits(offer) if offer_can(request.user, "see_changes", offer) else [],
             "ranked": needs_for_offer(offer) if own else [],
             "themes": offer.themes.all(),
             "districts": offer.districts.all(),

@@ -8,10 +8,12 @@ from .access_log import access_log_list, access_log_write
 from .common import _morning_before
 from .conferences import conference_create, conference_record, conference_task_add, unmet_need_add
 from .consultations import (
+    EDITABLE_FIELDS,
     HouseholdRow,
     consultation_close,
     consultation_consent_update,
     consultation_create,
+    consultation_update,
     consultations_anonymize_closed,
 )
 from .handoff import idea_pass_to_agency
@@ -29,6 +31,7 @@ from .sheets import (
 )
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "HouseholdRow",
     "_morning_before",
     "access_log_list",
@@ -39,6 +42,7 @@ __all__ = [
     "consultation_close",
     "consultation_consent_update",
     "consultation_create",
+    "consultation_update",
     "consultations_anonymize_closed",
     "idea_pass_to_agency",
     "outreach_anonymize_stale",

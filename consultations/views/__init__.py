@@ -16,6 +16,8 @@ from .consultations import (
     consultation_consent,
     consultation_create,
     consultation_detail,
+    consultation_edit,
+    consultation_history,
     inbox,
 )
 from .handoff import idea_handoff, idea_handoff_list
@@ -44,6 +46,8 @@ __all__ = [
     "consultation_consent",
     "consultation_create",
     "consultation_detail",
+    "consultation_edit",
+    "consultation_history",
     "idea_handoff",
     "idea_handoff_list",
     "inbox",

@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.policy import capability_required, object_in_scope
+from accounts.policy import capability_required, object_in_scope, require
 from machida_portal.posting import run_service
 
-from .. import conf, policies, selectors, services
+from .. import conf, history, policies, selectors, services
 from ..forms import (
     ConsentForm,
+    ConsultationEditForm,
     ConsultationForm,
+    HouseholdEditFormSet,
     HouseholdFormSet,
     InboxFilterForm,
 )
@@ -141,11 +143,15 @@ def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         agency=consultation.agency,
         shown=[(d, d.agency_id) for d in duplicates],
     )
+    entries, more_history = history.latest(consultation)
     return render(
         request,
         "consultations/consultation_detail.html",
         {
             "c": consultation,
+            "can_edit": policies.consultation_can(request.user, "edit", consultation),
+            "history_entries": entries,
+            "more_history": more_history,
             "household": consultation.household.all(),
             "consent_domains": consultation.consent_domains.all(),
             "consent_agencies": consultation.consent_agencies.all(),
@@ -201,3 +207,88 @@ def consultation_close(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         success=_("相談を終結にしました。"),
     )
     return redirect("consultations:consultation_detail", pk=pk)
+
+
+def _household_rows(formset: Any) -> list[services.HouseholdRow]:
+    """The household as the edit page says it should be: a row ticked 「削除」 or with its
+    relation cleared is left out (that member is removed)."""
+    rows = []
+    for data in formset.cleaned_data:
+        if not data or data.get("DELETE") or not data.get("relation"):
+            continue
+        rows.append(
+            services.HouseholdRow(
+                relation=data["relation"],
+                age=data.get("age"),
+                notes=data.get("notes", ""),
+                member_id=data.get("member"),
+            )
+        )
+    return rows
+
+
+@login_required
+def consultation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct the person, the troubles and the household after intake (decision 0022)."""
+    consultation = object_in_scope(
+        policies.consultation_scope(request.user, "edit").select_related("district"), pk
+    )
+    require(policies.consultation_can(request.user, "edit", consultation))
+    members = list(consultation.household.all())
+    form = ConsultationEditForm(request.POST or None, instance=consultation)
+    household = HouseholdEditFormSet(
+        request.POST or None,
+        prefix="household",
+        initial=[
+            {"member": m.pk, "relation": m.relation, "age": m.age, "notes": m.notes}
+            for m in members
+        ],
+    )
+    if request.method == "POST" and form.is_valid() and household.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        done = run_service(
+            request,
+            lambda: services.consultation_update(
+                consultation=consultation,
+                by=request.user,
+                data=data,
+                household=_household_rows(household),
+            ),
+            success=_("相談の内容を修正しました。変更は履歴に残ります。"),
+            form=form,
+        )
+        if done:
+            return redirect("consultations:consultation_detail", pk=pk)
+    else:
+        # Opening the form reads the record.
+        services.access_log_write(
+            user=request.user,
+            agency=consultation.agency,
+            owner_agency=consultation.agency,
+            action=AccessLog.Action.VIEW,
+            obj=consultation,
+        )
+    return render(
+        request,
+        "consultations/consultation_edit.html",
+        {"form": form, "household": household, "c": consultation},
+    )
+
+
+@login_required
+def consultation_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Every change of the record, newest first, 20 a page; reading it is logged."""
+    consultation = object_in_scope(policies.consultation_scope(request.user, "history"), pk)
+    page = history.history_page(consultation, request.GET.get("page"))
+    services.access_log_write(
+        user=request.user,
+        agency=consultation.agency,
+        owner_agency=consultation.agency,
+        action=AccessLog.Action.VIEW,
+        obj=consultation,
+    )
+    return render(
+        request,
+        "consultations/consultation_history.html",
+        {"c": consultation, "page_obj": page, "history_entries": page.object_list},
+    )

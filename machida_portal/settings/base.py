@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    # History tables for edits after intake (decision 0022); registered per model.
+    "simple_history",
     # The portal's own apps. Order matters for seed_demo, which seeds them in this order.
     "accounts",
     "directory",

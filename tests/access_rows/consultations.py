@@ -198,3 +198,45 @@ ROWS += [
         notes="once passed on, the idea is no longer a candidate: 404 for the next",
     ),
 ]
+
+
+def _closed(users: dict[str, Any]) -> dict[str, Any]:
+    from consultations import services
+    from tests.factories import ConsultationFactory
+
+    c = ConsultationFactory()
+    services.consultation_close(consultation=c, by=users["staff_elderly"])
+    return {"pk": c.pk}
+
+
+def _edit_data(users: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "person_name": "町田 太郎",
+        "visitor": "self",
+        "urgency": "high",
+        "household-TOTAL_FORMS": "0",
+        "household-INITIAL_FORMS": "0",
+    }
+
+
+# Edits after intake and the history (issue 13): the owning agency only; a receiving agency
+# (staff_disability) and everyone else get a 404. A closed record is read, not edited (403).
+ROWS += [
+    Row("consultations:consultation_edit", _for({"staff_elderly": 200}), kwargs=_consultation),
+    Row(
+        "consultations:consultation_edit",
+        _for({"staff_elderly": 302}),
+        method="post",
+        id="post:consultations:consultation_edit",
+        kwargs=_consultation,
+        data=_edit_data,
+    ),
+    Row(
+        "consultations:consultation_edit",
+        _for({"staff_elderly": 403}),
+        kwargs=_closed,
+        id="get:consultations:consultation_edit:closed",
+        notes="a closed record is not edited",
+    ),
+    Row("consultations:consultation_history", _for({"staff_elderly": 200}), kwargs=_consultation),
+]

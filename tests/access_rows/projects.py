@@ -243,3 +243,53 @@ ROWS += [
         id="draft-is-private",
     ),
 ]
+
+
+# An idea already sent (issue 13): its author corrects it; coordinators read it but may not
+# change a resident's words (403); others see a public idea (403) or nothing (404).
+ROWS += [
+    Row(
+        "projects:idea_edit",
+        {**signed_in(403), "resident": 200},
+        kwargs=_public_idea,
+        id="get:projects:idea_edit:sent",
+    ),
+    Row(
+        "projects:idea_edit",
+        {**signed_in(403), "resident": 302},
+        method="post",
+        kwargs=_public_idea,
+        id="post:projects:idea_edit:sent",
+        data=lambda u: {
+            "title": "公園で体操と散歩",
+            "description": "朝",
+            "contact_method": "portal",
+            "is_public": "on",
+        },
+    ),
+    Row(
+        "projects:idea_edit",
+        _draft_access(200),
+        kwargs=_trouble,
+        id="get:projects:idea_edit:sent-trouble",
+        notes="a trouble is the author's and coordinators' only",
+    ),
+]
+
+# An offer is changed by its owner only (issue 13); coordinators see what changed.
+ROWS += [
+    Row("projects:offer_edit", {**signed_in(403), "member": 200}, kwargs=_offer),
+    Row(
+        "projects:offer_edit",
+        {**signed_in(403), "member": 302},
+        method="post",
+        kwargs=_offer,
+        id="post:projects:offer_edit",
+        data=lambda u: {
+            "title": "送迎できます（土日も）",
+            "description": "d",
+            "offer_types": ["vehicle"],
+            "contact": "member@example.jp",
+        },
+    ),
+]

@@ -345,9 +345,11 @@ def test_a_draft_is_private_uncounted_and_sent_later(client: Any, role_users: An
     assert idea.status == Idea.Status.RECEIVED and idea.title == "送るアイデア"
     assert Reminder.objects.filter(recipient=role_users["resident"]).exists()
     assert ideas_received(year).count() == 1
-    # The same (now stale) form posted again changes nothing.
-    assert client.post(edit, data).status_code == 403
+    # The same (now stale) form posted again changes nothing: the idea is sent, and the same
+    # words are no edit (issue 13: the author may correct a sent idea).
+    assert client.post(edit, data).status_code == 302
     assert IdeaEvent.objects.filter(idea=idea, to_status=Idea.Status.RECEIVED).count() == 1
+    assert not IdeaEvent.objects.filter(idea=idea, edited=True).exists()
 
 
 def test_coordinators_cannot_move_a_draft(role_users: Any) -> None:
