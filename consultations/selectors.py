@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import Resource
 from directory.search import search_filter
 
 from . import conf, policies
+from .deadlines import business_days_before, business_days_between
 from .models import (
     TROUBLE_DOMAINS,
     AccessLog,
@@ -91,28 +94,121 @@ def possible_duplicates(user: Any, consultation: Consultation) -> QuerySet[Consu
 
 STALE_STATES = (SheetStatus.RECEIVED, SheetStatus.FIRST_CONTACT, SheetStatus.SUPPORTING)
 
+LateKind = Literal["overdue", "stale", "any"]
 
-class OverdueBoard:
-    """Overdue (sent, past the deadline) and stale (received, no change for a while) sheets,
-    by deadline. The board shows agencies, urgency, dates and state only.
 
-    A sequence for ``Paginator``. The two kinds are read as two index-ordered scans merged
-    by the database (partial indexes ``sheet_overdue``/``sheet_stale_order``) and counted as two
-    index-only counts: the one query with ``OR`` had to sort every late sheet for each page,
-    1.1 s at p95 with 42,000 of them in the benchmark's data.
+@dataclass(frozen=True)
+class Lateness:
+    """The one definition of a late hand-over, as of ``now``:
+
+    * **last movement** — the sheet's last ``SheetTransition``. ``sheet_transition`` writes its
+      time to ``TsunaguSheet.updated_at`` in the same transaction as the transition row, and
+      nothing else writes that column, so the board reads (and indexes) the column instead of
+      the history table;
+    * **overdue** — 送付済み and the receipt deadline (``deadline_at``) has passed;
+    * **stale** — received, first contact or supporting, and no movement for
+      ``conf.SHEET_STALE_DAYS`` business days (``deadlines``: weekends, holidays, 12/29–1/3);
+    * **days late** / **days without movement** — business days after the deadline day /
+      the last movement's day, up to and including today.
+
+    The overdue board, its summary and the staff "today" page all count through this.
     """
 
-    def __init__(self, *, now: Any = None) -> None:
-        self.now = now or timezone.now()
-        self.stale_before = self.now - timedelta(days=conf.SHEET_STALE_DAYS)
+    now: datetime
+    today: date
+    stale_before: datetime
+
+    @property
+    def overdue_q(self) -> Q:
+        return Q(status=SheetStatus.SENT, deadline_at__lt=self.now)
+
+    @property
+    def stale_q(self) -> Q:
+        return Q(status__in=STALE_STATES, updated_at__lt=self.stale_before)
+
+    def q(self, kind: LateKind = "any") -> Q:
+        if kind == "overdue":
+            return self.overdue_q
+        if kind == "stale":
+            return self.stale_q
+        return self.overdue_q | self.stale_q
+
+    def days_late(self, sheet: TsunaguSheet) -> int | None:
+        if sheet.status != SheetStatus.SENT or sheet.deadline_at is None:
+            return None
+        return business_days_between(timezone.localdate(sheet.deadline_at), self.today)
+
+    def days_without_movement(self, sheet: TsunaguSheet) -> int:
+        return business_days_between(timezone.localdate(sheet.updated_at), self.today)
+
+
+def lateness(*, now: datetime | None = None) -> Lateness:
+    """Late hand-overs as of ``now`` (``Lateness``). A sheet is stale when its last movement
+    is before the ``SHEET_STALE_DAYS``-th business day counting back from today (today
+    included), i.e. when ``days_without_movement`` is at least ``SHEET_STALE_DAYS``."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    nth_business_day_back = business_days_before(today + timedelta(days=1), conf.SHEET_STALE_DAYS)
+    return Lateness(
+        now=now,
+        today=today,
+        stale_before=timezone.make_aware(datetime.combine(nth_business_day_back, time.min)),
+    )
+
+
+def late_sheets(
+    sheets: QuerySet[TsunaguSheet] | None = None,
+    *,
+    kind: LateKind = "any",
+    now: datetime | None = None,
+) -> QuerySet[TsunaguSheet]:
+    """``sheets`` (e.g. an agency's ``policies.incoming_sheet_scope``) that are overdue, stale
+    or either, by ``lateness``. Counting them is one ``COUNT``."""
+    qs = TsunaguSheet.objects.all() if sheets is None else sheets
+    return qs.filter(lateness(now=now).q(kind))
+
+
+@dataclass(frozen=True)
+class BoardSort:
+    label: Any
+    keys: tuple[str, ...]
+    descending: bool = False
+
+
+# ``?sort=`` on the board: only these. Every order ends with the id, so pages never overlap.
+BOARD_SORTS: dict[str, BoardSort] = {
+    "deadline": BoardSort(_("期限を過ぎた日数が多い順"), ("deadline_at", "id")),
+    "movement": BoardSort(_("動きのない日数が多い順"), ("updated_at", "id")),
+    "receiver": BoardSort(_("受ける機関の順"), ("receiver__name", "deadline_at", "id")),
+    "sender": BoardSort(_("送る機関の順"), ("sender__name", "deadline_at", "id")),
+    "sent": BoardSort(_("送付日が古い順"), ("sent_at", "id")),
+    "-sent": BoardSort(_("送付日が新しい順"), ("sent_at", "id"), descending=True),
+}
+BOARD_DEFAULT_SORT = "deadline"
+
+
+class OverdueBoard:
+    """Overdue and stale sheets (``lateness``), in one of ``BOARD_SORTS``. The board shows
+    agencies, urgency, dates, state and business-day counts only.
+
+    A sequence for ``Paginator``. The two kinds are read as two ordered scans merged by the
+    database and counted as two index-only counts: the one query with ``OR`` had to sort every
+    late sheet for each page, 1.1 s at p95 with 42,000 of them in the benchmark's data. In the
+    default order (deadline) both scans are served by partial indexes
+    (``sheet_overdue``/``sheet_stale_order``, decision 0504).
+    """
+
+    def __init__(self, *, now: datetime | None = None, sort: str = BOARD_DEFAULT_SORT) -> None:
+        self.lateness = lateness(now=now)
+        self.sort = sort if sort in BOARD_SORTS else BOARD_DEFAULT_SORT
+        self.now = self.lateness.now
+        self.stale_before = self.lateness.stale_before
 
     def _overdue(self) -> QuerySet[TsunaguSheet]:
-        return TsunaguSheet.objects.filter(status=SheetStatus.SENT, deadline_at__lt=self.now)
+        return TsunaguSheet.objects.filter(self.lateness.overdue_q)
 
     def _stale(self) -> QuerySet[TsunaguSheet]:
-        return TsunaguSheet.objects.filter(
-            status__in=STALE_STATES, updated_at__lt=self.stale_before
-        )
+        return TsunaguSheet.objects.filter(self.lateness.stale_q)
 
     def count(self) -> int:
         return self._overdue().count() + self._stale().count()
@@ -121,18 +217,24 @@ class OverdueBoard:
         return self.count()
 
     def _page_ids(self, offset: int, limit: int) -> list[int]:
+        sort = BOARD_SORTS[self.sort]
+        keys = {f"sort{i}": F(key) for i, key in enumerate(sort.keys)}
+        direction = "DESC" if sort.descending else "ASC"
+        inner = [f"-{k}" if sort.descending else k for k in keys]
         parts: list[str] = []
         params: list[Any] = []
         for qs in (self._overdue(), self._stale()):
             sql, part_params = (
-                qs.order_by("deadline_at", "id").values("id", "deadline_at").query.sql_with_params()
+                qs.annotate(**keys).order_by(*inner).values("id", *keys).query.sql_with_params()
             )
             # Only the ORM's own SQL is composed here; every value stays a parameter.
             parts.append(f"SELECT * FROM ({sql}) part{len(parts)}")  # noqa: S608  # nosec B608
             params.extend(part_params)
+        # The names are this module's own (sort0, sort1 …), never the request's.
+        order = ", ".join(f"{k} {direction}" for k in keys)
         query = (
             f"SELECT id FROM ({' UNION ALL '.join(parts)}) late "  # noqa: S608  # nosec B608
-            "ORDER BY deadline_at, id LIMIT %s OFFSET %s"
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(query, [*params, limit, offset])
@@ -157,11 +259,16 @@ class OverdueBoard:
             )
             .in_bulk()
         )
-        return [rows[pk] for pk in ids if pk in rows]
+        page = [rows[pk] for pk in ids if pk in rows]
+        for sheet in page:
+            # Plain attributes for the template: no method calls per cell.
+            sheet.days_late = self.lateness.days_late(sheet)  # type: ignore[attr-defined]
+            sheet.days_still = self.lateness.days_without_movement(sheet)  # type: ignore[attr-defined]
+        return page
 
 
-def overdue_board(*, now: Any = None) -> OverdueBoard:
-    return OverdueBoard(now=now)
+def overdue_board(*, now: datetime | None = None, sort: str = BOARD_DEFAULT_SORT) -> OverdueBoard:
+    return OverdueBoard(now=now, sort=sort)
 
 
 def access_log_for_supervisor(user: Any) -> QuerySet[AccessLog]:

@@ -26,7 +26,13 @@ from .outreach import (
     outreach_detail,
     outreach_list,
 )
-from .oversight import access_log, missing_resources, overdue_board
+from .oversight import (
+    access_log,
+    missing_resources,
+    overdue_board,
+    overdue_summary,
+    overdue_summary_csv,
+)
 from .sheets import sheet_create, sheet_detail, sheet_transition
 
 __all__ = [
@@ -51,6 +57,8 @@ __all__ = [
     "outreach_detail",
     "outreach_list",
     "overdue_board",
+    "overdue_summary",
+    "overdue_summary_csv",
     "sheet_create",
     "sheet_detail",
     "sheet_transition",
