@@ -8,6 +8,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import District, Domain, Organization
+from directory.wareki_fields import WarekiDateField
 
 from . import conf
 from .models import (
@@ -45,6 +46,9 @@ def _check_consent_expiry(form: forms.BaseForm) -> None:
 
 
 class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
+    # 和暦 or 西暦 (an era picker and year/month/day, or a typed 「昭和16年3月5日」); the model
+    # field's validators still decide the range (1900 to today).
+    birth_date = WarekiDateField(label=_("生年月日"), required=False)
     troubles = forms.MultipleChoiceField(
         label=_("困りごと"),
         choices=Trouble.choices,
@@ -98,7 +102,6 @@ class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
             "consent_expires_on",
         ]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}),
             "consent_expires_on": forms.DateInput(attrs={"type": "date"}),
         }
 

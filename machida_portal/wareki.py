@@ -23,6 +23,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 GREGORIAN_FROM = date(1873, 1, 1)
@@ -125,15 +128,13 @@ def from_wareki(era_key: str, year: int, month: int, day: int) -> date:
 
 
 def western(year: int, month: int, day: int) -> date:
+    """A western date (any year Python knows: whether it is plausible is the caller's rule)."""
     try:
-        result = date(year, month, day)
+        return date(year, month, day)
     except ValueError:
         raise WarekiError(
             _("その日付はありません。月と日を確かめてください。"), "no_such_day"
         ) from None
-    if result < GREGORIAN_FROM:
-        raise WarekiError(_("明治6年（1873年）より前の日付は扱えません。"), "before_gregorian")
-    return result
 
 
 _SEP = r"\s*(?:[年月./\-]|\s)\s*"
@@ -171,3 +172,17 @@ def age_on(birth: date, today: date) -> int:
     """Whole years from ``birth`` to ``today`` (0 before the first birthday)."""
     had_birthday = (today.month, today.day) >= (birth.month, birth.day)
     return max(today.year - birth.year - (0 if had_birthday else 1), 0)
+
+
+def birth_date_label(value: date, *, today: date | None = None) -> str:
+    """「昭和16年3月5日（85歳）」 in Japanese, 「March 5, 1941 (Shōwa 16) (age 85)」 in English;
+    the age as of ``today`` (Tokyo)."""
+    today = today or timezone.localdate()
+    try:
+        if (translation.get_language() or "ja").startswith("ja"):
+            shown = format_wareki(value)
+        else:
+            shown = f"{date_format(value, 'DATE_FORMAT')} ({format_era_year_en(value)})"
+    except WarekiError:  # before 1873: no era date to show
+        shown = value.isoformat()
+    return gettext("%(date)s（%(age)s歳）") % {"date": shown, "age": age_on(value, today)}

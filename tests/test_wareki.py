@@ -3,9 +3,11 @@ round-trip over every day the portal may store."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
 from machida_portal.wareki import (
     WarekiError,
@@ -16,6 +18,13 @@ from machida_portal.wareki import (
     parse,
     to_wareki,
 )
+
+
+@pytest.fixture(autouse=True)
+def _japanese() -> Iterator[None]:
+    # The messages are checked in Japanese, whatever language an earlier test left active.
+    with translation.override("ja"):
+        yield
 
 
 @pytest.mark.parametrize(
