@@ -74,7 +74,13 @@ class WarekiDateWidget(forms.MultiWidget):
             # A single typed value comes back in the year box, as typed.
             value = [self.default_era, value, "", ""]
         context = super().get_context(name, value, attrs)
-        invalid = "is-invalid" in str((attrs or {}).get("class", ""))
+        attrs = attrs or {}
+        # Django marks a field with errors aria-invalid; Bootstrap shows the error text only
+        # after an element marked is-invalid (the boxes' wrapper, see the template).
+        invalid = attrs.get("aria-invalid") in (True, "true") or "is-invalid" in str(
+            attrs.get("class", "")
+        )
+        context["widget"]["invalid"] = invalid
         labels = [_("元号"), _("年"), _("月"), _("日")]
         for sub, label in zip(context["widget"]["subwidgets"], labels, strict=True):
             base = "form-select" if sub["name"].endswith("_era") else "form-control"

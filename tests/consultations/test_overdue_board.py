@@ -124,8 +124,9 @@ def test_board_rows_show_business_days_late_and_without_movement(
     client.force_login(users["city"])
     body = client.get(reverse("consultations:overdue_board")).content.decode()
     # 2 business days late (12/28, 1/4); 12/22 → 1/4: 12/23, 24, 25, 28, 1/4.
-    cells = '<td>2026-12-25</td><td class="text-end">2</td>'
-    assert cells + '<td>2026-12-22</td><td class="text-end">5</td>' in body
+    days = '<td class="text-end">2</td><td class="text-end">5</td>'
+    dates = '<td class="text-nowrap">2026-12-22</td><td class="text-nowrap">2026-12-25</td>'
+    assert days in body and dates + '<td class="text-nowrap">2026-12-22</td>' in body
     assert "年末年始" in body and "営業日" in body
 
 
