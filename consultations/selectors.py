@@ -224,9 +224,11 @@ class OverdueBoard:
         parts: list[str] = []
         params: list[Any] = []
         for qs in (self._overdue(), self._stale()):
-            sql, part_params = (
-                qs.annotate(**keys).order_by(*inner).values("id", *keys).query.sql_with_params()
-            )
+            # Each arm needs only its first offset + limit rows in the chosen order: with an
+            # index in that order the database reads just those (an ordered scan and a limit),
+            # without one a bounded top-N sort; never every late sheet sorted for each page.
+            arm = qs.annotate(**keys).order_by(*inner).values("id", *keys)[: offset + limit]
+            sql, part_params = arm.query.sql_with_params()
             # Only the ORM's own SQL is composed here; every value stays a parameter.
             parts.append(f"SELECT * FROM ({sql}) part{len(parts)}")  # noqa: S608  # nosec B608
             params.extend(part_params)
