@@ -224,6 +224,8 @@ class OverdueBoard:
         return self.count()
 
     def _page_ids(self, offset: int, limit: int) -> list[int]:
+        if limit <= 0:  # an empty board's one page: the ORM cannot compile a [:0] arm
+            return []
         sort = BOARD_SORTS[self.sort]
         keys = {f"sort{i}": F(key) for i, key in enumerate(sort.keys)}
         direction = "DESC" if sort.descending else "ASC"

@@ -162,6 +162,17 @@ def test_board_sorts_on_the_server_by_each_whitelisted_key(
     assert ids == expected
 
 
+@pytest.mark.parametrize("sort", list(BOARD_SORTS))
+def test_an_empty_board_says_so_in_every_order(
+    users: dict[str, Any], client: Any, sort: str
+) -> None:
+    _sheet(deadline_at=timezone.now() + timedelta(days=3))  # sent, still in time
+    client.force_login(users["city"])
+    response = client.get(reverse("consultations:overdue_board"), {"sort": sort})
+    assert response.status_code == 200
+    assert "期限切れのつなぎはありません。" in response.content.decode()
+
+
 def test_an_unknown_sort_falls_back_to_the_deadline_order(
     users: dict[str, Any], client: Any
 ) -> None:
