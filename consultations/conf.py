@@ -19,8 +19,12 @@ _SETTINGS: dict[str, tuple[str, Any]] = {
     ),
     # Hours before the deadline that the receiving agency is reminded.
     "SHEET_REMINDER_HOURS_BEFORE": ("CONSULTATIONS_SHEET_REMINDER_HOURS", 3),
-    # A received hand-over with no change for this many days shows as stale on the city board.
-    "SHEET_STALE_DAYS": ("CONSULTATIONS_SHEET_STALE_DAYS", 14),
+    # A received hand-over with no movement for this many business days is stale (the city's
+    # overdue board, the staff "today" page): ``selectors.late_sheets``.
+    "SHEET_STALE_DAYS": ("CONSULTATIONS_SHEET_STALE_DAYS", 10),
+    # Whether 12/29–1/3 (年末年始, when public offices close) is left out of business days
+    # (``deadlines.is_business_day``), besides weekends and national holidays.
+    "YEAR_END_CLOSED": ("CONSULTATIONS_YEAR_END_CLOSED", True),
     # Longest narrative accepted at intake (characters).
     "NARRATIVE_MAX_LENGTH": ("CONSULTATIONS_NARRATIVE_MAX_LENGTH", 4000),
     # Closed consultations are anonymised this many months after closing.
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
     SHEET_DEADLINE_BUSINESS_DAYS: dict[str, int]
     SHEET_REMINDER_HOURS_BEFORE: int
     SHEET_STALE_DAYS: int
+    YEAR_END_CLOSED: bool
     NARRATIVE_MAX_LENGTH: int
     RETENTION_MONTHS: int
     OUTREACH_ANONYMISE_MONTHS: int

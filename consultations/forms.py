@@ -4,9 +4,11 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import District, Domain, Organization
+from directory.wareki_fields import WarekiDateField
 
 from . import conf
 from .models import (
@@ -44,6 +46,9 @@ def _check_consent_expiry(form: forms.BaseForm) -> None:
 
 
 class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
+    # 和暦 or 西暦 (an era picker and year/month/day, or a typed 「昭和16年3月5日」); the model
+    # field's validators still decide the range (1900 to today).
+    birth_date = WarekiDateField(label=_("生年月日"), required=False)
     troubles = forms.MultipleChoiceField(
         label=_("困りごと"),
         choices=Trouble.choices,
@@ -97,7 +102,6 @@ class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
             "consent_expires_on",
         ]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}),
             "consent_expires_on": forms.DateInput(attrs={"type": "date"}),
         }
 
@@ -401,3 +405,33 @@ class IdeaHandoffForm(OutreachConvertForm):
     consent_confirmed = forms.BooleanField(
         label=_("本人から、相談支援機関に伝えることの同意を得ました"), required=True
     )
+
+
+class SummaryPeriodForm(forms.Form):
+    """The period of the overdue board's per-agency summary: a fiscal year, or one month of it."""
+
+    YEARS_BACK = 4
+
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, choices=())
+    month = forms.TypedChoiceField(
+        label=_("月"), coerce=int, empty_value=None, required=False, choices=()
+    )
+
+    def __init__(self, *args: Any, current_year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_year = current_year
+        years = range(current_year, current_year - self.YEARS_BACK - 1, -1)
+        self.fields["year"].choices = [  # type: ignore[attr-defined]
+            (y, _("%(year)s年度") % {"year": y}) for y in years
+        ]
+        months = [*range(4, 13), 1, 2, 3]
+        self.fields["month"].choices = [  # type: ignore[attr-defined]
+            (0, _("年度全体")),
+            *((m, MONTHS[m]) for m in months),
+        ]
+
+    def chosen(self) -> tuple[int, int]:
+        """(fiscal year, month or 0): the valid choice, else the current fiscal year."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["year"], self.cleaned_data["month"] or 0
+        return self.current_year, 0

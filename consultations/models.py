@@ -577,6 +577,13 @@ class TsunaguSheet(ChoiceLabels, models.Model):
                 condition=models.Q(status__in=["received", "first_contact", "supporting"]),
                 name="sheet_stale_order",
             ),
+            # The board sorted by days without movement: the stale arm in updated_at order
+            # (the overdue arm uses sheet_status_updated).
+            models.Index(
+                fields=["updated_at", "id"],
+                condition=models.Q(status__in=["received", "first_contact", "supporting"]),
+                name="sheet_stale_movement",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import Resource
 from directory.search import search_filter
 
 from . import conf, policies
+from .deadlines import business_days_before, business_days_between
 from .models import (
     TROUBLE_DOMAINS,
     AccessLog,
@@ -23,6 +25,7 @@ from .models import (
     SheetStatus,
     TsunaguSheet,
     UnmetNeed,
+    Urgency,
 )
 
 # The scopes live in ``policies``; these names stay for the pages and tests that read them.
@@ -97,27 +100,28 @@ def possible_duplicates(user: Any, consultation: Consultation) -> QuerySet[Consu
 
 STALE_STATES = (SheetStatus.RECEIVED, SheetStatus.FIRST_CONTACT, SheetStatus.SUPPORTING)
 
-
 LateKind = Literal["overdue", "stale", "any"]
 
 
 @dataclass(frozen=True)
 class Lateness:
-    """THE one definition of a late hand-over, as of ``now``, used by the city's overdue
-    board, the agencies' inbox filter (``?late=``) and the staff "today" page, so all three
-    count the same sheets:
+    """The one definition of a late hand-over, as of ``now``:
 
-    * **last movement** — the sheet's last transition, whose time ``sheet_transition`` writes
-      to ``TsunaguSheet.updated_at`` (indexed, so the history table is not read);
+    * **last movement** — the sheet's last ``SheetTransition``. ``sheet_transition`` writes its
+      time to ``TsunaguSheet.updated_at`` in the same transaction as the transition row, and
+      nothing else writes that column, so the board reads (and indexes) the column instead of
+      the history table;
     * **overdue** — 送付済み and the receipt deadline (``deadline_at``) has passed;
-    * **stale** — received, first contact or supporting, and no movement since
-      ``stale_before`` (``CONSULTATIONS_SHEET_STALE_DAYS`` before now).
+    * **stale** — received, first contact or supporting, and no movement for
+      ``conf.SHEET_STALE_DAYS`` business days (``deadlines``: weekends, holidays, 12/29–1/3);
+    * **days late** / **days without movement** — business days after the deadline day /
+      the last movement's day, up to and including today.
 
-    (The same names as the overdue board's rework, part "overdue", which counts the stale
-    days in business days; either body serves every caller.)
+    The overdue board, its summary and the staff "today" page all count through this.
     """
 
     now: datetime
+    today: date
     stale_before: datetime
 
     @property
@@ -135,11 +139,33 @@ class Lateness:
             return self.stale_q
         return self.overdue_q | self.stale_q
 
+    def days_late_of(self, status: str, deadline_at: datetime | None) -> int | None:
+        if status != SheetStatus.SENT or deadline_at is None:
+            return None
+        return business_days_between(timezone.localdate(deadline_at), self.today)
+
+    def days_without_movement_of(self, last_movement: datetime) -> int:
+        return business_days_between(timezone.localdate(last_movement), self.today)
+
+    def days_late(self, sheet: TsunaguSheet) -> int | None:
+        return self.days_late_of(sheet.status, sheet.deadline_at)
+
+    def days_without_movement(self, sheet: TsunaguSheet) -> int:
+        return self.days_without_movement_of(sheet.updated_at)
+
 
 def lateness(*, now: datetime | None = None) -> Lateness:
-    """Late hand-overs as of ``now`` (``Lateness``)."""
+    """Late hand-overs as of ``now`` (``Lateness``). A sheet is stale when its last movement
+    is before the ``SHEET_STALE_DAYS``-th business day counting back from today (today
+    included), i.e. when ``days_without_movement`` is at least ``SHEET_STALE_DAYS``."""
     now = now or timezone.now()
-    return Lateness(now=now, stale_before=now - timedelta(days=conf.SHEET_STALE_DAYS))
+    today = timezone.localdate(now)
+    nth_business_day_back = business_days_before(today + timedelta(days=1), conf.SHEET_STALE_DAYS)
+    return Lateness(
+        now=now,
+        today=today,
+        stale_before=timezone.make_aware(datetime.combine(nth_business_day_back, time.min)),
+    )
 
 
 def late_sheets(
@@ -149,31 +175,52 @@ def late_sheets(
     now: datetime | None = None,
 ) -> QuerySet[TsunaguSheet]:
     """``sheets`` (e.g. an agency's ``policies.incoming_sheet_scope``) that are overdue, stale
-    or either, by ``lateness``."""
+    or either, by ``lateness``. Counting them is one ``COUNT``."""
     qs = TsunaguSheet.objects.all() if sheets is None else sheets
     return qs.filter(lateness(now=now).q(kind))
 
 
-class OverdueBoard:
-    """Overdue (sent, past the deadline) and stale (received, no change for a while) sheets,
-    by deadline. The board shows agencies, urgency, dates and state only.
+@dataclass(frozen=True)
+class BoardSort:
+    label: Any
+    keys: tuple[str, ...]
+    descending: bool = False
 
-    A sequence for ``Paginator``. The two kinds are read as two index-ordered scans merged
-    by the database (partial indexes ``sheet_overdue``/``sheet_stale_order``) and counted as two
-    index-only counts: the one query with ``OR`` had to sort every late sheet for each page,
-    1.1 s at p95 with 42,000 of them in the benchmark's data.
+
+# ``?sort=`` on the board: only these. Every order ends with the id, so pages never overlap.
+BOARD_SORTS: dict[str, BoardSort] = {
+    "deadline": BoardSort(_("期限を過ぎた日数が多い順"), ("deadline_at", "id")),
+    "movement": BoardSort(_("動きのない日数が多い順"), ("updated_at", "id")),
+    "receiver": BoardSort(_("受ける機関の順"), ("receiver__name", "deadline_at", "id")),
+    "sender": BoardSort(_("送る機関の順"), ("sender__name", "deadline_at", "id")),
+    "sent": BoardSort(_("送付日が古い順"), ("sent_at", "id")),
+    "-sent": BoardSort(_("送付日が新しい順"), ("sent_at", "id"), descending=True),
+}
+BOARD_DEFAULT_SORT = "deadline"
+
+
+class OverdueBoard:
+    """Overdue and stale sheets (``lateness``), in one of ``BOARD_SORTS``. The board shows
+    agencies, urgency, dates, state and business-day counts only.
+
+    A sequence for ``Paginator``. The two kinds are read as two ordered scans merged by the
+    database and counted as two index-only counts: the one query with ``OR`` had to sort every
+    late sheet for each page, 1.1 s at p95 with 42,000 of them in the benchmark's data. In the
+    default order (deadline) both scans are served by partial indexes
+    (``sheet_overdue``/``sheet_stale_order``, decision 0504).
     """
 
-    def __init__(self, *, now: Any = None) -> None:
+    def __init__(self, *, now: datetime | None = None, sort: str = BOARD_DEFAULT_SORT) -> None:
         self.lateness = lateness(now=now)
+        self.sort = sort if sort in BOARD_SORTS else BOARD_DEFAULT_SORT
         self.now = self.lateness.now
         self.stale_before = self.lateness.stale_before
 
     def _overdue(self) -> QuerySet[TsunaguSheet]:
-        return late_sheets(kind="overdue", now=self.now)
+        return TsunaguSheet.objects.filter(self.lateness.overdue_q)
 
     def _stale(self) -> QuerySet[TsunaguSheet]:
-        return late_sheets(kind="stale", now=self.now)
+        return TsunaguSheet.objects.filter(self.lateness.stale_q)
 
     def count(self) -> int:
         return self._overdue().count() + self._stale().count()
@@ -182,31 +229,42 @@ class OverdueBoard:
         return self.count()
 
     def _page_ids(self, offset: int, limit: int) -> list[int]:
+        if limit <= 0:  # an empty board's one page: the ORM cannot compile a [:0] arm
+            return []
+        sort = BOARD_SORTS[self.sort]
+        keys = {f"sort{i}": F(key) for i, key in enumerate(sort.keys)}
+        direction = "DESC" if sort.descending else "ASC"
+        inner = [f"-{k}" if sort.descending else k for k in keys]
         parts: list[str] = []
         params: list[Any] = []
         for qs in (self._overdue(), self._stale()):
-            sql, part_params = (
-                qs.order_by("deadline_at", "id").values("id", "deadline_at").query.sql_with_params()
-            )
+            # Each arm needs only its first offset + limit rows in the chosen order: with an
+            # index in that order the database reads just those (an ordered scan and a limit),
+            # without one a bounded top-N sort; never every late sheet sorted for each page.
+            arm = qs.annotate(**keys).order_by(*inner).values("id", *keys)[: offset + limit]
+            sql, part_params = arm.query.sql_with_params()
             # Only the ORM's own SQL is composed here; every value stays a parameter.
             parts.append(f"SELECT * FROM ({sql}) part{len(parts)}")  # noqa: S608  # nosec B608
             params.extend(part_params)
+        # The names are this module's own (sort0, sort1 …), never the request's.
+        order = ", ".join(f"{k} {direction}" for k in keys)
         query = (
             f"SELECT id FROM ({' UNION ALL '.join(parts)}) late "  # noqa: S608  # nosec B608
-            "ORDER BY deadline_at, id LIMIT %s OFFSET %s"
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(query, [*params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
 
-    def __getitem__(self, index: slice, /) -> list[TsunaguSheet]:
+    def __getitem__(self, index: slice, /) -> list[BoardRow]:
         start = index.start or 0
         stop = index.stop if index.stop is not None else start + conf.PAGE_SIZE
         ids = self._page_ids(start, max(stop - start, 0))
-        rows = (
-            TsunaguSheet.objects.filter(pk__in=ids)
-            .select_related("sender", "receiver")
-            .only(
+        found = {
+            row[0]: row
+            for row in TsunaguSheet.objects.filter(pk__in=ids)
+            .order_by()
+            .values_list(
                 "id",
                 "status",
                 "urgency",
@@ -216,13 +274,68 @@ class OverdueBoard:
                 "sender__name",
                 "receiver__name",
             )
-            .in_bulk()
-        )
-        return [rows[pk] for pk in ids if pk in rows]
+        }
+        statuses = {value: str(label) for value, label in SheetStatus.choices}
+        urgencies = {value: str(label) for value, label in Urgency.choices}
+        page = []
+        for pk in ids:
+            if pk not in found:
+                continue
+            _, status, urgency, sent_at, deadline_at, updated_at, sender, receiver = found[pk]
+            page.append(
+                BoardRow(
+                    pk=pk,
+                    status=status,
+                    status_label=statuses.get(status, status),
+                    urgency_label=urgencies.get(urgency, urgency),
+                    sender=sender,
+                    receiver=receiver,
+                    sent_at=sent_at,
+                    deadline_at=deadline_at,
+                    updated_at=updated_at,
+                    days_late=self.lateness.days_late_of(status, deadline_at),
+                    days_still=self.lateness.days_without_movement_of(updated_at),
+                )
+            )
+        return page
 
 
-def overdue_board(*, now: Any = None) -> OverdueBoard:
-    return OverdueBoard(now=now)
+@dataclass(frozen=True)
+class BoardRow:
+    """One line of the board, every cell ready: the template only prints (25 rows of model
+    instances, choice labels and date filters cost more than the page's queries)."""
+
+    pk: int
+    status: str
+    status_label: str
+    urgency_label: str
+    sender: str
+    receiver: str
+    sent_at: datetime | None
+    deadline_at: datetime | None
+    updated_at: datetime
+    days_late: int | None
+    days_still: int
+
+    @staticmethod
+    def _day(moment: datetime | None) -> str:
+        return timezone.localdate(moment).isoformat() if moment else ""
+
+    @property
+    def sent_on(self) -> str:
+        return self._day(self.sent_at)
+
+    @property
+    def deadline_on(self) -> str:
+        return self._day(self.deadline_at)
+
+    @property
+    def moved_on(self) -> str:
+        return self._day(self.updated_at)
+
+
+def overdue_board(*, now: datetime | None = None, sort: str = BOARD_DEFAULT_SORT) -> OverdueBoard:
+    return OverdueBoard(now=now, sort=sort)
 
 
 def access_log_for_supervisor(user: Any) -> QuerySet[AccessLog]:

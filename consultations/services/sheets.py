@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from directory.models import Organization
 from directory.search import search_document
+from machida_portal.wareki import birth_date_label
 from reminders.services import notify, reminder_schedule, reminders_cancel_matching
 
 from .. import conf
@@ -140,7 +141,8 @@ def sheet_shared_data(sheet: TsunaguSheet, *, for_sender: bool = False) -> list[
         if field == SharedField.NAME:
             value = f"{c.person_name}（{c.person_kana}）" if c.person_kana else c.person_name
         elif field == SharedField.BIRTH_DATE:
-            value = c.birth_date
+            # 「昭和16年3月5日（85歳）」: the receiver calls back an older person by their era date.
+            value = birth_date_label(c.birth_date) if c.birth_date else ""
         elif field == SharedField.DISTRICT:
             value = c.district.name if c.district else ""
         elif field == SharedField.PHONE:

@@ -28,7 +28,13 @@ from .outreach import (
     outreach_detail,
     outreach_list,
 )
-from .oversight import access_log, missing_resources, overdue_board
+from .oversight import (
+    access_log,
+    missing_resources,
+    overdue_board,
+    overdue_summary,
+    overdue_summary_csv,
+)
 from .printing import consent_form_pdf, consent_form_print, sheet_pdf, sheet_print
 from .sheets import sheet_create, sheet_detail, sheet_transition
 
@@ -58,6 +64,8 @@ __all__ = [
     "outreach_detail",
     "outreach_list",
     "overdue_board",
+    "overdue_summary",
+    "overdue_summary_csv",
     "sheet_create",
     "sheet_detail",
     "sheet_pdf",

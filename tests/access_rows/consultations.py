@@ -80,6 +80,20 @@ ROWS = [
         data=lambda u: {"to": "received"},
     ),
     Row("consultations:overdue_board", only(["city", "admin"])),
+    Row(
+        "consultations:overdue_board",
+        only(["city", "admin"]),
+        query="sort=movement&page=2",
+        id="get:consultations:overdue_board:sorted",
+    ),
+    Row("consultations:overdue_summary", only(["city", "admin"])),
+    Row(
+        "consultations:overdue_summary",
+        only(["city", "admin"], 400),
+        query="year=1999&month=13",
+        id="get:consultations:overdue_summary:bad-period",
+    ),
+    Row("consultations:overdue_summary_csv", only(["city", "admin"])),
     Row("consultations:access_log", only(["staff_elderly", "staff_disability"])),
 ]
 

@@ -36,7 +36,7 @@ def test_each_tunable_reads_its_setting_now() -> None:
         assert conf.RETENTION_MONTHS == 7
         assert conf.OUTREACH_ANONYMISE_MONTHS == 2
         assert conf.CONFERENCE_EXTERNAL_ACCESS_DAYS == 9
-    assert conf.SHEET_STALE_DAYS == 14
+    assert conf.SHEET_STALE_DAYS == 10
 
 
 def test_a_date_window_set_in_settings_applies_while_it_is_set() -> None:

@@ -460,7 +460,8 @@ def test_overdue_board_merges_overdue_and_stale_sheets_by_deadline_across_pages(
         s = SheetFactory(status=SheetStatus.RECEIVED, consultation=consultation)
         TsunaguSheet.objects.filter(pk=s.pk).update(
             deadline_at=now - timedelta(days=i + 1, hours=12),
-            updated_at=now - timedelta(days=conf.SHEET_STALE_DAYS + 1),
+            # Well past SHEET_STALE_DAYS business days, whatever the calendar.
+            updated_at=now - timedelta(days=3 * conf.SHEET_STALE_DAYS),
         )
         stale.append(s.pk)
     for _ in range(2):  # sent with time left, and received recently: not on the board
