@@ -122,6 +122,14 @@ class IdeaForm(forms.Form):
         ]
 
 
+def _district_choices() -> list[tuple[str, Any]]:
+    return [
+        ("", _("すべて")),
+        ("city", _("市全域")),
+        *[(str(d.pk), d.name) for d in District.objects.filter(is_active=True)],
+    ]
+
+
 class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("キーワード"), required=False, max_length=100)
     district = forms.ChoiceField(label=_("地区"), required=False)
@@ -135,11 +143,9 @@ class IdeaFilterForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[tuple[str, Any]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["district"]).choices = [
-            ("", _("すべて")),
-            ("city", _("市全域")),
-            *[(str(d.pk), d.name) for d in District.objects.filter(is_active=True)],
-        ]
+        # A callable: the districts are read when the form is validated or drawn, not for an
+        # empty filter (the coordinator inbox draws its form from the cache).
+        cast(forms.ChoiceField, self.fields["district"]).choices = _district_choices
         cast(forms.ChoiceField, self.fields["kind"]).choices = [
             ("", _("すべて")),
             *(kinds or Idea.Kind.choices),
