@@ -184,6 +184,17 @@ class InboxFilterForm(forms.Form):
     urgency = forms.ChoiceField(
         label=_("緊急度"), choices=[("", _("すべて")), *Urgency.choices], required=False
     )
+    # The overdue board's definitions (``selectors.lateness``); the "today" page links
+    # here with ``late=overdue`` or ``late=stale``.
+    late = forms.ChoiceField(
+        label=_("遅れ"),
+        choices=[
+            ("", _("すべて")),
+            ("overdue", _("受理期限切れ")),
+            ("stale", _("止まっている")),
+        ],
+        required=False,
+    )
 
 
 class ConferenceForm(forms.Form):

@@ -546,6 +546,8 @@ class AccessLog(models.Model):
         CREATE = "create", _("作成")
         UPDATE = "update", _("変更")
         TRANSITION = "transition", _("状態の変更")
+        # The print view or the PDF of a sheet or a consent form (the path says which).
+        PRINT = "print", _("印刷・PDF")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -377,6 +377,14 @@ OUTREACH_STATES = StateMachine(
 # The access log, oversight and hand-off
 
 
+def oversight_sheet_scope(user: Any) -> QuerySet[TsunaguSheet]:
+    """Every sheet, for the overdue board's counts (agencies, dates and states only, no
+    person): the city's overseers; nobody else."""
+    if can(user, "cases.oversee"):
+        return TsunaguSheet.objects.all()
+    return TsunaguSheet.objects.none()
+
+
 def access_log_scope(user: Any) -> QuerySet[AccessLog]:
     """A supervisor reads who read or changed their agency's records, and what their own
     staff read elsewhere. Others read nothing."""

@@ -124,6 +124,23 @@ ORGANIZATIONS: dict[str, tuple[str, str, str, list[str] | str, list[str]]] = {
     ),
 }
 
+# The organizations' phone numbers: a tsunagu sheet shows the sender's for the call back.
+# Fictional: a Japanese subscriber number never starts with 0, so none of these rings anyone.
+PHONES: dict[str, str] = {
+    "city": "042-000-0100",
+    "shakyo": "042-000-0200",
+    "elderly": "042-000-0301",
+    "disability": "042-000-0302",
+    "children": "042-000-0303",
+    "livelihood": "042-000-0304",
+    "health": "042-000-0305",
+    "hospital": "042-000-0400",
+    "npo": "042-000-0500",
+    "company": "042-000-0600",
+    "university": "042-000-0700",
+    "group": "042-000-0800",
+}
+
 # email → (display name, real name, kana, organization key, role, supervisor)
 USERS: dict[str, tuple[str, str, str, str | None, str | None, bool]] = {
     "resident@example.jp": ("やまびこ", "山田 花子", "やまだ はなこ", None, None, False),
@@ -177,7 +194,12 @@ def _organization(key: str, spec: tuple[str, str, str, list[str] | str, list[str
     org, _ = Organization.objects.update_or_create(
         name=name,
         kind=kind,
-        defaults={"name_kana": kana, "is_active": True, "email": f"{key}@example.jp"},
+        defaults={
+            "name_kana": kana,
+            "is_active": True,
+            "email": f"{key}@example.jp",
+            "phone": PHONES.get(key, ""),
+        },
     )
     districts = (
         District.objects.all()

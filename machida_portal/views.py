@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.nav import role_cards
 from machida_portal.public_cache import cache_public_page
+from machida_portal.today import has_today_page, today_lines
 
 
 @require_GET
@@ -43,7 +44,21 @@ def switch_language(request: HttpRequest) -> HttpResponse:
 
 @cache_public_page("home", timeout=300)
 def home(request: HttpRequest) -> HttpResponse:
+    """The portal's home; for staff, the "today" page (今日の仕事): what needs them now, as
+    counts that link to their lists, above their role cards."""
     cards = role_cards(request.user)
+    if has_today_page(request.user):
+        lines = today_lines(request.user)
+        return render(
+            request,
+            "today.html",
+            {
+                "cards": cards,
+                "lines": lines,
+                "nothing_today": not any(line.total for line in lines),
+                "today": timezone.localdate(),
+            },
+        )
     return render(request, "home.html", {"cards": cards})
 
 

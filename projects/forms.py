@@ -183,6 +183,7 @@ class InboxFilterForm(IdeaFilterForm):
         choices=[("", _("すべて")), ("me", _("自分")), ("none", _("未割り当て"))],
     )
     overdue = forms.BooleanField(label=_("受付連絡の期限切れのみ"), required=False)
+    unanswered = forms.BooleanField(label=_("まだ返事をしていないもののみ"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -201,6 +202,7 @@ class InboxFilterForm(IdeaFilterForm):
                 older_than_days=int(d["age"]) if d.get("age") else None,
                 assigned=d.get("assigned") or "",
                 overdue=bool(d.get("overdue")),
+                unanswered=bool(d.get("unanswered")),
             )
         return f
 

@@ -49,6 +49,7 @@ class IdeaFilters:
     older_than_days: int | None = None
     assigned: str = ""  # "", "me", "none"
     overdue: bool = False
+    unanswered: bool = False
 
 
 def _apply_filters(qs: QuerySet[Idea], f: IdeaFilters, user: Any = None) -> QuerySet[Idea]:
@@ -72,6 +73,8 @@ def _apply_filters(qs: QuerySet[Idea], f: IdeaFilters, user: Any = None) -> Quer
         qs = qs.filter(assigned_to__isnull=True)
     if f.overdue:
         qs = qs.filter(pk__in=overdue_ideas().values("pk"))
+    if f.unanswered:
+        qs = qs.filter(unanswered_q())
     return qs
 
 
@@ -124,11 +127,28 @@ def my_ideas(*, user: Any) -> QuerySet[Idea]:
     return Idea.objects.filter(author=user).select_related("district", "merged_into")
 
 
+def unanswered_q() -> Q:
+    """An idea nobody has answered yet: received, and no first response (a status change or
+    a reply by a coordinator). The coordinator inbox's definition."""
+    return Q(status=Idea.Status.RECEIVED, first_response_at__isnull=True)
+
+
+def overdue_since() -> Any:
+    """Unanswered ideas received before this are past the acknowledgement time."""
+    return timezone.now() - timedelta(days=conf.ack_days())
+
+
 def overdue_ideas() -> QuerySet[Idea]:
     """New ideas nobody has answered within the acknowledgement time."""
-    limit = timezone.now() - timedelta(days=conf.ack_days())
-    return Idea.objects.filter(
-        status=Idea.Status.RECEIVED, first_response_at__isnull=True, created_at__lt=limit
+    return Idea.objects.filter(unanswered_q(), created_at__lt=overdue_since())
+
+
+def unanswered_counts(user: Any) -> dict[str, int]:
+    """How many ideas the coordinator may take in are unanswered, and how many of those are
+    past the acknowledgement time: one query, through ``idea_scope``."""
+    return idea_scope(user, "coordinate").aggregate(
+        unanswered=Count("pk", filter=unanswered_q()),
+        overdue=Count("pk", filter=unanswered_q() & Q(created_at__lt=overdue_since())),
     )
 
 

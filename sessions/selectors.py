@@ -19,6 +19,7 @@ from .models import (
     Registration,
     VisionAction,
 )
+from .policies import session_scope
 
 
 def _seats_taken() -> Subquery:
@@ -33,12 +34,38 @@ def _seats_taken() -> Subquery:
     )
 
 
+# "This week" on the staff "today" page: today and the six days after it (Tokyo), so that a
+# Friday still shows next Monday's session.
+WEEK_DAYS = 7
+
+
+def this_week_q(*, now: datetime | None = None) -> Q:
+    """A session this week: not cancelled, not over yet, and starting before the end of the
+    sixth day after today (Tokyo)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now, TOKYO).date()
+    end = datetime.combine(today + timedelta(days=WEEK_DAYS), time.min, tzinfo=TOKYO)
+    return Q(status=FutureSession.Status.SCHEDULED, ends_at__gte=now, starts_at__lt=end)
+
+
+def sessions_this_week(user: Any) -> QuerySet[FutureSession]:
+    """This week's sessions among those ``user`` runs (every session for those who manage
+    them all)."""
+    return session_scope(user, "manage").filter(this_week_q())
+
+
 def sessions_for_calendar(
-    *, district: District | None = None, kind: str = "", upcoming: bool = True
+    *,
+    district: District | None = None,
+    kind: str = "",
+    upcoming: bool = True,
+    this_week: bool = False,
 ) -> QuerySet[FutureSession]:
     qs = FutureSession.objects.public().annotate(seats_taken=_seats_taken())
     if upcoming:
         qs = qs.filter(ends_at__gte=timezone.now())
+    if this_week:
+        qs = qs.filter(this_week_q())
     if district is not None:
         # A district's calendar shows its own sessions and the city-wide ones.
         qs = qs.filter(Q(district=district) | Q(district__isnull=True))

@@ -71,14 +71,18 @@ def _filter_context(district: District | None, kind: str) -> dict[str, Any]:
 @cache_public_page(CACHE_SCOPE)
 def calendar(request: HttpRequest) -> HttpResponse:
     district, kind = _filters(request)
+    # ``?week=1``: this week's sessions only (the staff "today" page links here).
+    this_week = request.GET.get("week") == "1"
     page = Paginator(
-        selectors.sessions_for_calendar(district=district, kind=kind), conf.CALENDAR_PAGE_SIZE
+        selectors.sessions_for_calendar(district=district, kind=kind, this_week=this_week),
+        conf.CALENDAR_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     return render(
         request,
         "future_sessions/calendar.html",
         {
             "page_obj": page,
+            "this_week": this_week,
             "can_schedule": manages_every_session(request.user),
             **_filter_context(district, kind),
         },

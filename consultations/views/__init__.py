@@ -27,6 +27,7 @@ from .outreach import (
     outreach_list,
 )
 from .oversight import access_log, missing_resources, overdue_board
+from .printing import consent_form_pdf, consent_form_print, sheet_pdf, sheet_print
 from .sheets import sheet_create, sheet_detail, sheet_transition
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "conference_need_add",
     "conference_record",
     "conference_task_add",
+    "consent_form_pdf",
+    "consent_form_print",
     "consultation_close",
     "consultation_consent",
     "consultation_create",
@@ -53,5 +56,7 @@ __all__ = [
     "overdue_board",
     "sheet_create",
     "sheet_detail",
+    "sheet_pdf",
+    "sheet_print",
     "sheet_transition",
 ]

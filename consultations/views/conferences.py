@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.policy import capability_required, object_in_scope, require
 from machida_portal.posting import run_service
 
-from .. import conf, policies, services
+from .. import conf, policies, selectors, services
 from ..forms import (
     ConferenceForm,
     ConferenceRecordForm,
@@ -32,12 +33,25 @@ from .common import flash_form_errors
 @capability_required("cases.handle")
 def conference_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     agency = policies.acting_agency(request.user)
-    qs = (
-        policies.conference_scope(request.user)
-        .select_related("convened_by")
-        .order_by("-held_on", "-id")
-    )
+    qs = policies.conference_scope(request.user)
+    # ``?tasks=due``: only conferences with this agency's tasks due (the "today" page links
+    # here), each with how many.
+    tasks_due = request.GET.get("tasks") == "due"
+    due = selectors.conference_tasks_due(request.user)
+    if tasks_due:
+        qs = qs.filter(pk__in=due.values("conference_id"))
+    qs = qs.select_related("convened_by").order_by("-held_on", "-id")
     page = Paginator(qs, conf.PAGE_SIZE).get_page(request.GET.get("page"))
+    if tasks_due:
+        # How many of each shown conference's tasks are due: one grouped query per page.
+        counts = dict(
+            due.filter(conference__in=[c.pk for c in page])
+            .values_list("conference_id")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        for c in page:
+            c.due_tasks = counts.get(c.pk, 0)  # type: ignore[attr-defined]
     # Titles may name a family.
     services.access_log_list(
         user=request.user,
@@ -45,7 +59,9 @@ def conference_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         shown=[(c, c.convened_by_id) for c in page],
     )
     return render(
-        request, "consultations/conference_list.html", {"page_obj": page, "agency": agency}
+        request,
+        "consultations/conference_list.html",
+        {"page_obj": page, "agency": agency, "tasks_due": tasks_due},
     )
 
 

@@ -51,17 +51,19 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         tab = "incoming"
     form = InboxFilterForm(request.GET or None)
     filters = {"status": "", "urgency": "", "query": ""}
+    late = ""
     if form.is_valid():
         filters = {
             "status": form.cleaned_data["status"],
             "urgency": form.cleaned_data["urgency"],
             "query": form.cleaned_data["q"],
         }
+        late = form.cleaned_data["late"]
     qs: Any
     if tab == "incoming":
-        qs = selectors.incoming_sheets(request.user, **filters).only(*SHEET_ROW_FIELDS)
+        qs = selectors.incoming_sheets(request.user, **filters, late=late).only(*SHEET_ROW_FIELDS)
     elif tab == "outgoing":
-        qs = selectors.outgoing_sheets(request.user, **filters).only(*SHEET_ROW_FIELDS)
+        qs = selectors.outgoing_sheets(request.user, **filters, late=late).only(*SHEET_ROW_FIELDS)
     else:
         status = filters["status"] if filters["status"] in Consultation.Status.values else ""
         qs = selectors.agency_consultations(
@@ -69,7 +71,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     counts = selectors.incoming_counts_by_state(request.user) if tab == "incoming" else []
     paginator = Paginator(qs, conf.PAGE_SIZE)
-    if tab == "incoming" and not filters["urgency"] and not filters["query"]:
+    if tab == "incoming" and not (filters["urgency"] or filters["query"] or late):
         # The counts by state are the list's total (or, with a state chosen, its count):
         # the list does not count the same sheets a second time.
         status = filters["status"]

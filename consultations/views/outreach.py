@@ -14,7 +14,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.policy import capability_required, object_in_scope, require
 from machida_portal.posting import run_service
 
-from .. import conf, policies, services
+from .. import conf, policies, selectors, services
 from ..forms import (
     OutreachAttemptForm,
     OutreachConvertForm,
@@ -29,11 +29,10 @@ from .common import flash_form_errors
 @capability_required("outreach.handle")
 def outreach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organization = policies.acting_outreach_organization(request.user)
-    qs = (
-        policies.outreach_scope(request.user)
-        .select_related("district")
-        .order_by("status", "next_contact_on", "id")
-    )
+    # ``?due=1``: only the cases whose next contact is due (the "today" page links here).
+    due = request.GET.get("due") == "1"
+    qs = selectors.outreach_due(request.user) if due else policies.outreach_scope(request.user)
+    qs = qs.select_related("district").order_by("status", "next_contact_on", "id")
     page = Paginator(qs, conf.PAGE_SIZE).get_page(request.GET.get("page"))
     # Household tags are not names, but the coordinator recognises the household by them.
     services.access_log_list(
@@ -41,7 +40,7 @@ def outreach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         agency=organization,
         shown=[(c, c.organization_id) for c in page],
     )
-    return render(request, "consultations/outreach_list.html", {"page_obj": page})
+    return render(request, "consultations/outreach_list.html", {"page_obj": page, "due": due})
 
 
 @capability_required("outreach.handle")

@@ -14,7 +14,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.policy import object_in_scope
 from machida_portal.posting import run_service
 
-from .. import policies, services
+from .. import policies, printing, services
 from ..forms import (
     SheetForm,
     TransitionForm,
@@ -63,7 +63,9 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sheet = object_in_scope(
         policies.sheet_scope(request.user)
         .with_shared_open(today=timezone.localdate())
-        .select_related("sender", "receiver", "consultation", "consultation__district")
+        .select_related(
+            "sender", "receiver", "created_by", "consultation", "consultation__district"
+        )
         # The search documents (character bigrams of names and troubles) are not shown.
         .defer("search_document", "consultation__search_document"),
         pk,
@@ -105,6 +107,8 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "S": SheetStatus,
             "contact_methods": TsunaguSheet.ContactMethod.choices,
+            # Whom the receiver calls back (the sender's phone and staff): issue 13.
+            "callback": printing.sheet_callback(sheet, history=history),
         },
     )
 

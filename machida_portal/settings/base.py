@@ -358,6 +358,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "celery": {"level": "INFO"},
+        # WeasyPrint (printed case documents) logs each step of every PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

@@ -84,3 +84,14 @@ def test_rows_show_what_they_showed(users: dict[str, Any], client: Any) -> None:
         from django.utils import timezone
 
         assert timezone.localtime(sheet.deadline_at).strftime("%Y-%m-%d %H:%M") in html
+
+
+def test_a_lateness_filter_counts_the_list_itself(
+    users: dict[str, Any], client: Any, three_sheets: None
+) -> None:
+    client.force_login(users["staff_disability"])
+    response, sql = _get(client, late="overdue")
+    assert len(_sheet_counts(sql)) == 2
+    assert response.context["page_obj"].paginator.count == len(
+        response.context["page_obj"].object_list
+    )
