@@ -65,3 +65,18 @@ def test_a_district_filter_still_validates_against_the_districts(
     assert [i.pk for i in response.context["page_obj"]] == [mine.pk]
     response, _ = _get(client, district="999999")  # not a district: the form says so
     assert response.context["form"].errors["district"]
+
+
+def test_drawing_the_filter_reads_the_districts_once(
+    client: Any, role_users: Any, district: Any
+) -> None:
+    from machida_portal.public_cache import SCOPES, public_cache_bump
+
+    client.force_login(role_users["coordinator"])
+    client.get(reverse("projects:inbox"))
+    public_cache_bump(*SCOPES)  # the cached filter form is drawn again
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("projects:inbox"))
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "directory_district"' in q["sql"]]
+    assert len(reads) == 1, reads
+    assert f'<option value="{district.pk}">{district.name}</option>' in response.content.decode()
