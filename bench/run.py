@@ -37,8 +37,19 @@ PORT = int(os.environ.get("BENCH_PORT", "8089"))
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
-MIX_SECONDS = int(os.environ.get("BENCH_MIX_SECONDS", "30"))
 SKIP_SEED = os.environ.get("BENCH_SKIP_SEED") == "1"
+# A comma-separated subset of page names (a name matches a page whose name starts with it):
+# "coordinator inbox,consultation inbox" measures those two and the two baselines, in a minute.
+# A subset run skips the locust mix unless BENCH_MIX_SECONDS says otherwise, and writes its
+# results to bench/out/ so that the committed full-run figures stay as they are.
+PAGES = [p.strip() for p in os.environ.get("BENCH_PAGES", "").split(",") if p.strip()]
+MIX_SECONDS = int(os.environ.get("BENCH_MIX_SECONDS", "0" if PAGES else "30"))
+RESULTS_DIR = OUT if PAGES else ROOT / "bench"
+
+
+def selected(page: dict[str, Any]) -> bool:
+    """Baselines always run (every ratio needs them); with BENCH_PAGES, only those pages."""
+    return page["baseline"] or not PAGES or any(page["name"].startswith(p) for p in PAGES)
 
 
 def log(message: str) -> None:
@@ -340,6 +351,9 @@ def main() -> None:
         check=True,
     )
     plan = json.loads((OUT / "plan.json").read_text())
+    plan["pages"] = [p for p in plan["pages"] if selected(p)]
+    if PAGES:
+        log(f"BENCH_PAGES: {', '.join(p['name'] for p in plan['pages'])}")
     counts_small = OUT / "counts-small.json"
     small = json.loads(counts_small.read_text()) if counts_small.exists() else {}
     procs = start_portal(secret)
@@ -402,8 +416,8 @@ def main() -> None:
         "mix": mix,
         "total_seconds": round(time.monotonic() - started, 1),
     }
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
-    chart(rows, ROOT / "bench" / "latency.png")
+    (RESULTS_DIR / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    chart(rows, RESULTS_DIR / "latency.png")
     print()
     print(
         f"{'page':42} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'err':>5} {'ratio':>6} "
@@ -431,7 +445,8 @@ def main() -> None:
             )
     print(
         f"\nlarge seed {results['large_seed_seconds']} s; whole run {results['total_seconds']} s; "
-        "bench/results.json, bench/latency.png"
+        f"{(RESULTS_DIR / 'results.json').relative_to(ROOT)}, "
+        f"{(RESULTS_DIR / 'latency.png').relative_to(ROOT)}"
     )
 
 

@@ -13,6 +13,7 @@ rest of the consultation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from django.template.loader import render_to_string
 
 from directory.models import Domain
 
-from .models import Consultation, SharedField, SheetStatus, TsunaguSheet
+from .models import Consultation, SharedField, SheetStatus, SheetTransition, TsunaguSheet
 from .services.sheets import sheet_shared_data
 
 PRINT_CSS = "css/print.css"
@@ -37,12 +38,16 @@ class Callback:
     staff: str
 
 
-def sheet_callback(sheet: TsunaguSheet) -> Callback:
+def sheet_callback(
+    sheet: TsunaguSheet, *, history: Iterable[SheetTransition] | None = None
+) -> Callback:
     """The sending agency's phone and the staff member who sent the sheet (who drafted it,
-    while it is a draft). Reads the sheet's history and ``created_by`` as loaded: no query of
-    its own when the caller prefetched ``history__by`` and selected ``created_by``."""
+    while it is a draft). Reads the sheet's history (``history`` when the caller has it as a
+    list, as the sheet page does) and ``created_by`` as loaded: no query of its own when the
+    caller prefetched ``history__by`` or passed it, and selected ``created_by``."""
+    transitions = sheet.history.all() if history is None else history
     staff = next(
-        (h.by for h in sheet.history.all() if h.to_status == SheetStatus.SENT and h.by),
+        (h.by for h in transitions if h.to_status == SheetStatus.SENT and h.by),
         None,
     )
     staff = staff or sheet.created_by

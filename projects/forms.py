@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, cast
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -132,6 +134,24 @@ class IdeaSentEditForm(IdeaForm):
             del self.fields[name]
 
 
+class _DistrictChoices(BaseChoiceIterator):
+    """The district filter's choices, read from the database when first iterated (validating
+    or drawing the form) and then kept for the form: an empty filter whose form comes from the
+    fragment cache reads no districts, and drawing the select reads them once."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[str, Any]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        if self._items is None:
+            self._items = [
+                ("", _("すべて")),
+                ("city", _("市全域")),
+                *[(str(d.pk), d.name) for d in District.objects.filter(is_active=True)],
+            ]
+        yield from self._items
+
+
 class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("キーワード"), required=False, max_length=100)
     district = forms.ChoiceField(label=_("地区"), required=False)
@@ -145,11 +165,7 @@ class IdeaFilterForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[tuple[str, Any]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["district"]).choices = [
-            ("", _("すべて")),
-            ("city", _("市全域")),
-            *[(str(d.pk), d.name) for d in District.objects.filter(is_active=True)],
-        ]
+        cast(forms.ChoiceField, self.fields["district"]).choices = _DistrictChoices()
         cast(forms.ChoiceField, self.fields["kind"]).choices = [
             ("", _("すべて")),
             *(kinds or Idea.Kind.choices),

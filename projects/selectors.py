@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,7 +127,11 @@ def inbox_ideas(*, user: Any, filters: IdeaFilters) -> QuerySet[Idea]:
     if not filters.status:
         # Drafts are the author's until sent; a coordinator asks for them explicitly.
         qs = qs.exclude(status=Idea.Status.DRAFT)
-    return qs.select_related("district", "assigned_to").prefetch_related("themes")
+    # ``theme_list``, a plain list: a prefetch into ``idea.themes`` builds a related manager
+    # and a queryset for each of the page's ideas, a third of the inbox's time in Python.
+    return qs.select_related("district", "assigned_to").prefetch_related(
+        Prefetch("themes", to_attr="theme_list")
+    )
 
 
 def my_ideas(*, user: Any) -> QuerySet[Idea]:

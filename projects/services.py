@@ -87,9 +87,11 @@ def _tell_author(idea: Idea, event: IdeaEvent, subject: str) -> None:
     """Email and in-portal notice to the author; to the email given by phone when the idea
     was entered on someone's behalf and they have no account."""
     body = event.message or subject
+    # The event was just written in this transaction: no reminder can have its key yet.
     key = f"idea:{idea.pk}:event:{event.pk}"
     if idea.author_id is not None:
         notify(
+            fresh=True,
             kind=IDEA_NOTICE,
             recipient=idea.author,
             key=key,
@@ -100,6 +102,7 @@ def _tell_author(idea: Idea, event: IdeaEvent, subject: str) -> None:
         )
     elif "@" in idea.on_behalf_contact:
         reminder_schedule(
+            fresh=True,
             kind=IDEA_NOTICE,
             key=key,
             due_at=timezone.now(),
@@ -110,10 +113,13 @@ def _tell_author(idea: Idea, event: IdeaEvent, subject: str) -> None:
         )
 
 
-def _schedule_ack_reminders(idea: Idea) -> None:
+def _schedule_ack_reminders(idea: Idea, *, new_idea: bool = False) -> None:
+    """``new_idea``: the idea was created in this transaction, so none of its reminders
+    exist yet (``reminder_schedule(fresh=True)``)."""
     due = idea.created_at + timedelta(days=conf.ack_days() - conf.ack_reminder_days_before())
     for user_id in ack_reminder_recipient_ids():
         reminder_schedule(
+            fresh=new_idea,
             kind="idea_ack",
             key=f"{_ack_key_prefix(idea)}{user_id}",
             due_at=due,
@@ -200,11 +206,16 @@ def idea_create(
         status=Idea.Status.DRAFT if draft else Idea.Status.RECEIVED,
     )
     _refresh_idea_search(idea)
-    idea.full_clean()
+    # Not asked again here: whether the token is taken (looked up above, and the database's
+    # unique index decides a race, below) and whether the two users exist (they are the
+    # request's, or the caller's, accounts) — two queries on every submission.
+    idea.full_clean(exclude=["author", "entered_by"], validate_unique=False)
     try:
         with transaction.atomic():
             idea.save()
-            idea.themes.set(list(themes))
+            theme_list = list(themes)
+            if theme_list:  # a new idea has none to replace: no look-up when none are chosen
+                idea.themes.add(*theme_list)
             for photo in photos:
                 p = IdeaPhoto(idea=idea)
                 p.image.save(photo.name or "photo.jpg", photo, save=True)
@@ -220,10 +231,10 @@ def idea_create(
 
 
 def _receive(idea: Idea, by: User) -> None:
-    """The receipt of an idea sent at once: first timeline step, the author told, and the
-    acknowledgement reminders."""
+    """The receipt of an idea sent at once (created in this transaction): first timeline
+    step, the author told, and the acknowledgement reminders."""
     idea_event_write(idea, "", Idea.Status.RECEIVED, by=by)
-    _schedule_ack_reminders(idea)
+    _schedule_ack_reminders(idea, new_idea=True)
 
 
 def idea_event_write(idea: Idea, frm: str, to: str, *, by: Any, message: str = "") -> IdeaEvent:

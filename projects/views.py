@@ -329,12 +329,28 @@ def idea_react(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- ideas: coordinators ------------------------------------------------------------------
 
 
+# What a row of the inbox shows: not each idea's description and search document.
+INBOX_ROW_FIELDS = (
+    "id",
+    "created_at",
+    "title",
+    "kind",
+    "status",
+    "district_id",
+    "assigned_to_id",
+    "district__name_ja",
+    "district__name_en",
+    "assigned_to__full_name",
+    "assigned_to__display_name",
+    "assigned_to__email",
+)
+
+
 @coordinator_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
-    page = Paginator(
-        inbox_ideas(user=request.user, filters=form.filters()), conf.INBOX_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    ideas = inbox_ideas(user=request.user, filters=form.filters()).only(*INBOX_ROW_FIELDS)
+    page = Paginator(ideas, conf.INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "projects/inbox.html",

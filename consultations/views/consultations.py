@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.policy import capability_required, object_in_scope, require
+from machida_portal.paging import known_count
 from machida_portal.posting import run_service
 
 from .. import conf, history, policies, selectors, services
@@ -27,6 +28,20 @@ from ..forms import (
 from ..models import (
     AccessLog,
     Consultation,
+)
+
+# What a sheet's row in the inbox shows (and the access log needs): a row is not the whole
+# sheet and both organizations' every column.
+SHEET_ROW_FIELDS = (
+    "id",
+    "status",
+    "urgency",
+    "deadline_at",
+    "created_at",
+    "sender_id",
+    "receiver_id",
+    "sender__name",
+    "receiver__name",
 )
 
 
@@ -48,15 +63,22 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         late = form.cleaned_data["late"]
     qs: Any
     if tab == "incoming":
-        qs = selectors.incoming_sheets(request.user, **filters, late=late)
+        qs = selectors.incoming_sheets(request.user, **filters, late=late).only(*SHEET_ROW_FIELDS)
     elif tab == "outgoing":
-        qs = selectors.outgoing_sheets(request.user, **filters, late=late)
+        qs = selectors.outgoing_sheets(request.user, **filters, late=late).only(*SHEET_ROW_FIELDS)
     else:
         status = filters["status"] if filters["status"] in Consultation.Status.values else ""
         qs = selectors.agency_consultations(
             request.user, status=status, urgency=filters["urgency"], query=filters["query"]
         )
-    page = Paginator(qs, conf.PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.incoming_counts_by_state(request.user) if tab == "incoming" else []
+    paginator = Paginator(qs, conf.PAGE_SIZE)
+    if tab == "incoming" and not (filters["urgency"] or filters["query"] or late):
+        # The counts by state are the list's total (or, with a state chosen, its count):
+        # the list does not count the same sheets a second time.
+        status = filters["status"]
+        known_count(paginator, sum(c["n"] for c in counts if not status or c["status"] == status))
+    page = paginator.get_page(request.GET.get("page"))
     shown = list(page)  # the page keeps this list: the template does not query again
     if tab == "consultations":
         services.access_log_list(
@@ -79,7 +101,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
             "tab": tab,
             "form": form,
             "page_obj": page,
-            "counts": selectors.incoming_counts_by_state(request.user) if tab == "incoming" else [],
+            "counts": counts,
         },
     )
 

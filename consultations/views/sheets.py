@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -67,16 +66,16 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .select_related(
             "sender", "receiver", "created_by", "consultation", "consultation__district"
         )
-        .prefetch_related(
-            "consultation__household",
-            Prefetch(
-                "history",
-                queryset=SheetTransition.objects.select_related("by", "agency").order_by(
-                    "at", "id"
-                ),
-            ),
-        ),
+        # The search documents (character bigrams of names and troubles) are not shown.
+        .defer("search_document", "consultation__search_document"),
         pk,
+    )
+    # The history in one plain query (a prefetch sets up a related manager for it first); the
+    # household is read only when the sheet shows it (``sheet_shared_data``).
+    history = list(
+        SheetTransition.objects.filter(sheet=sheet)
+        .select_related("by", "agency")
+        .order_by("at", "id")
     )
     is_sender = policies.sheet_side(agency, sheet) == "sender"
     shared_open: bool = sheet.shared_open  # type: ignore[attr-defined]
@@ -105,11 +104,11 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "handing_over": sheet.status in HANDOVER_STATES,
             "consultation_id": sheet.consultation_id if is_sender else None,
             "moves": policies.sheet_moves(sheet, agency, shared_open=shared_open),
-            "history": sheet.history.all(),
+            "history": history,
             "S": SheetStatus,
             "contact_methods": TsunaguSheet.ContactMethod.choices,
             # Whom the receiver calls back (the sender's phone and staff): issue 13.
-            "callback": printing.sheet_callback(sheet),
+            "callback": printing.sheet_callback(sheet, history=history),
         },
     )
 

@@ -1,0 +1,69 @@
+"""Sending an idea writes what it wrote before in fewer statements (decision 0026)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from projects.models import Idea, IdeaEvent
+from projects.services import idea_create
+from reminders.models import Reminder
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_idea_is_received_with_its_notice_and_ack_reminders(
+    role_users: Any, theme: Any
+) -> None:
+    resident = role_users["resident"]
+    with CaptureQueriesContext(connection) as ctx:
+        idea = idea_create(
+            by=resident, kind="want", title="子ども食堂を開きたい", description="週に一度"
+        )
+    writes = [q["sql"] for q in ctx.captured_queries]
+    assert len(writes) <= 12, writes  # 21 before: a lookup and two savepoints per reminder
+    assert not [q for q in writes if "directory_theme" in q]  # no themes chosen: no look-up
+    assert idea.status == Idea.Status.RECEIVED
+    assert IdeaEvent.objects.filter(idea=idea, to_status=Idea.Status.RECEIVED).count() == 1
+    keys = set(Reminder.objects.values_list("idempotency_key", flat=True))
+    event = IdeaEvent.objects.get(idea=idea)
+    assert f"idea:{idea.pk}:event:{event.pk}" in keys
+    ack = {k for k in keys if k.startswith(f"idea:{idea.pk}:ack:")}
+    assert ack and len(ack) == len(set(ack))
+
+
+def test_themes_are_kept_and_the_same_token_gives_the_same_idea(
+    role_users: Any, theme: Any
+) -> None:
+    token = uuid.uuid4()
+    first = idea_create(
+        by=role_users["resident"],
+        kind="want",
+        title="テーマつき",
+        description="説明",
+        themes=[theme],
+        submission_token=token,
+    )
+    again = idea_create(
+        by=role_users["resident"],
+        kind="want",
+        title="テーマつき",
+        description="説明",
+        themes=[theme],
+        submission_token=token,
+    )
+    assert again.pk == first.pk
+    assert list(first.themes.all()) == [theme]
+    assert Idea.objects.filter(submission_token=token).count() == 1
+
+
+def test_a_bad_idea_is_still_refused_by_its_own_rules(role_users: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        idea_create(by=role_users["resident"], kind="want", title="", description="説明")
+    assert not Idea.objects.filter(description="説明").exists()

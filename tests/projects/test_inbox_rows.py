@@ -1,0 +1,82 @@
+"""The coordinator inbox's rows (decision 0026): the same content for less work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.models import Idea
+from tests.factories import IdeaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client: Any, **params: str) -> tuple[Any, list[str]]:
+    url = reverse("projects:inbox")
+    client.get(url, params)  # warm the per-user caches and the cached filter form
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_rows_show_date_link_themes_kind_status_district_and_assignee(
+    client: Any, role_users: Any, theme: Any, district: Any
+) -> None:
+    idea = IdeaFactory(themes=[theme], district=district)
+    city_wide = IdeaFactory(title="市全体で古着交換をしたい")
+    Idea.objects.filter(pk=idea.pk).update(assigned_to=role_users["coordinator"])
+    client.force_login(role_users["coordinator"])
+    response, _ = _get(client)
+    html = response.content.decode()
+    url = reverse("projects:idea_detail", kwargs={"pk": idea.pk})
+    assert f'<a href="{url}">{idea.title}</a>' in html
+    assert timezone.localtime(idea.created_at).strftime("%Y-%m-%d") in html
+    assert theme.name in html and district.name in html
+    assert idea.get_kind_display() in html and "受付" in html
+    assert role_users["coordinator"].get_full_name() in html
+    row = html.split(city_wide.title)[1].split("</tr>")[0]
+    assert "市全域" in row
+
+
+def test_an_empty_filter_reads_no_districts_and_no_idea_text(
+    client: Any, role_users: Any, theme: Any
+) -> None:
+    IdeaFactory(themes=[theme])
+    client.force_login(role_users["coordinator"])
+    _, sql = _get(client)
+    assert not [q for q in sql if "directory_district" in q and "projects_idea" not in q]
+    rows = next(q for q in sql if q.startswith('SELECT "projects_idea"."id"'))
+    assert '"description"' not in rows and '"search_document"' not in rows
+
+
+def test_a_district_filter_still_validates_against_the_districts(
+    client: Any, role_users: Any, district: Any
+) -> None:
+    mine = IdeaFactory(district=district, title="地区のアイデア")
+    IdeaFactory(title="よその地区のアイデア")
+    client.force_login(role_users["coordinator"])
+    response, _ = _get(client, district=str(district.pk))
+    assert [i.pk for i in response.context["page_obj"]] == [mine.pk]
+    response, _ = _get(client, district="999999")  # not a district: the form says so
+    assert response.context["form"].errors["district"]
+
+
+def test_drawing_the_filter_reads_the_districts_once(
+    client: Any, role_users: Any, district: Any
+) -> None:
+    from machida_portal.public_cache import SCOPES, public_cache_bump
+
+    client.force_login(role_users["coordinator"])
+    client.get(reverse("projects:inbox"))
+    public_cache_bump(*SCOPES)  # the cached filter form is drawn again
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("projects:inbox"))
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "directory_district"' in q["sql"]]
+    assert len(reads) == 1, reads
+    assert f'<option value="{district.pk}">{district.name}</option>' in response.content.decode()
