@@ -107,11 +107,26 @@ def render_document(
     return response
 
 
+def _weasyprint() -> tuple[Any, Any, Any]:
+    """WeasyPrint's classes, imported on first use: it loads Pango and its fonts, which only a
+    print request needs. Importing it sets Pillow's process-wide ``LOAD_TRUNCATED_IMAGES`` to
+    True (``weasyprint/images.py``), which would let every later photo upload in this worker
+    through half-decoded (decision 0011); the flag is put back. Our documents embed no images
+    (every URL is refused), so WeasyPrint never needs it."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        from weasyprint import CSS, HTML
+        from weasyprint.urls import URLFetcher
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return CSS, HTML, URLFetcher
+
+
 def html_to_pdf(html: str) -> bytes:
     """A4 PDF of a print template's HTML, with ``print.css`` and the system's fonts."""
-    # Imported here: WeasyPrint loads Pango and its fonts, which only a print request needs.
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
+    CSS, HTML, URLFetcher = _weasyprint()
 
     refuse_all = URLFetcher(allowed_protocols=())
     css_path = finders.find(PRINT_CSS)

@@ -123,6 +123,19 @@ def test_truncated_images_are_never_loaded_leniently() -> None:
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
+def test_printing_a_pdf_does_not_make_uploads_lenient() -> None:
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import; a worker that
+    printed a tsunagu sheet must still refuse a truncated photo."""
+    from PIL import ImageFile
+
+    from consultations.printing import html_to_pdf
+
+    assert html_to_pdf("<p>印刷</p>").startswith(b"%PDF")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    with pytest.raises(ValidationError):
+        clean_photo(_upload("truncated.jpg", broken_images()["truncated.jpg"]))
+
+
 @pytest.mark.parametrize("name", sorted(broken_images()))
 def test_every_broken_image_is_a_validation_error(name: str) -> None:
     with pytest.raises(ValidationError):
