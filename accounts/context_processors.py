@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from .capabilities import capabilities_of
-from .nav import nav_groups
+from .nav import nav_menu_html
 
 
 def _unread_count(user: Any) -> int:
@@ -22,6 +22,6 @@ def _unread_count(user: Any) -> int:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     return {
-        "nav_groups": SimpleLazyObject(lambda: nav_groups(capabilities_of(user), request.path)),
+        "nav_menu": SimpleLazyObject(lambda: nav_menu_html(capabilities_of(user), request.path)),
         "unread_notifications": SimpleLazyObject(lambda: _unread_count(user)),
     }

@@ -9,7 +9,15 @@ import pytest
 from django.utils import translation
 
 from accounts.capabilities import capabilities_for_role, capabilities_of
-from accounts.nav import GROUPS_BY_KEY, NAV_GROUPS, all_nav_items, nav_groups, role_cards
+from accounts.nav import (
+    GROUPS_BY_KEY,
+    NAV_GROUPS,
+    ROLE_CARDS,
+    all_nav_items,
+    nav_groups,
+    nav_menu_html,
+    role_cards,
+)
 from directory.models import Role
 
 
@@ -171,3 +179,24 @@ def test_role_cards_still_list_their_items(role_users: dict[str, Any]) -> None:
     cards = {c["role"]: c for c in role_cards(role_users["coordinator"])}
     links = [link["name"] for link in cards[Role.COORDINATOR]["links"]]
     assert "projects:inbox" in links and "home" not in links
+
+
+@pytest.mark.parametrize("role", [None, *[r for r, *_ in ROLE_CARDS]])
+@pytest.mark.parametrize(
+    "path", ["/", "/ideas/", "/ideas/inbox/", "/consultations/", "/consultations/12/", "/me/"]
+)
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_cached_menu_is_what_the_template_draws_for_that_page(
+    role: str | None, path: str, language: str
+) -> None:
+    """The header is rendered once per capabilities, language and current item: for every
+    role, page and language it must equal the template drawn for that very path."""
+    from django.template.loader import render_to_string
+
+    capabilities = capabilities_for_role(role) if role else frozenset()
+    with translation.override(language):
+        expected = render_to_string(
+            "_nav_groups.html", {"nav_groups": nav_groups(capabilities, path)}
+        )
+        assert nav_menu_html(capabilities, path) == expected
+        assert nav_menu_html(capabilities, path) == expected  # from the cache
