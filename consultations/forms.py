@@ -12,6 +12,7 @@ from directory.wareki_fields import WarekiDateField
 
 from . import conf
 from .models import (
+    PERSON_FIELDS,
     Conference,
     Consultation,
     OutreachAttempt,
@@ -83,17 +84,7 @@ class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Consultation
         fields = [
-            "person_name",
-            "person_kana",
-            "birth_date",
-            "district",
-            "phone",
-            "visitor",
-            "visitor_relation",
-            "troubles",
-            "main_trouble",
-            "narrative",
-            "urgency",
+            *PERSON_FIELDS,
             "consent_status",
             "consent_method",
             "consent_fields",
@@ -117,19 +108,7 @@ class ConsultationEditForm(ConsultationForm):
     urgency with the same fields and checks as intake."""
 
     class Meta(ConsultationForm.Meta):
-        fields = [
-            "person_name",
-            "person_kana",
-            "birth_date",
-            "district",
-            "phone",
-            "visitor",
-            "visitor_relation",
-            "troubles",
-            "main_trouble",
-            "narrative",
-            "urgency",
-        ]
+        fields = list(PERSON_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -129,6 +129,24 @@ class SharedField(models.TextChoices):
     NARRATIVE = "narrative", _("相談の内容")
 
 
+# What intake records about the person and what an edit after intake may change (decision
+# 0022): the person, who came, the troubles, the narrative and the urgency. Consent has its own
+# page and events; agency, state and dates are not edited.
+PERSON_FIELDS = (
+    "person_name",
+    "person_kana",
+    "birth_date",
+    "district",
+    "phone",
+    "visitor",
+    "visitor_relation",
+    "troubles",
+    "main_trouble",
+    "narrative",
+    "urgency",
+)
+
+
 class Consultation(ChoiceLabels, models.Model):
     class Visitor(models.TextChoices):
         SELF = "self", _("本人")

@@ -19,6 +19,7 @@ from machida_portal.history import stamp
 
 from .. import conf
 from ..models import (
+    PERSON_FIELDS,
     AccessLog,
     Consultation,
     HouseholdMember,
@@ -59,21 +60,8 @@ REASON_EDIT = "edit"
 REASON_CLOSE = "close"
 REASON_BASELINE = "baseline"
 
-# What an edit after intake may change: the person, who came, the troubles, the narrative and
-# the urgency. Consent has its own page and events; agency, state and dates are not edited.
-EDITABLE_FIELDS = (
-    "person_name",
-    "person_kana",
-    "birth_date",
-    "district",
-    "phone",
-    "visitor",
-    "visitor_relation",
-    "troubles",
-    "main_trouble",
-    "narrative",
-    "urgency",
-)
+# What an edit after intake may change (``models.PERSON_FIELDS``).
+EDITABLE_FIELDS = PERSON_FIELDS
 
 
 def _editable_values(c: Consultation) -> dict[str, Any]:
