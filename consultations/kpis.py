@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from directory.fiscal import fiscal_year_bounds, fiscal_year_datetimes
 from indicators.registry import ComputedIndicator, register
 
-from .models import Conference, OutreachAttempt, SheetStatus, TsunaguSheet
+from .models import Conference, OutreachAttempt, TsunaguSheet
+from .oversight import RECEIVED_ON_TIME_Q, receipt_due_q
 
 
 def _sent_sheets(fiscal_year: int, district: Any) -> QuerySet[TsunaguSheet]:
@@ -25,12 +27,16 @@ def sheets_sent(fiscal_year: int, district: Any = None) -> int:
 
 
 def received_within_deadline_pct(fiscal_year: int, district: Any = None) -> float | None:
-    qs = _sent_sheets(fiscal_year, district).exclude(status=SheetStatus.WITHDRAWN)
-    total = qs.count()
-    if not total:
+    """Of the sheets sent in the year whose receipt is due (``oversight.receipt_due_q``), the
+    share received by the deadline: the same figure as the overdue board's agency summary."""
+    counts = (
+        _sent_sheets(fiscal_year, district)
+        .filter(receipt_due_q(timezone.now()))
+        .aggregate(due=Count("pk"), on_time=Count("pk", filter=RECEIVED_ON_TIME_Q))
+    )
+    if not counts["due"]:
         return None
-    on_time = qs.filter(received_at__isnull=False, received_at__lte=F("deadline_at")).count()
-    return round(100 * on_time / total, 1)
+    return round(100 * counts["on_time"] / counts["due"], 1)
 
 
 def median_days_to_first_contact(fiscal_year: int, district: Any = None) -> float | None:

@@ -87,6 +87,20 @@ class AgencyRow:
         return float(round(Decimal(100 * self.on_time) / Decimal(self.due), 1))
 
 
+def receipt_due_q(now: datetime) -> Q:
+    """Sheets whose receipt is due as of ``now``: not withdrawn, and received or past the
+    deadline. "Received on time" is a share of these, both in the agency summary and in the
+    indicator ``OP-SHEETS-RECEIVED-ON-TIME`` (a sheet still inside its deadline counts in
+    neither part)."""
+    return ~Q(status=SheetStatus.WITHDRAWN) & (
+        Q(received_at__isnull=False) | Q(deadline_at__lt=now)
+    )
+
+
+# Received by the end of its deadline (of the sheets ``receipt_due_q`` counts).
+RECEIVED_ON_TIME_Q = Q(received_at__lte=F("deadline_at"))
+
+
 def agency_summary(period: Period, *, now: datetime | None = None) -> list[AgencyRow]:
     """One row per receiving agency with sheets sent in ``period`` or late now, by name."""
     now = now or timezone.now()
@@ -99,14 +113,14 @@ def agency_summary(period: Period, *, now: datetime | None = None) -> list[Agenc
             rows[agency_id] = AgencyRow(agency_id=agency_id, agency=name)
         return rows[agency_id]
 
-    due = ~Q(status=SheetStatus.WITHDRAWN) & (Q(received_at__isnull=False) | Q(deadline_at__lt=now))
+    due = receipt_due_q(now)
     counts = (
         TsunaguSheet.objects.filter(in_period)
         .values("receiver_id", "receiver__name")
         .annotate(
             sent=Count("id"),
             due=Count("id", filter=due),
-            on_time=Count("id", filter=due & Q(received_at__lte=F("deadline_at"))),
+            on_time=Count("id", filter=due & RECEIVED_ON_TIME_Q),
             contacted=Count("id", filter=Q(days_to_first_contact__isnull=False)),
         )
         .order_by()

@@ -8,8 +8,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations import kpis, services
-from consultations.models import Conference, Consultation, OutreachCase, SheetStatus
+from consultations import kpis, oversight, services
+from consultations.models import (
+    Conference,
+    Consultation,
+    OutreachCase,
+    SheetStatus,
+    TsunaguSheet,
+)
 from consultations.selectors import agency_of
 from directory.fiscal import fiscal_year_of
 from directory.models import Domain, Organization, Role
@@ -230,15 +236,23 @@ def test_kpis_are_computed(users: dict[str, Any]) -> None:
         contact_on=timezone.localdate(),
         contact_method="phone",
     )
-    SheetFactory(status=SheetStatus.SENT)
+    SheetFactory(status=SheetStatus.SENT)  # inside its deadline: not yet due either way
+    overdue = SheetFactory(status=SheetStatus.SENT)
+    TsunaguSheet.objects.filter(pk=overdue.pk).update(
+        deadline_at=timezone.now() - timedelta(hours=1)
+    )
     ConferenceFactory()
     case = OutreachFactory()
     services.outreach_attempt_add(
         case=case, by=users["cwc"], on=timezone.localdate(), method="visit", reached=True
     )
     fy = fiscal_year_of(timezone.now())
-    assert kpis.sheets_sent(fy) == 2
+    assert kpis.sheets_sent(fy) == 3
+    # Of the two sheets due (received, or past the deadline) one came in on time; the
+    # overdue board's agency summary gives the same share (one definition, oversight.py).
     assert kpis.received_within_deadline_pct(fy) == 50.0
+    city = oversight.summary_totals(oversight.agency_summary(oversight.fiscal_year_period(fy)))
+    assert city.on_time_pct == 50.0
     assert kpis.median_days_to_first_contact(fy) == 0.0
     assert kpis.conferences_held(fy) == 1
     assert kpis.outreach_contacts_made(fy) == 1
