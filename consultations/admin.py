@@ -17,6 +17,7 @@ from .models import (
     AccessLog,
     Conference,
     ConferenceTask,
+    ConsentEvent,
     Consultation,
     HouseholdMember,
     OutreachAttempt,
@@ -137,3 +138,27 @@ class OutreachCaseAdmin(MetadataOnlyAdmin):
 @admin.register(OutreachAttempt)
 class OutreachAttemptAdmin(MetadataOnlyAdmin):
     fields = list_display = ("case", "on", "method", "reached")
+
+
+@admin.register(ConsentEvent)
+class ConsentEventAdmin(MetadataOnlyAdmin):
+    fields = list_display = ("id", "consultation", "kind", "status", "at")
+    list_filter = ("kind", "status")
+
+
+# The edit history (decision 0022): which case number changed when and how — never the values.
+@admin.register(Consultation.history.model)
+class ConsultationHistoryAdmin(MetadataOnlyAdmin):
+    fields = list_display = (
+        "history_id",
+        "id",
+        "history_type",
+        "history_change_reason",
+        "history_date",
+    )
+    list_filter = ("history_type", "history_change_reason")
+
+
+@admin.register(HouseholdMember.history.model)
+class HouseholdMemberHistoryAdmin(MetadataOnlyAdmin):
+    fields = list_display = ("history_id", "id", "consultation", "history_type", "history_date")

@@ -1,10 +1,17 @@
 from django.contrib import admin
 
-from .models import Indicator, Measurement, MeasurementChange, Target
+from .models import Indicator, IndicatorCode, Measurement, MeasurementChange, Target
 
 
 class TargetInline(admin.TabularInline):
     model = Target
+    extra = 0
+
+
+class FormerCodeInline(admin.TabularInline):
+    """Codes the indicator was known by (decision 0023): they redirect and still import."""
+
+    model = IndicatorCode
     extra = 0
 
 
@@ -13,7 +20,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "name_ja", "unit", "source", "kind", "order"]
     list_filter = ["kind", "source"]
     search_fields = ["code", "name_ja", "name_en"]
-    inlines = [TargetInline]
+    inlines = [TargetInline, FormerCodeInline]
 
 
 class ChangeInline(admin.TabularInline):

@@ -124,6 +124,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         indicator = _indicator(request.user, code)
     except Http404:
+        if NUL in code:  # PostgreSQL refuses it in a lookup too
+            raise
         former = IndicatorCode.objects.filter(code=code).select_related("indicator").first()
         if former is None:
             raise

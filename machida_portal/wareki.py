@@ -107,7 +107,7 @@ def from_wareki(era_key: str, year: int, month: int, day: int) -> date:
         )
     try:
         result = date(era.first.year + year - 1, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):  # 2月30日, or a month of 10**20
         raise WarekiError(
             _("その日付はありません。月と日を確かめてください。"), "no_such_day"
         ) from None

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from machida_portal.admin_metadata import MetadataOnlyAdmin
+
 from .models import (
     Idea,
     IdeaEvent,
@@ -87,3 +89,15 @@ class NeedAdmin(admin.ModelAdmin):
 class MatchAdmin(admin.ModelAdmin):
     list_display = ["__str__", "need", "offer"]
     raw_id_fields = ["need", "offer", "proposed_by"]
+
+
+# Edits after sending (decision 0022): who changed which idea or offer when. The old texts are
+# shown to coordinators on the idea's page, not here.
+@admin.register(Idea.history.model)
+class IdeaHistoryAdmin(MetadataOnlyAdmin):
+    fields = list_display = ("history_id", "id", "history_user", "history_date")
+
+
+@admin.register(Offer.history.model)
+class OfferHistoryAdmin(MetadataOnlyAdmin):
+    fields = list_display = ("history_id", "id", "history_user", "history_date")

@@ -84,6 +84,10 @@ def test_from_wareki_on_the_boundaries(
         ("showa", 16, 13, 1, "no_such_day", "その日付はありません"),
         ("meiji", 5, 1, 1, "before_gregorian", "明治6年"),
         ("edo", 1, 1, 1, "unknown_era", "元号を選んでください"),
+        # Numbers past what a date holds (the form fuzz found a 500 here): refused, not raised.
+        ("showa", 16, 10**20, 1, "no_such_day", "その日付はありません"),
+        ("reiwa", 10**20, 1, 1, "no_such_day", "その日付はありません"),
+        ("reiwa", 9000, 1, 1, "no_such_day", "その日付はありません"),
     ],
 )
 def test_impossible_era_dates_are_refused_with_a_reason(
