@@ -397,9 +397,26 @@ def test_history_pages_are_paginated(users: dict[str, Any], client: Any) -> None
 # --- the same protection as the case ---------------------------------------------------------
 
 
-def test_history_is_not_in_the_admin() -> None:
+def test_history_in_the_admin_is_metadata_only(users: dict[str, Any], client: Any) -> None:
+    """The administrator is not a party to any case (decision 0501): the history and consent
+    events are listed like every case model — numbers, kinds and dates, read-only, never a
+    value."""
+    from machida_portal.admin_metadata import MetadataOnlyAdmin
+
+    c = ConsultationFactory()
+    _edits(c, users["staff_elderly"], 1)
+    client.force_login(users["admin"])
     for model in (HC, HM, ConsentEvent):
-        assert model not in admin.site._registry
+        model_admin = admin.site._registry[model]
+        assert isinstance(model_admin, MetadataOnlyAdmin)
+        assert not {"person_name", "person_kana", "phone", "narrative", "relation", "notes"} & set(
+            model_admin.get_fields(None)  # type: ignore[arg-type]
+        )
+        page = client.get(
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        )
+        assert page.status_code == 200
+        assert "町田 太郎" not in page.content.decode()
 
 
 def test_anonymisation_reaches_the_history(users: dict[str, Any]) -> None:
