@@ -31,7 +31,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from directory.fiscal import TOKYO, fiscal_year_of
+from directory.fiscal import TOKYO
 
 from .models import SheetStatus, TsunaguSheet
 from .selectors import lateness
@@ -61,10 +61,6 @@ def month_period(year: int, month: int) -> Period:
     first = date(year, month, 1)
     following = date(year + (month == 12), month % 12 + 1, 1)
     return Period(first, following - timedelta(days=1))
-
-
-def current_fiscal_year(today: date | None = None) -> int:
-    return fiscal_year_of(today or timezone.localdate())
 
 
 @dataclass

@@ -14,6 +14,13 @@ def fiscal_year_of(day: date | datetime) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def current_fiscal_year(today: date | None = None) -> int:
+    """Today's fiscal year, from the date in Japan time (``TIME_ZONE``)."""
+    from django.utils import timezone
+
+    return fiscal_year_of(today or timezone.localdate())
+
+
 def fiscal_year_bounds(year: int) -> tuple[date, date]:
     """First and last day of the fiscal year, inclusive."""
     return date(year, 4, 1), date(year + 1, 3, 31)

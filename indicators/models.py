@@ -9,11 +9,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from directory.fiscal import fiscal_year_of
+from directory.fiscal import current_fiscal_year
 
 from . import conf
 from .codes import code_error
@@ -43,11 +42,6 @@ def fiscal_year_error(year: int | None) -> str | None:
             % {"first": conf.PLAN_FIRST_FISCAL_YEAR, "last": conf.PLAN_LAST_FISCAL_YEAR}
         )
     return None
-
-
-def current_fiscal_year(today: date | None = None) -> int:
-    """Today's Japanese fiscal year (April–March), from the date in Japan time."""
-    return fiscal_year_of(today or timezone.localdate())
 
 
 def last_survey_year(today: date | None = None) -> int:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.policy import capability_required, require
+from directory.fiscal import current_fiscal_year
 
 from .. import conf, oversight, policies, selectors
 from ..forms import SummaryPeriodForm
@@ -40,7 +41,7 @@ def overdue_board(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _summary(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    form = SummaryPeriodForm(request.GET or None, current_year=oversight.current_fiscal_year())
+    form = SummaryPeriodForm(request.GET or None, current_year=current_fiscal_year())
     year, month = form.chosen()
     if month:
         period = oversight.month_period(year + (month < 4), month)
