@@ -6,7 +6,8 @@ Runs against the benchmark database (the same environment variables as ``make be
 BENCH_DB, BENCH_PG, BENCH_REDIS_URL) with the production settings, as the page's role, and
 prints the median and p95 of the whole request (middleware, view, template) over ``-n`` runs.
 ``--profile`` adds cProfile's top functions by their own and their cumulative time;
-``--queries`` lists each SQL statement of one request with its time. It prints the wall time
+``--queries`` lists each SQL statement of one request with its time (``--explain`` adds
+PostgreSQL's planning and execution time of each SELECT). It prints the wall time
 and this process's CPU time (Python only: steadier on a shared machine). The figures are what
 one request costs on one core; `make bench` measures what 16 connections on 2 cores get.
 """
@@ -53,6 +54,11 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--queries", action="store_true")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="with --queries: PostgreSQL's planning and execution time of each SELECT",
+    )
     parser.add_argument("--lang", default="ja")
     args = parser.parse_args()
     _configure()
@@ -127,9 +133,23 @@ def main() -> None:
     if args.queries:
         with CaptureQueriesContext(connection) as queries:
             request()
+        planning = execution = 0.0
         for q in queries.captured_queries:
             print(f"{float(q['time']) * 1000:6.2f} ms  {q['sql'][:400]}")
+            if args.explain and q["sql"].lstrip().upper().startswith("SELECT"):
+                with connection.cursor() as cursor:
+                    # The statement as it was sent (client-side binding): measured again.
+                    cursor.execute(f"EXPLAIN (ANALYZE, SUMMARY, FORMAT JSON) {q['sql']}")
+                    (plan,) = cursor.fetchone()[0]
+                planning += plan["Planning Time"]
+                execution += plan["Execution Time"]
+                print(
+                    f"          planning {plan['Planning Time']:.2f} ms,"
+                    f" execution {plan['Execution Time']:.2f} ms"
+                )
         print(f"{len(queries)} queries")
+        if args.explain:
+            print(f"PostgreSQL: planning {planning:.2f} ms, execution {execution:.2f} ms")
 
 
 if __name__ == "__main__":

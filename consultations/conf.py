@@ -47,6 +47,9 @@ if TYPE_CHECKING:
     DATE_WINDOWS: dict[str, tuple[int, int]]
 
 PAGE_SIZE = 25
+# The inbox's counts by state are badges: each is counted up to this many and then says 「99+」
+# (a finished state grows without end; reading it whole was most of the inbox's database time).
+STATE_COUNT_CAP = 99
 
 # Dates a case record may hold at all (checked by the models' validators, inclusive): every date
 # in this range is safe for the database, date arithmetic and the reminders computed from it

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Resource
 from directory.search import search_filter
+from machida_portal.paging import capped_counts_by
 
 from . import conf, policies
 from .deadlines import business_days_before, business_days_between
@@ -222,8 +223,15 @@ class OverdueBoard:
     def _stale(self) -> QuerySet[TsunaguSheet]:
         return TsunaguSheet.objects.filter(self.lateness.stale_q)
 
-    def count(self) -> int:
-        return self._overdue().count() + self._stale().count()
+    def count(self, limit: int | None = None) -> int:
+        """How many late sheets there are; with ``limit``, reading at most that many (the
+        work lists' capped count, ``machida_portal.paging``)."""
+        if limit is None:
+            return self._overdue().count() + self._stale().count()
+        overdue = self._overdue().order_by().values("pk")[:limit].count()
+        if overdue >= limit:
+            return overdue
+        return overdue + self._stale().order_by().values("pk")[: limit - overdue].count()
 
     def __len__(self) -> int:
         return self.count()
@@ -364,21 +372,18 @@ def missing_resources_report() -> QuerySet[Any]:
 
 
 def incoming_counts_by_state(user: Any) -> list[dict[str, Any]]:
-    """How many incoming sheets are in each state (one grouped query)."""
+    """How many incoming sheets are in each state, each counted up to
+    ``conf.STATE_COUNT_CAP`` (``machida_portal.paging``: an agency's finished sheets grow
+    without end), in one statement. ``n`` is a ``Tally``; states without a sheet are left
+    out."""
     if agency_of(user) is None:
         return []
     labels = dict(SheetStatus.choices)
-    rows = (
-        policies.incoming_sheet_scope(user)
-        .values("status")
-        .annotate(n=Count("*"))  # COUNT(*): an index-only scan
-        .order_by("status")
+    states = [s for s in SheetStatus.values if s != SheetStatus.DRAFT]
+    tallies = capped_counts_by(
+        policies.incoming_sheet_scope(user), "status", states, cap=conf.STATE_COUNT_CAP
     )
-    order = list(SheetStatus.values)
-    return sorted(
-        ({"status": r["status"], "label": labels[r["status"]], "n": r["n"]} for r in rows),
-        key=lambda r: order.index(r["status"]),
-    )
+    return [{"status": s, "label": labels[s], "n": tallies[s]} for s in states if tallies[s]]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,17 +26,28 @@ class ChoiceLabels:
     """
 
     def _get_FIELD_display(self, field: Field[Any, Any]) -> Any:
-        key = (field, get_language())
-        labels = _LABELS.get(key)
-        if labels is None:
-            if not isinstance(field.choices, list | tuple):
-                return super()._get_FIELD_display(field)  # type: ignore[misc]
-            labels = _LABELS[key] = {
-                value: force_str(label, strings_only=True)
-                for value, label in dict(make_hashable(field.flatchoices)).items()
-            }
+        if not isinstance(field.choices, list | tuple):
+            return super()._get_FIELD_display(field)  # type: ignore[misc]
+        labels = _labels(field)
         value = getattr(self, field.attname)
         hashable = make_hashable(value)
         if hashable in labels:
             return labels[hashable]
         return force_str(value, strings_only=True)
+
+
+def _labels(field: Field[Any, Any]) -> dict[Any, Any]:
+    key = (field, get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {
+            value: force_str(label, strings_only=True)
+            for value, label in dict(make_hashable(field.flatchoices)).items()
+        }
+    return labels
+
+
+def field_labels(model: Any, name: str) -> dict[Any, Any]:
+    """``{value: label}`` of a model field with fixed choices, in the active language: what a
+    page of rows rendered without model instances (decision 0027) looks its labels up in."""
+    return _labels(model._meta.get_field(name))

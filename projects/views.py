@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.policy import capability_required, object_in_scope, require
 from accounts.services import personal_data_viewed_from_request
+from directory.choices import field_labels
 from machida_portal.input_guard import parse_id, parse_ids
+from machida_portal.paging import WorkListPaginator
 from machida_portal.posting import run_service
 from machida_portal.public_cache import cache_public_page
 from machida_portal.ratelimit import rate_limit
@@ -58,10 +60,12 @@ from .policies import (
     project_scope,
 )
 from .selectors import (
+    INBOX_ROW_VALUES,
     board_ideas,
     idea_edit_changes,
     idea_visible_to,
     inbox_ideas,
+    inbox_rows,
     my_ideas,
     offer_edits,
     overdue_ideas,
@@ -329,34 +333,20 @@ def idea_react(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- ideas: coordinators ------------------------------------------------------------------
 
 
-# What a row of the inbox shows: not each idea's description and search document.
-INBOX_ROW_FIELDS = (
-    "id",
-    "created_at",
-    "title",
-    "kind",
-    "status",
-    "district_id",
-    "assigned_to_id",
-    "district__name_ja",
-    "district__name_en",
-    "assigned_to__full_name",
-    "assigned_to__display_name",
-    "assigned_to__email",
-)
-
-
 @coordinator_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
-    ideas = inbox_ideas(user=request.user, filters=form.filters()).only(*INBOX_ROW_FIELDS)
-    page = Paginator(ideas, conf.INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    ideas = inbox_ideas(user=request.user, filters=form.filters()).values(*INBOX_ROW_VALUES)
+    page = WorkListPaginator(ideas, conf.INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = inbox_rows(page.object_list)
     return render(
         request,
         "projects/inbox.html",
         {
             "form": form,
             "page_obj": page,
+            "kinds": field_labels(Idea, "kind"),
+            "statuses": field_labels(Idea, "status"),
             "overdue_count": overdue_ideas().count(),
             "ack_days": conf.ack_days(),
         },

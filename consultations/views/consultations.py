@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.policy import capability_required, object_in_scope, require
-from machida_portal.paging import known_count
+from directory.choices import field_labels
+from machida_portal.paging import WorkListPaginator, known_count, sum_tallies
 from machida_portal.posting import run_service
 
 from .. import conf, history, policies, selectors, services
@@ -28,6 +28,7 @@ from ..forms import (
 from ..models import (
     AccessLog,
     Consultation,
+    TsunaguSheet,
 )
 
 # What a sheet's row in the inbox shows (and the access log needs): a row is not the whole
@@ -72,12 +73,14 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
             request.user, status=status, urgency=filters["urgency"], query=filters["query"]
         )
     counts = selectors.incoming_counts_by_state(request.user) if tab == "incoming" else []
-    paginator = Paginator(qs, conf.PAGE_SIZE)
+    paginator = WorkListPaginator(qs, conf.PAGE_SIZE)
     if tab == "incoming" and not (filters["urgency"] or filters["query"] or late):
         # The counts by state are the list's total (or, with a state chosen, its count):
         # the list does not count the same sheets a second time.
         status = filters["status"]
-        known_count(paginator, sum(c["n"] for c in counts if not status or c["status"] == status))
+        known_count(
+            paginator, sum_tallies(c["n"] for c in counts if not status or c["status"] == status)
+        )
     page = paginator.get_page(request.GET.get("page"))
     shown = list(page)  # the page keeps this list: the template does not query again
     if tab == "consultations":
@@ -102,6 +105,13 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "counts": counts,
+            "chosen": {**filters, "late": late},
+            "incoming": tab == "incoming",
+            "statuses": field_labels(
+                Consultation if tab == "consultations" else TsunaguSheet, "status"
+            ),
+            "urgencies": field_labels(TsunaguSheet, "urgency"),
+            "sheet_label": _("つなぐシート #%(id)s"),
         },
     )
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.http import AuthenticatedHttpRequest
 from accounts.policy import capability_required, require
 from directory.fiscal import current_fiscal_year
+from machida_portal.paging import WorkListPaginator
 
 from .. import conf, oversight, policies, selectors
 from ..forms import SummaryPeriodForm
@@ -26,7 +27,7 @@ def overdue_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Paginator needs only count() and slicing (Django documents "any sliceable object with a
     # count() method"); the stubs ask for a whole sequence.
     board: Any = selectors.overdue_board(sort=request.GET.get("sort", ""))
-    page = Paginator(board, conf.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = WorkListPaginator(board, conf.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "consultations/overdue_board.html",

@@ -1,15 +1,19 @@
-"""Cheap building blocks for the rows of long work lists (decision 0026).
+"""Cheap building blocks for the rows of long work lists (decisions 0026 and 0027).
 
 A staff list renders 25 rows, each with a link, a date or two and some labels; Django's
-general tools cost tens of microseconds each, and on the work pages they added up to a third
-of the page. These do the same for the cases the lists need:
+general tools cost tens of microseconds each. The longest lists render their rows with
+Jinja2 (``{% rows %}``, ``machida_portal.rows``); the others use these:
 
+- ``{% rows "app/x_rows.jinja" name=value … %}`` — the rows template rendered by the ``rows``
+  (Jinja2) engine with those names, autoescaped.
 - ``{% pk_url "consultations:sheet_detail" s.pk %}`` — ``{% url %}`` for a view whose one
   argument is an integer ``pk``: the URL is reversed once per process (and script prefix) and
   the row's number put in its place, instead of running the resolver for every row.
 - ``{{ value|ymd }}`` and ``{{ value|ymd_hm }}`` — ``|date:"Y-m-d"`` and
   ``|date:"Y-m-d H:i"`` (in the current time zone, as ``|date`` does), by ``strftime``
   instead of Django's general date formatter. Empty for ``None``.
+- ``{{ tally|tally_label }}`` — a count from ``machida_portal.paging``: 「18 件」, or
+  「1,000 件を超えます」 past the work lists' count cap.
 """
 
 from __future__ import annotations
@@ -18,31 +22,23 @@ from datetime import date, datetime
 from typing import Any
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
+
+from machida_portal import rows as row_tools
+from machida_portal.paging import Tally
 
 register = template.Library()
 
-# A number no row has: reversed once, then replaced by the row's own.
-_SENTINEL = "918273645"
-_URL_PARTS: dict[tuple[str, str, Any], tuple[str, str]] = {}
 
-
-def pk_url_parts(viewname: str) -> tuple[str, str]:
-    key = (viewname, get_script_prefix(), get_urlconf())
-    parts = _URL_PARTS.get(key)
-    if parts is None:
-        url = reverse(viewname, kwargs={"pk": int(_SENTINEL)})
-        before, found, after = url.partition(_SENTINEL)
-        if not found:  # a converter that rewrote the number: no shortcut for this view
-            raise ValueError(f"{viewname} does not take an integer pk as it is")
-        parts = _URL_PARTS[key] = (before, after)
-    return parts
+@register.simple_tag
+def rows(template_name: str, **context: Any) -> SafeString:
+    return row_tools.render_rows(template_name, **context)
 
 
 @register.simple_tag
 def pk_url(viewname: str, pk: Any) -> str:
-    before, after = pk_url_parts(viewname)
-    return f"{before}{int(pk)}{after}"
+    return row_tools.pk_url(viewname, pk)
 
 
 @register.filter(expects_localtime=True)
@@ -57,3 +53,18 @@ def ymd_hm(value: datetime | None) -> str:
     if not value:
         return ""
     return value.strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def tally_label(value: Tally | int) -> str:
+    n = value.n if isinstance(value, Tally) else int(value)
+    if isinstance(value, Tally) and value.more:
+        return gettext("%(n)s 件を超えます") % {"n": f"{n:,}"}
+    return ngettext("%(n)s 件", "%(n)s 件", n) % {"n": f"{n:,}"}
+
+
+@register.filter
+def tally_short(value: Tally | int) -> str:
+    """A count for a badge: 「18」, or 「1,000+」 past the cap."""
+    n = value.n if isinstance(value, Tally) else int(value)
+    return f"{n:,}+" if isinstance(value, Tally) and value.more else f"{n:,}"

@@ -109,7 +109,20 @@ TEMPLATES = [
             ],
         },
     },
+    # Only the rows of the long work lists (``<app>/jinja2/<app>/*_rows.jinja``, decision
+    # 0027): pages include them with ``{% rows %}``; every page is still a Django template.
+    {
+        "NAME": "rows",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "machida_portal.rows.environment"},
+    },
 ]
+
+# The work lists count up to this many rows; past it they say 「1,000 件を超えます」 and page on
+# without a last page number (machida_portal/paging.py, decision 0027).
+WORK_LIST_COUNT_CAP = env_int("WORK_LIST_COUNT_CAP", 1000)
 
 # --- Database -------------------------------------------------------------------------------
 # Absent DATABASE_URL: a SQLite file in the project folder (the embedded default).
