@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import District
@@ -218,7 +219,9 @@ def _label(model: Any, name: str) -> Any:
 
 
 def _member(relation: str, age: int | None) -> str:
-    return f"{relation}（{age}歳）" if age is not None else relation
+    if age is None:
+        return relation
+    return gettext("%(relation)s（%(age)s歳）") % {"relation": relation, "age": age}
 
 
 def _plain(value: Any) -> str:
@@ -238,7 +241,7 @@ def _display(name: str, value: Any, districts: dict[int, District]) -> str:
         return district.name if district else EMPTY
     if name == "troubles":
         labels = dict(Trouble.choices)
-        return "、".join(str(labels.get(t, t)) for t in value)
+        return pgettext("list separator", "、").join(str(labels.get(t, t)) for t in value)
     model_field = Consultation._meta.get_field(name)
     choices = dict(model_field.choices or ())  # type: ignore[union-attr]
     if choices:

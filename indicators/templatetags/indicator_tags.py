@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import ngettext
 
 from indicators.models import Unit
 
@@ -19,6 +20,14 @@ def with_unit(value: Decimal | int | float | None, unit: str) -> str:
     number = Decimal(str(value)).normalize()
     places = 0 if number == number.to_integral() else 1
     text = number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+    # Counted units agree with the number in English ("1 case", "2 cases").
+    count = int(number) if places == 0 else 2
+    if unit == Unit.PERSONS:
+        return ngettext("%(n)s人", "%(n)s人", count) % {"n": text}
+    if unit == Unit.CASES:
+        return ngettext("%(n)s件", "%(n)s件", count) % {"n": text}
+    if unit == Unit.DAYS:
+        return ngettext("%(n)s日", "%(n)s日", count) % {"n": text}
     label = Unit(unit).label if unit in Unit.values else unit
     return f"{text}{label}"
 

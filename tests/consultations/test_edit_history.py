@@ -450,3 +450,25 @@ def test_a_receiver_search_follows_an_edited_name(users: dict[str, Any], client:
     client.force_login(users["staff_disability"])
     r = client.get(reverse("consultations:inbox"), {"tab": "incoming", "q": "つるかわ"})
     assert [s.pk for s in r.context["page_obj"]] == [sheet.pk]
+
+
+def test_the_history_reads_in_english(users: dict[str, Any], client: Any) -> None:
+    from django.utils import translation
+
+    c = ConsultationFactory()
+    member = c.household.get()
+    client.force_login(users["staff_elderly"])
+    client.post(
+        _edit_url(c),
+        _form_data(
+            c,
+            troubles=["care", "disability", "withdrawal", "income"],
+            household=[{"member": member.pk, "relation": "長男", "age": 46, "notes": ""}],
+        ),
+    )
+    with translation.override("en"):
+        edit = history_page(c).object_list[0]
+        troubles = next(ch for ch in edit.changes if str(ch.label) == "Trouble")
+        labels = {h.label for h in edit.household}
+    assert "、" not in troubles.new and ", " in troubles.new
+    assert labels == {"長男 (age 46)"}
