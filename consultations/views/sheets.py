@@ -57,6 +57,66 @@ def sheet_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/sheet_form.html", {"form": form, "c": consultation})
 
 
+# What the sheet page reads (decision 0028): the sheet's own fields it shows, the
+# consultation's fields ``sheet_shared_data`` may show (and the consent's fields it checks),
+# the names of both agencies, the sender's phone, and who drafted the sheet (the call-back
+# block). Not the rest of the consultation, nor the search documents. A field the page starts
+# to show must be added here, or reading it costs a query of its own (the sheet page's query
+# count tests catch it).
+SHEET_PAGE_FIELDS = (
+    "consultation",
+    "sender",
+    "receiver",
+    "created_by",
+    "status",
+    "legal_basis",
+    "support_meeting_note",
+    "shared_fields",
+    "reason",
+    "urgency",
+    "preferred_contact",
+    "contact_times",
+    "sent_at",
+    "deadline_at",
+    "first_contact_on",
+    "first_contact_method",
+    "days_to_first_contact",
+    "report_back",
+    "decline_reason",
+    "return_reason",
+    "consultation__person_name",
+    "consultation__person_kana",
+    "consultation__birth_date",
+    "consultation__district",
+    "consultation__phone",
+    "consultation__troubles",
+    "consultation__narrative",
+    "consultation__consent_fields",
+    "consultation__district__name_ja",
+    "consultation__district__name_en",
+    "sender__name",
+    "sender__phone",
+    "receiver__name",
+    "created_by__display_name",
+    "created_by__full_name",
+    "created_by__email",
+)
+# A step of the history as the page and the call-back block show it.
+SHEET_HISTORY_FIELDS = (
+    "sheet",
+    "from_status",
+    "to_status",
+    "by",
+    "agency",
+    "note",
+    "at",
+    "by__display_name",
+    "by__full_name",
+    "by__email",
+    "agency__name",
+)
+
+
 @login_required
 def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agency = policies.agency_of(request.user)
@@ -66,8 +126,7 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .select_related(
             "sender", "receiver", "created_by", "consultation", "consultation__district"
         )
-        # The search documents (character bigrams of names and troubles) are not shown.
-        .defer("search_document", "consultation__search_document"),
+        .only(*SHEET_PAGE_FIELDS),
         pk,
     )
     # The history in one plain query (a prefetch sets up a related manager for it first); the
@@ -75,6 +134,7 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     history = list(
         SheetTransition.objects.filter(sheet=sheet)
         .select_related("by", "agency")
+        .only(*SHEET_HISTORY_FIELDS)
         .order_by("at", "id")
     )
     is_sender = policies.sheet_side(agency, sheet) == "sender"
