@@ -25,7 +25,10 @@ def test_a_new_idea_is_received_with_its_notice_and_ack_reminders(
             by=resident, kind="want", title="子ども食堂を開きたい", description="週に一度"
         )
     writes = [q["sql"] for q in ctx.captured_queries]
-    assert len(writes) <= 12, writes  # 21 before: a lookup and two savepoints per reminder
+    # 21 before decision 0026 (a lookup and two savepoints per reminder), 9 before decision
+    # 0028 (the token was looked up first; the unique index now decides).
+    assert len(writes) <= 8, writes
+    assert not [q for q in writes if q.startswith("SELECT") and "projects_idea" in q]
     assert not [q for q in writes if "directory_theme" in q]  # no themes chosen: no look-up
     assert idea.status == Idea.Status.RECEIVED
     assert IdeaEvent.objects.filter(idea=idea, to_status=Idea.Status.RECEIVED).count() == 1
@@ -67,3 +70,38 @@ def test_a_bad_idea_is_still_refused_by_its_own_rules(role_users: Any) -> None:
     with pytest.raises(ValidationError):
         idea_create(by=role_users["resident"], kind="want", title="", description="説明")
     assert not Idea.objects.filter(description="説明").exists()
+
+
+def test_the_same_form_posted_again_stores_nothing_new(role_users: Any) -> None:
+    """Without a look-up first, a second post of the same form is refused by the token's
+    unique index: the first idea comes back, and no second idea, event or reminder is kept."""
+    token = uuid.uuid4()
+    fields = {"kind": "want", "title": "二度押し", "description": "説明", "submission_token": token}
+    first = idea_create(by=role_users["resident"], **fields)  # type: ignore[arg-type]
+    counts = (Idea.objects.count(), IdeaEvent.objects.count(), Reminder.objects.count())
+    again = idea_create(by=role_users["resident"], **fields)  # type: ignore[arg-type]
+    assert again.pk == first.pk
+    assert (Idea.objects.count(), IdeaEvent.objects.count(), Reminder.objects.count()) == counts
+
+
+def test_a_conflict_that_is_not_the_token_is_not_hidden(
+    role_users: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a taken token returns an earlier idea; any other refusal of the insert is raised."""
+    from django.db import IntegrityError
+
+    from projects import services
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise IntegrityError("another constraint")
+
+    monkeypatch.setattr(services, "_receive", refuse)
+    with pytest.raises(IntegrityError):
+        idea_create(
+            by=role_users["resident"],
+            kind="want",
+            title="別の衝突",
+            description="説明",
+            submission_token=uuid.uuid4(),
+        )
+    assert not Idea.objects.filter(title="別の衝突").exists()
