@@ -26,8 +26,10 @@ def test_a_new_idea_is_received_with_its_notice_and_ack_reminders(
         )
     writes = [q["sql"] for q in ctx.captured_queries]
     # 21 before decision 0026 (a lookup and two savepoints per reminder), 9 before decision
-    # 0028 (the token was looked up first; the unique index now decides).
-    assert len(writes) <= 8, writes
+    # 0028 (the token was looked up first; the unique index now decides; the author's notice
+    # and the coordinators' reminders were an insert each).
+    assert len(writes) <= 7, writes
+    assert len([q for q in writes if q.startswith('INSERT INTO "reminders_reminder"')]) == 1
     assert not [q for q in writes if q.startswith("SELECT") and "projects_idea" in q]
     assert not [q for q in writes if "directory_theme" in q]  # no themes chosen: no look-up
     assert idea.status == Idea.Status.RECEIVED
@@ -105,3 +107,44 @@ def test_a_conflict_that_is_not_the_token_is_not_hidden(
             submission_token=uuid.uuid4(),
         )
     assert not Idea.objects.filter(title="別の衝突").exists()
+
+
+def test_the_reminders_stored_together_are_whole(role_users: Any) -> None:
+    """The notice and the acknowledgement reminders inserted in one statement carry what one
+    by one they carried: their kinds, keys, due times, message ids, recipients and object."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects import conf
+    from projects.policies import IDEA_NOTICE, ack_reminder_recipient_ids
+
+    before = timezone.now()
+    idea = idea_create(by=role_users["resident"], kind="want", title="まとめて", description="説明")
+    rows = {r.idempotency_key: r for r in Reminder.objects.filter(object_id=str(idea.pk))}
+    event = IdeaEvent.objects.get(idea=idea)
+    notice = rows.pop(f"idea:{idea.pk}:event:{event.pk}")
+    assert notice.kind == IDEA_NOTICE and notice.recipient_id == role_users["resident"].pk
+    assert before <= notice.due_at <= timezone.now()
+    assert notice.status == Reminder.Status.PENDING and notice.message_id and notice.pk
+    coordinators = set(ack_reminder_recipient_ids())
+    assert coordinators and {r.recipient_id for r in rows.values()} == coordinators
+    due = idea.created_at + timedelta(days=conf.ack_days() - conf.ack_reminder_days_before())
+    for key, reminder in rows.items():
+        assert key == f"idea:{idea.pk}:ack:{reminder.recipient_id}"
+        assert reminder.kind == "idea_ack" and reminder.due_at == due and reminder.message_id
+
+
+def test_an_idea_entered_on_behalf_tells_the_email_given(role_users: Any) -> None:
+    idea = idea_create(
+        by=role_users["coordinator"],
+        kind="want",
+        title="電話で聞き取り",
+        description="説明",
+        on_behalf=True,
+        on_behalf_name="町田 花子",
+        on_behalf_contact="hanako@example.jp",
+    )
+    event = IdeaEvent.objects.get(idea=idea)
+    notice = Reminder.objects.get(idempotency_key=f"idea:{idea.pk}:event:{event.pk}")
+    assert notice.recipient_id is None and notice.recipient_email == "hanako@example.jp"
