@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from consultations import models as consultation_models
 from consultations.models import Consultation, SharedField, SheetStatus, TsunaguSheet
+from consultations.policies import SHEET_STATES
 from consultations.services.sheets import sheet_shared_data
 from consultations.views.sheets import SHEET_HISTORY_FIELDS, SHEET_PAGE_FIELDS
 from tests.factories import ConsultationFactory, SheetFactory
@@ -78,7 +79,7 @@ def test_the_page_fields_cover_what_the_shared_data_reads(users: dict[str, Any])
     sheet = SheetFactory(consultation=consultation, shared_fields=fields)
     loaded = (
         TsunaguSheet.objects.select_related(
-            "sender", "receiver", "created_by", "consultation", "consultation__district"
+            "sender", "receiver", "consultation", "consultation__district"
         )
         .only(*SHEET_PAGE_FIELDS)
         .get(pk=sheet.pk)
@@ -124,3 +125,28 @@ def test_the_rule_built_once_a_day_answers_as_a_new_one(users: dict[str, Any]) -
     # Another day is another condition.
     tomorrow = today + timedelta(days=1)
     assert consultation_models.shared_open_q(today=tomorrow) is not first
+
+
+def test_no_move_leads_back_to_a_draft() -> None:
+    """The sheet page reads no history for a draft (it has none): if a move back to a draft is
+    ever added, the page must read the history of drafts too."""
+    assert all(to != SheetStatus.DRAFT for (_frm, to) in SHEET_STATES.moves)
+
+
+def test_the_call_back_names_the_drafter_of_a_draft_and_the_sender_of_a_sent_sheet(
+    users: dict[str, Any], client: Any
+) -> None:
+    draft = SheetFactory(status=SheetStatus.DRAFT, by=users["staff_elderly"])
+    client.force_login(users["staff_elderly"])
+    html, sql = _queries(client, draft)
+    callback = html.split('data-testid="callback"')[1].split("</section>")[0]
+    assert users["staff_elderly"].display_name in callback
+    assert not [q for q in sql if "consultations_sheettransition" in q]
+    sent = SheetFactory(status=SheetStatus.RECEIVED, by=users["staff_elderly"])
+    client.force_login(users["staff_disability"])
+    html, sql = _queries(client, sent)
+    callback = html.split('data-testid="callback"')[1].split("</section>")[0]
+    assert users["staff_elderly"].display_name in callback
+    # The sender is read with the history, not joined into the sheet's own query.
+    main = next(q for q in sql if 'FROM "consultations_tsunagusheet"' in q)
+    assert '"accounts_user"' not in main
