@@ -7,6 +7,7 @@ Everything here is sensitive personal data (要配慮個人情報): rows are rea
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Self
 
 from django.conf import settings
@@ -434,10 +435,14 @@ def consent_basis_parts(*, today: date) -> dict[str, Q]:
             consultation_id=OuterRef("consultation_id"), organization_id=OuterRef("receiver_id")
         )
     )
+    # The receiver's domains are read from its link table, not joined through the domains
+    # table: a link always names a domain, and one join less is cheaper to plan.
+    receiver_domains = Organization.domains.through.objects.filter(
+        organization_id=OuterRef(OuterRef("receiver_id"))
+    ).values("domain_id")
     covers_a_receiver_domain = Exists(
         through_domains.objects.filter(
-            consultation_id=OuterRef("consultation_id"),
-            domain__organizations=OuterRef("receiver_id"),
+            consultation_id=OuterRef("consultation_id"), domain_id__in=receiver_domains
         )
     )
     return {
@@ -460,6 +465,7 @@ def shared_basis_q(*, today: date) -> Q:
     return consent | Q(legal_basis=TsunaguSheet.LegalBasis.SUPPORT_MEETING)
 
 
+@lru_cache(maxsize=4)
 def shared_open_q(*, today: date) -> Q:
     """The one rule for whether a sheet's shared fields are open to its receiver today.
 
@@ -468,6 +474,10 @@ def shared_open_q(*, today: date) -> Q:
     consent's fields). Used as a filter (lists, search, the receive check under the row lock,
     whether a deadline reminder still applies) and as an annotation (the sheet page), never
     re-decided in Python.
+
+    The condition (not any answer: it holds no row) is built once per day in each process
+    (decision 0028): building its two subqueries cost every sheet page about half a
+    millisecond. A query that uses it copies it, and nothing changes a ``Q`` in place.
     """
     return Q(status__in=HANDOVER_STATES) & shared_basis_q(today=today)
 

@@ -312,14 +312,16 @@ def reminder_checks() -> dict[str, Any]:
     }
 
 
-def sheet_scope(user: Any, action: str = "view") -> TsunaguSheetQuerySet:
-    """Sheets the agency sent (any state) or received (once sent)."""
+def sheet_scope(
+    user: Any, action: str = "view", *, base: TsunaguSheetQuerySet | None = None
+) -> TsunaguSheetQuerySet:
+    """Sheets the agency sent (any state) or received (once sent). ``base``: the sheets to
+    narrow, as a page prepared them (what it selects and annotates); all sheets by default."""
     agency = agency_of(user)
+    sheets = TsunaguSheet.objects.all() if base is None else base
     if agency is None:
-        return TsunaguSheet.objects.none()
-    return TsunaguSheet.objects.filter(
-        Q(sender=agency) | (Q(receiver=agency) & ~Q(status=SheetStatus.DRAFT))
-    )
+        return sheets.none()
+    return sheets.filter(Q(sender=agency) | (Q(receiver=agency) & ~Q(status=SheetStatus.DRAFT)))
 
 
 def incoming_sheet_scope(user: Any) -> TsunaguSheetQuerySet:

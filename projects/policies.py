@@ -69,9 +69,12 @@ def ack_reminder_recipient_ids() -> QuerySet[Any]:
     """Who is reminded that a new idea waits for its first answer: the coordinators proper
     (not welfare coordinators, whose work is their organization's cases, nor administrators),
     as before the policy layer."""
+    # Ordered by the user alone: a membership's own order (organization name, email) would
+    # join both tables into the DISTINCT for nothing.
     return (
         Membership.objects.filter(role=Role.COORDINATOR, is_active=True, user__is_active=True)
         .values_list("user_id", flat=True)
+        .order_by("user_id")
         .distinct()
     )
 

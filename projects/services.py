@@ -29,7 +29,14 @@ from directory.search import search_document
 from machida_portal.history import stamp
 from machida_portal.mail import quoted
 from machida_portal.public_cache import pages_changed
-from reminders.services import notify, reminder_schedule, reminders_cancel_matching
+from reminders.models import Reminder
+from reminders.services import (
+    notify,
+    reminder_fresh,
+    reminder_schedule,
+    reminders_cancel_matching,
+    reminders_insert_fresh,
+)
 
 from . import conf
 from .matching import score, skill_document
@@ -83,26 +90,26 @@ def _refresh_idea_search(idea: Idea) -> None:
     idea.search_document = search_document(idea.title, idea.description)
 
 
-def _tell_author(idea: Idea, event: IdeaEvent, subject: str) -> None:
-    """Email and in-portal notice to the author; to the email given by phone when the idea
-    was entered on someone's behalf and they have no account."""
+def _author_notice(idea: Idea, event: IdeaEvent, subject: str) -> Reminder | None:
+    """The email and in-portal notice to the author of a step of the timeline (not yet
+    stored: ``reminders_insert_fresh``); to the email given by phone when the idea was entered
+    on someone's behalf and they have no account; None when there is nobody to tell."""
     body = event.message or subject
     # The event was just written in this transaction: no reminder can have its key yet.
     key = f"idea:{idea.pk}:event:{event.pk}"
     if idea.author_id is not None:
-        notify(
-            fresh=True,
+        return reminder_fresh(
             kind=IDEA_NOTICE,
             recipient=idea.author,
             key=key,
+            due_at=timezone.now(),
             subject=subject,
             body=body,
             url=_idea_url(idea),
             about=idea,
         )
-    elif "@" in idea.on_behalf_contact:
-        reminder_schedule(
-            fresh=True,
+    if "@" in idea.on_behalf_contact:
+        return reminder_fresh(
             kind=IDEA_NOTICE,
             key=key,
             due_at=timezone.now(),
@@ -111,26 +118,34 @@ def _tell_author(idea: Idea, event: IdeaEvent, subject: str) -> None:
             recipient_email=idea.on_behalf_contact.strip(),
             about=idea,
         )
+    return None
 
 
-def _schedule_ack_reminders(idea: Idea, *, new_idea: bool = False) -> None:
-    """``new_idea``: the idea was created in this transaction, so none of its reminders
-    exist yet (``reminder_schedule(fresh=True)``)."""
-    due = idea.created_at + timedelta(days=conf.ack_days() - conf.ack_reminder_days_before())
+def _tell_author(idea: Idea, event: IdeaEvent, subject: str) -> None:
+    notice = _author_notice(idea, event, subject)
+    reminders_insert_fresh([notice] if notice is not None else [])
+
+
+def _ack_reminder(idea: Idea, user_id: int) -> dict[str, Any]:
+    return {
+        "kind": "idea_ack",
+        "key": f"{_ack_key_prefix(idea)}{user_id}",
+        "due_at": idea.created_at
+        + timedelta(days=conf.ack_days() - conf.ack_reminder_days_before()),
+        "subject": _("新しいアイデアへの受付の連絡が期限間近です：%(title)s")
+        % {"title": idea.title},
+        "body": _("%(days)d 日以内に提案者へ最初の連絡をしてください。")
+        % {"days": conf.ack_days()},
+        "recipient": User(pk=user_id),
+        "url": _idea_url(idea),
+        "about": idea,
+    }
+
+
+def _schedule_ack_reminders(idea: Idea) -> None:
+    """The coordinators' reminders to answer an idea (again: a key that exists is moved)."""
     for user_id in ack_reminder_recipient_ids():
-        reminder_schedule(
-            fresh=new_idea,
-            kind="idea_ack",
-            key=f"{_ack_key_prefix(idea)}{user_id}",
-            due_at=due,
-            subject=_("新しいアイデアへの受付の連絡が期限間近です：%(title)s")
-            % {"title": idea.title},
-            body=_("%(days)d 日以内に提案者へ最初の連絡をしてください。")
-            % {"days": conf.ack_days()},
-            recipient=User(pk=user_id),
-            url=_idea_url(idea),
-            about=idea,
-        )
+        reminder_schedule(**_ack_reminder(idea, user_id))
 
 
 def _ack_key_prefix(idea: Idea) -> str:
@@ -177,10 +192,9 @@ def idea_create(
     and contact are kept and ``entered_by`` records who typed it. ``author`` is the
     resident's account when they have one (default: ``by`` unless on behalf).
     """
-    if submission_token is not None:
-        existing = Idea.objects.filter(submission_token=submission_token).first()
-        if existing is not None:
-            return existing
+    # A form posted twice (same token) is not looked up first: the token's unique index
+    # refuses the second insert, and the idea the first post stored is returned (below).
+    # One statement less for every submission; a repeated one costs a rolled-back insert.
     if on_behalf and not may_enter_on_behalf(by):
         raise ValidationError(_("代理入力はコーディネーターだけができます。"))
     if on_behalf and not on_behalf_name.strip():
@@ -206,9 +220,9 @@ def idea_create(
         status=Idea.Status.DRAFT if draft else Idea.Status.RECEIVED,
     )
     _refresh_idea_search(idea)
-    # Not asked again here: whether the token is taken (looked up above, and the database's
-    # unique index decides a race, below) and whether the two users exist (they are the
-    # request's, or the caller's, accounts) — two queries on every submission.
+    # Not asked here: whether the token is taken (the database's unique index decides, below)
+    # and whether the two users exist (they are the request's, or the caller's, accounts) —
+    # two queries on every submission.
     idea.full_clean(exclude=["author", "entered_by"], validate_unique=False)
     try:
         with transaction.atomic():
@@ -223,24 +237,49 @@ def idea_create(
                 _receive(idea, by)
             _pages_changed()
     except IntegrityError:
-        # Two clicks raced past the first check: the other one stored it.
-        if submission_token is not None:
-            return Idea.objects.get(submission_token=submission_token)
-        raise
+        # The same form again (a second click, a reload, or two racing): the first one stored
+        # it, and nothing of this one was kept. Any other conflict is not ours to hide.
+        existing = (
+            Idea.objects.filter(submission_token=submission_token).first()
+            if submission_token is not None
+            else None
+        )
+        if existing is None:
+            raise
+        return existing
     return idea
 
 
 def _receive(idea: Idea, by: User) -> None:
     """The receipt of an idea sent at once (created in this transaction): first timeline
-    step, the author told, and the acknowledgement reminders."""
-    idea_event_write(idea, "", Idea.Status.RECEIVED, by=by)
-    _schedule_ack_reminders(idea, new_idea=True)
+    step, the author told, and the acknowledgement reminders. None of the reminders can exist
+    yet (their keys name the new idea and its new event): the notice and every coordinator's
+    reminder are stored in one insert (decision 0028)."""
+    _event, notice = _idea_event(idea, "", Idea.Status.RECEIVED, by=by)
+    reminders_insert_fresh(
+        [
+            *([notice] if notice is not None else []),
+            *(
+                reminder_fresh(**_ack_reminder(idea, user_id))
+                for user_id in ack_reminder_recipient_ids()
+            ),
+        ]
+    )
 
 
 def idea_event_write(idea: Idea, frm: str, to: str, *, by: Any, message: str = "") -> IdeaEvent:
     """The history of ``IDEA_STATES``: the dated step of the author's timeline, and the author
     told of it. Called by the state machine for every move (and by ``_receive`` for an idea
     that starts out received)."""
+    event, notice = _idea_event(idea, frm, to, by=by, message=message)
+    reminders_insert_fresh([notice] if notice is not None else [])
+    return event
+
+
+def _idea_event(
+    idea: Idea, frm: str, to: str, *, by: Any, message: str = ""
+) -> tuple[IdeaEvent, Reminder | None]:
+    """The step of the timeline, stored, and the author's notice of it, not yet stored."""
     if to == Idea.Status.RECEIVED:
         message = message or _("アイデアを受け付けました。コーディネーターから連絡します。")
         subject = _("アイデアを受け付けました：%(t)s") % {"t": idea.title}
@@ -252,8 +291,7 @@ def idea_event_write(idea: Idea, frm: str, to: str, *, by: Any, message: str = "
     event = IdeaEvent.objects.create(
         idea=idea, from_status=frm, to_status=to, by=by, message=message.strip()
     )
-    _tell_author(idea, event, subject)
-    return event
+    return event, _author_notice(idea, event, subject)
 
 
 DRAFT_FIELDS = (

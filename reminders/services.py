@@ -133,24 +133,18 @@ def reminder_schedule(
     look-up and an insert in a second savepoint (decision 0026). A key that exists after all
     fails the caller's transaction (the key is unique), never sends twice.
     """
-    if recipient is None and not recipient_email:
-        raise ValueError("a reminder needs a recipient or a recipient_email")
-    # Refused rather than stored: one row the sender cannot read stopped every reminder once.
-    validate_due_at(due_at)
-    fields: dict[str, Any] = {
-        "kind": kind,
-        "due_at": due_at,
-        "subject": subject[:200],
-        "body": body,
-        "url": url,
-        "recipient": recipient,
-        "recipient_email": recipient_email,
-        "send_email": send_email,
-        "calendar": calendar,
-    }
-    if about is not None:
-        fields["content_type"] = ContentType.objects.get_for_model(about)
-        fields["object_id"] = str(about.pk)
+    fields = _reminder_fields(
+        kind=kind,
+        due_at=due_at,
+        subject=subject,
+        body=body,
+        recipient=recipient,
+        recipient_email=recipient_email,
+        url=url,
+        about=about,
+        send_email=send_email,
+        calendar=calendar,
+    )
     if fresh:
         reminder = Reminder.objects.create(idempotency_key=key, **fields)
         if due_at <= timezone.now():
@@ -170,6 +164,88 @@ def reminder_schedule(
     if due_at <= timezone.now():
         transaction.on_commit(_kick)
     return reminder
+
+
+def _reminder_fields(
+    *,
+    kind: str,
+    due_at: datetime,
+    subject: str,
+    body: str,
+    recipient: Any | None,
+    recipient_email: str,
+    url: str,
+    about: models.Model | None,
+    send_email: bool,
+    calendar: str,
+) -> dict[str, Any]:
+    if recipient is None and not recipient_email:
+        raise ValueError("a reminder needs a recipient or a recipient_email")
+    # Refused rather than stored: one row the sender cannot read stopped every reminder once.
+    validate_due_at(due_at)
+    fields: dict[str, Any] = {
+        "kind": kind,
+        "due_at": due_at,
+        "subject": subject[:200],
+        "body": body,
+        "url": url,
+        "recipient": recipient,
+        "recipient_email": recipient_email,
+        "send_email": send_email,
+        "calendar": calendar,
+    }
+    if about is not None:
+        fields["content_type"] = ContentType.objects.get_for_model(about)
+        fields["object_id"] = str(about.pk)
+    return fields
+
+
+def reminder_fresh(
+    *,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    subject: str,
+    body: str,
+    recipient: Any | None = None,
+    recipient_email: str = "",
+    url: str = "",
+    about: models.Model | None = None,
+    send_email: bool = True,
+    calendar: str = "",
+) -> Reminder:
+    """A reminder not yet stored, for a key the caller vouches is new (as
+    ``reminder_schedule(fresh=True)``): give a transaction's new reminders to
+    ``reminders_insert_fresh`` and they are stored in one statement (decision 0028)."""
+    return Reminder(
+        idempotency_key=key,
+        **_reminder_fields(
+            kind=kind,
+            due_at=due_at,
+            subject=subject,
+            body=body,
+            recipient=recipient,
+            recipient_email=recipient_email,
+            url=url,
+            about=about,
+            send_email=send_email,
+            calendar=calendar,
+        ),
+    )
+
+
+def reminders_insert_fresh(reminders: Iterable[Reminder]) -> list[Reminder]:
+    """Store new reminders (``reminder_fresh``) in one insert. As with ``fresh=True``, a key
+    that exists after all fails the caller's transaction on the unique index: nothing is sent
+    twice. The ones already due are sent after the commit, as ``reminder_schedule`` does."""
+    rows = list(reminders)
+    if not rows:
+        return rows
+    Reminder.objects.bulk_create(rows)
+    now = timezone.now()
+    if any(r.due_at <= now for r in rows):
+        transaction.on_commit(_kick)
+    return rows
 
 
 def notify(

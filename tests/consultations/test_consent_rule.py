@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from consultations import models as consultation_models
 from consultations import policies, services
 from consultations.models import Consultation, SharedField, SheetStatus, TsunaguSheet
+from consultations.views import sheets as sheet_views
 from directory.models import Domain
 from tests.factories import ConsultationFactory
 
@@ -225,7 +226,7 @@ def test_the_sender_is_told_which_part_of_the_consent_is_missing(
 
 
 def test_a_change_to_the_consent_rule_reaches_sending_and_reading_alike(
-    users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    users: dict[str, Any], monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     """The rule is written once: narrowing it (here: consent never covers an agency named
     only through a domain) changes what may be sent and what is read, together."""
@@ -261,6 +262,13 @@ def test_a_change_to_the_consent_rule_reaches_sending_and_reading_alike(
         return parts
 
     monkeypatch.setattr(consultation_models, "consent_basis_parts", agencies_only)
+    # The condition and the sheet page's query are built once a day per process (decision
+    # 0028): a rule changed in a running process (only a test does that) is read after the
+    # caches are emptied, and the real rule is built again after the test.
+    consultation_models.shared_open_q.cache_clear()
+    sheet_views._sheet_page_query.cache_clear()
+    request.addfinalizer(consultation_models.shared_open_q.cache_clear)
+    request.addfinalizer(sheet_views._sheet_page_query.cache_clear)
     sheet = draft()
     with pytest.raises(ValidationError, match="同意の範囲（分野・機関）に入っていません"):
         services.sheet_transition(
