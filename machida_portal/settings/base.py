@@ -140,6 +140,13 @@ except Exception as exc:  # dj-database-url raises several kinds for a malformed
 if _default_db["ENGINE"] == "django.db.backends.postgresql":
     _default_db.setdefault("OPTIONS", {})
     _default_db["OPTIONS"].setdefault("connect_timeout", 5)
+    # Prepared statements (decision 0029): parameters bound by the server, and a statement a
+    # connection has run five times is prepared, so PostgreSQL stops planning it again on
+    # every request. Off (DATABASE_PREPARED_STATEMENTS=false) behind a transaction-pooling
+    # PgBouncer, which cannot keep a prepared statement on one server connection.
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        _default_db["OPTIONS"].setdefault("server_side_binding", True)
+        _default_db["OPTIONS"].setdefault("prepare_threshold", 5)
 if _default_db["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite closes nothing between requests; a persistent connection only holds locks.
     _default_db["CONN_MAX_AGE"] = 0
