@@ -74,7 +74,7 @@ def environment(**options: Any) -> Environment:
     options["autoescape"] = True
     env = Environment(**options)  # noqa: S701  # nosec B701 — autoescape is set just above
     env.filters.update({"ymd": ymd, "ymd_hm": ymd_hm})
-    env.globals.update({"pk_url": pk_url})
+    env.globals.update({"pk_url": pk_url, "pk_url_parts": pk_url_parts})
     return env
 
 

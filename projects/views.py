@@ -17,7 +17,7 @@ from accounts.policy import capability_required, object_in_scope, require
 from accounts.services import personal_data_viewed_from_request
 from directory.choices import field_labels
 from machida_portal.input_guard import parse_id, parse_ids
-from machida_portal.paging import WorkListPaginator
+from machida_portal.paging import WorkListPaginator, count_cap, counts_together, known_count
 from machida_portal.posting import run_service
 from machida_portal.public_cache import cache_public_page
 from machida_portal.ratelimit import rate_limit
@@ -337,7 +337,10 @@ def idea_react(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     ideas = inbox_ideas(user=request.user, filters=form.filters()).values(*INBOX_ROW_VALUES)
-    page = WorkListPaginator(ideas, conf.INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The list's total (up to the cap) and the ideas past the acknowledgement time, together.
+    counts = counts_together({"ideas": (ideas, count_cap()), "overdue": (overdue_ideas(), None)})
+    paginator = known_count(WorkListPaginator(ideas, conf.INBOX_PAGE_SIZE), counts["ideas"])
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = inbox_rows(page.object_list)
     return render(
         request,
@@ -347,7 +350,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_obj": page,
             "kinds": field_labels(Idea, "kind"),
             "statuses": field_labels(Idea, "status"),
-            "overdue_count": overdue_ideas().count(),
+            "overdue_count": counts["overdue"].n,
             "ack_days": conf.ack_days(),
         },
     )

@@ -161,3 +161,32 @@ def test_rows_are_escaped(role_users: dict[str, Any], client: Any) -> None:
 def test_a_misspelt_name_in_a_rows_template_fails() -> None:
     with pytest.raises(UndefinedError):
         render_rows("projects/inbox_rows.jinja", ideas=[], kinds={}, statuses={}, city_wide="")
+
+
+def test_counts_together_are_one_statement_capped_or_exact(cap3: int) -> None:
+    from machida_portal.paging import counts_together
+
+    _ideas(5)
+    IdeaFactory(draft=True)
+    with CaptureQueriesContext(connection) as ctx:
+        counts = counts_together(
+            {
+                "capped": (Idea.objects.all(), 3),
+                "exact": (Idea.objects.exclude(status="draft"), None),
+                "none": (Idea.objects.filter(status="closed"), 3),
+            }
+        )
+    assert len(ctx.captured_queries) == 1
+    assert counts == {"capped": Tally(3, True), "exact": Tally(5), "none": Tally(0)}
+
+
+def test_coordinator_inbox_counts_in_one_statement(role_users: dict[str, Any], client: Any) -> None:
+    _ideas(2)
+    client.force_login(role_users["coordinator"])
+    url = reverse("projects:inbox")
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1, counts
+    assert response.context["page_obj"].paginator.count == 2
