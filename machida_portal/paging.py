@@ -86,49 +86,49 @@ def capped_counts_by(
     if len(slots) != 1:  # the scope compiled the field twice: count each value on its own
         return {v: capped_count(qs.filter(**{field: v}), cap) for v in values}
     (slot,) = slots
-    parts: list[str] = []
-    all_params: list[Any] = []
-    for i, value in enumerate(values):
+    arms = []
+    for value in values:
         arm_params = list(params)
         arm_params[slot] = value
+        arms.append((sql, arm_params))
+    found = _count_arms(qs.db, arms)
+    return {value: tally(found[i], cap) for i, value in enumerate(values)}
+
+
+def _count_arms(db: str, arms: list[tuple[str, list[Any]]]) -> list[int]:
+    """``COUNT(*)`` of each compiled ORM query in ``arms``, in one statement."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for i, (sql, arm_params) in enumerate(arms):
         # Only the ORM's own SQL is composed here; every value stays a parameter.
         parts.append(f"SELECT {i} AS k, COUNT(*) AS n FROM ({sql}) arm{i}")  # noqa: S608  # nosec B608
-        all_params.extend(arm_params)
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), all_params)
+        params.extend(arm_params)
+    with connections[db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
         found = dict(cursor.fetchall())
-    return {value: tally(found.get(i, 0), cap) for i, value in enumerate(values)}
+    return [found.get(i, 0) for i in range(len(arms))]
 
 
 def counts_together(arms: dict[str, tuple[Any, int | None]]) -> dict[str, Tally]:
     """Several counts a page shows, in one statement: ``{name: (queryset, cap)}``, each
     counted up to its cap (``None``: exactly — for a count its index keeps small, such as
     the inbox's overdue ideas). One round trip instead of one per count."""
-    parts: list[str] = []
-    params: list[Any] = []
-    names = list(arms)
-    db = None
-    for i, name in enumerate(names):
-        qs, cap = arms[name]
-        db = db or qs.db
+    if not arms:
+        return {}
+    compiled = []
+    db = "default"
+    for qs, cap in arms.values():
+        db = qs.db
         arm = qs.order_by().values("pk")
         if cap is not None:
             arm = arm[: cap + 1]
-        sql, arm_params = arm.query.sql_with_params()
-        # Only the ORM's own SQL is composed here; every value stays a parameter.
-        parts.append(f"SELECT {i} AS k, COUNT(*) AS n FROM ({sql}) arm{i}")  # noqa: S608  # nosec B608
-        params.extend(arm_params)
-    if not parts:
-        return {}
-    with connections[db or "default"].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        found = dict(cursor.fetchall())
-    out = {}
-    for i, name in enumerate(names):
-        cap = arms[name][1]
-        n = found.get(i, 0)
-        out[name] = tally(n, cap) if cap is not None else Tally(n)
-    return out
+        sql, params = arm.query.sql_with_params()
+        compiled.append((sql, list(params)))
+    found = _count_arms(db, compiled)
+    return {
+        name: tally(n, cap) if cap is not None else Tally(n)
+        for (name, (_, cap)), n in zip(arms.items(), found, strict=True)
+    }
 
 
 class WorkListPage(Page):

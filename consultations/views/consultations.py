@@ -46,6 +46,17 @@ SHEET_ROW_FIELDS = (
 )
 
 
+def _log_read(request: AuthenticatedHttpRequest, consultation: Consultation) -> None:
+    """The owning agency's staff read the record (the case page, its history, the edit form)."""
+    services.access_log_write(
+        user=request.user,
+        agency=consultation.agency,
+        owner_agency=consultation.agency,
+        action=AccessLog.Action.VIEW,
+        obj=consultation,
+    )
+
+
 @capability_required("cases.handle")
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     agency = policies.acting_agency(request.user)
@@ -162,13 +173,7 @@ def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         ),
         pk,
     )
-    services.access_log_write(
-        user=request.user,
-        agency=consultation.agency,
-        owner_agency=consultation.agency,
-        action=AccessLog.Action.VIEW,
-        obj=consultation,
-    )
+    _log_read(request, consultation)
     duplicates = list(selectors.possible_duplicates(request.user, consultation))
     services.access_log_list(
         user=request.user,
@@ -293,13 +298,7 @@ def consultation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             return redirect("consultations:consultation_detail", pk=pk)
     else:
         # Opening the form reads the record.
-        services.access_log_write(
-            user=request.user,
-            agency=consultation.agency,
-            owner_agency=consultation.agency,
-            action=AccessLog.Action.VIEW,
-            obj=consultation,
-        )
+        _log_read(request, consultation)
     return render(
         request,
         "consultations/consultation_edit.html",
@@ -312,13 +311,7 @@ def consultation_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     """Every change of the record, newest first, 20 a page; reading it is logged."""
     consultation = object_in_scope(policies.consultation_scope(request.user, "history"), pk)
     page = history.history_page(consultation, request.GET.get("page"))
-    services.access_log_write(
-        user=request.user,
-        agency=consultation.agency,
-        owner_agency=consultation.agency,
-        action=AccessLog.Action.VIEW,
-        obj=consultation,
-    )
+    _log_read(request, consultation)
     return render(
         request,
         "consultations/consultation_history.html",

@@ -18,7 +18,6 @@ Jinja2 (``{% rows %}``, ``machida_portal.rows``); the others use these:
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from django import template
@@ -41,18 +40,9 @@ def pk_url(viewname: str, pk: Any) -> str:
     return row_tools.pk_url(viewname, pk)
 
 
-@register.filter(expects_localtime=True)
-def ymd(value: date | datetime | None) -> str:
-    if not value:
-        return ""
-    return value.strftime("%Y-%m-%d")
-
-
-@register.filter(expects_localtime=True)
-def ymd_hm(value: datetime | None) -> str:
-    if not value:
-        return ""
-    return value.strftime("%Y-%m-%d %H:%M")
+# The same functions the Jinja2 rows use (``machida_portal.rows``): one formatting of dates.
+register.filter("ymd", row_tools.ymd, expects_localtime=True)
+register.filter("ymd_hm", row_tools.ymd_hm, expects_localtime=True)
 
 
 @register.filter
