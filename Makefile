@@ -56,7 +56,7 @@ serve: $(STAMP)
 	DJANGO_SETTINGS_MODULE=machida_portal.settings.prod $(VENV)/bin/celery -A machida_portal worker -l INFO & \
 	DJANGO_SETTINGS_MODULE=machida_portal.settings.prod $(VENV)/bin/celery -A machida_portal beat -l INFO \
 	  --schedule /tmp/machida-celerybeat-schedule & \
-	DJANGO_SETTINGS_MODULE=machida_portal.settings.prod $(VENV)/bin/gunicorn machida_portal.wsgi \
+	DJANGO_SETTINGS_MODULE=machida_portal.settings.prod $(VENV)/bin/gunicorn machida_portal.wsgi --config gunicorn.conf.py \
 	  --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2} --no-control-socket; \
 	kill %1 %2 2>/dev/null || true
 

@@ -6,6 +6,8 @@ Runs against the benchmark database (the same environment variables as ``make be
 BENCH_DB, BENCH_PG, BENCH_REDIS_URL) with the production settings, as the page's role, and
 prints the median and p95 of the whole request (middleware, view, template) over ``-n`` runs.
 ``--profile`` adds cProfile's top functions by their own and their cumulative time;
+``--gc-default`` measures with Python's own garbage-collector settings instead of the
+workers' (decision 0030); the garbage collector's pauses are printed either way.
 ``--queries`` lists each SQL statement of one request with its time (``--explain`` adds
 PostgreSQL's planning and execution time of each SELECT). It prints the wall time
 and this process's CPU time (Python only: steadier on a shared machine). The figures are what
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import secrets
@@ -60,6 +63,11 @@ def main() -> None:
         help="with --queries: PostgreSQL's planning and execution time of each SELECT",
     )
     parser.add_argument("--lang", default="ja")
+    parser.add_argument(
+        "--gc-default",
+        action="store_true",
+        help="Python's own garbage-collector settings instead of the workers' (decision 0030)",
+    )
     args = parser.parse_args()
     _configure()
 
@@ -101,6 +109,22 @@ def main() -> None:
 
     for _ in range(5):  # warm: connections, template loader, translations, caches
         request()
+    if not args.gc_default:
+        # As a gunicorn worker after its first requests (gunicorn.conf.py).
+        from machida_portal.gc_tuning import freeze_now, tune_worker
+
+        tune_worker(freeze_after=0)
+        freeze_now()
+    pauses: list[float] = []
+    gc_started = [0.0]
+
+    def gc_callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            pauses.append((time.perf_counter() - gc_started[0]) * 1000)
+
+    gc.callbacks.append(gc_callback)
     times = []
     cpu = []
     # CPU time, not the wall clock: waits on PostgreSQL and Redis are not this process's work.
@@ -115,6 +139,7 @@ def main() -> None:
             profiler.disable()
         times.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - cpu_started) * 1000)
+    gc.callbacks.remove(gc_callback)
     times.sort()
     p95 = times[int(len(times) * 0.95) - 1]
     # CPU time of this process only (not PostgreSQL's, not Redis's): steadier than the wall
@@ -123,6 +148,10 @@ def main() -> None:
         f"{page.name} {path}: wall median {statistics.median(times):.2f} ms, p95 {p95:.2f} ms;"
         f" python CPU median {statistics.median(cpu):.2f} ms, min {min(cpu):.2f} ms;"
         f" {size} bytes, n={args.n}"
+    )
+    print(
+        f"garbage collector: {len(pauses)} pauses, {sum(pauses) / args.n:.3f} ms a request,"
+        f" longest {max(pauses, default=0):.1f} ms"
     )
     if profiler:
         stats = pstats.Stats(profiler)

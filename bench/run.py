@@ -129,6 +129,8 @@ def start_portal(secret: str) -> list[subprocess.Popen[bytes]]:
             "--worker-class",
             "sync",
             "--no-control-socket",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--access-logfile",
             "-",
             "--log-level",

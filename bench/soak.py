@@ -234,6 +234,8 @@ class Services:
                 f"127.0.0.1:{WEB_PORT}",
                 "--workers",
                 "3",
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
                 "--no-control-socket",
                 "--timeout",
                 "60",
