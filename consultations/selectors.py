@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, Literal
 
 from django.db import connection
@@ -124,6 +124,12 @@ class Lateness:
     now: datetime
     today: date
     stale_before: datetime
+    # The current time zone, looked up once: the board turns up to 100 moments into days.
+    tz: tzinfo = field(default_factory=timezone.get_current_timezone)
+
+    def local_day(self, moment: datetime) -> date:
+        """``timezone.localdate(moment)`` in the time zone of this reckoning."""
+        return moment.astimezone(self.tz).date()
 
     @property
     def overdue_q(self) -> Q:
@@ -143,10 +149,10 @@ class Lateness:
     def days_late_of(self, status: str, deadline_at: datetime | None) -> int | None:
         if status != SheetStatus.SENT or deadline_at is None:
             return None
-        return business_days_between(timezone.localdate(deadline_at), self.today)
+        return business_days_between(self.local_day(deadline_at), self.today)
 
     def days_without_movement_of(self, last_movement: datetime) -> int:
-        return business_days_between(timezone.localdate(last_movement), self.today)
+        return business_days_between(self.local_day(last_movement), self.today)
 
     def days_late(self, sheet: TsunaguSheet) -> int | None:
         return self.days_late_of(sheet.status, sheet.deadline_at)
@@ -285,6 +291,7 @@ class OverdueBoard:
         }
         statuses = {value: str(label) for value, label in SheetStatus.choices}
         urgencies = {value: str(label) for value, label in Urgency.choices}
+        day = self.lateness.local_day
         page = []
         for pk in ids:
             if pk not in found:
@@ -301,6 +308,9 @@ class OverdueBoard:
                     sent_at=sent_at,
                     deadline_at=deadline_at,
                     updated_at=updated_at,
+                    sent_on=day(sent_at).isoformat() if sent_at else "",
+                    deadline_on=day(deadline_at).isoformat() if deadline_at else "",
+                    moved_on=day(updated_at).isoformat(),
                     days_late=self.lateness.days_late_of(status, deadline_at),
                     days_still=self.lateness.days_without_movement_of(updated_at),
                 )
@@ -322,24 +332,12 @@ class BoardRow:
     sent_at: datetime | None
     deadline_at: datetime | None
     updated_at: datetime
+    # The three moments as local days (YYYY-MM-DD; empty when there is none).
+    sent_on: str
+    deadline_on: str
+    moved_on: str
     days_late: int | None
     days_still: int
-
-    @staticmethod
-    def _day(moment: datetime | None) -> str:
-        return timezone.localdate(moment).isoformat() if moment else ""
-
-    @property
-    def sent_on(self) -> str:
-        return self._day(self.sent_at)
-
-    @property
-    def deadline_on(self) -> str:
-        return self._day(self.deadline_at)
-
-    @property
-    def moved_on(self) -> str:
-        return self._day(self.updated_at)
 
 
 def overdue_board(*, now: datetime | None = None, sort: str = BOARD_DEFAULT_SORT) -> OverdueBoard:

@@ -23,7 +23,8 @@ from django.template import engines
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, StrictUndefined, pass_context
+from jinja2.runtime import Context
 
 # A number no row has: reversed once, then replaced by the row's own.
 _SENTINEL = "918273645"
@@ -50,22 +51,47 @@ def pk_url(viewname: str, pk: Any) -> str:
     return f"{before}{int(pk)}{after}"
 
 
-def ymd(value: date | datetime | None) -> str:
-    """``|date:"Y-m-d"`` in the current time zone; empty for ``None``."""
+def _local(value: date | datetime, tz: Any) -> date | datetime:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(tz if tz is not None else timezone.get_current_timezone())
+    return value
+
+
+def _ymd(value: date | datetime | None, tz: Any = None) -> str:
     if not value:
         return ""
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.strftime("%Y-%m-%d")
+    value = _local(value, tz)
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def _ymd_hm(value: datetime | None, tz: Any = None) -> str:
+    if not value:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(tz if tz is not None else timezone.get_current_timezone())
+    return f"{_ymd(value)} {value.hour:02d}:{value.minute:02d}"
+
+
+def ymd(value: date | datetime | None) -> str:
+    """``|date:"Y-m-d"`` in the current time zone; empty for ``None``."""
+    return _ymd(value)
 
 
 def ymd_hm(value: datetime | None) -> str:
     """``|date:"Y-m-d H:i"`` in the current time zone; empty for ``None``."""
-    if not value:
-        return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.strftime("%Y-%m-%d %H:%M")
+    return _ymd_hm(value)
+
+
+# In the rows, the current time zone is looked up once per rendering (``render_rows`` puts it
+# in the context as ``_tz``), not once per cell: a row list has 25–100 dates.
+@pass_context
+def _rows_ymd(context: Context, value: date | datetime | None) -> str:
+    return _ymd(value, context.get("_tz"))
+
+
+@pass_context
+def _rows_ymd_hm(context: Context, value: datetime | None) -> str:
+    return _ymd_hm(value, context.get("_tz"))
 
 
 def environment(**options: Any) -> Environment:
@@ -73,7 +99,7 @@ def environment(**options: Any) -> Environment:
     options["undefined"] = StrictUndefined  # a misspelt name fails, not prints nothing
     options["autoescape"] = True
     env = Environment(**options)  # noqa: S701  # nosec B701 — autoescape is set just above
-    env.filters.update({"ymd": ymd, "ymd_hm": ymd_hm})
+    env.filters.update({"ymd": _rows_ymd, "ymd_hm": _rows_ymd_hm})
     env.globals.update({"pk_url": pk_url, "pk_url_parts": pk_url_parts})
     return env
 
@@ -82,5 +108,5 @@ def render_rows(template_name: str, **context: Any) -> SafeString:
     """The rows ``template_name`` renders with ``context``, safe to put in a page: every value
     was escaped by the autoescaping environment."""
     env = engines["rows"].env  # type: ignore[attr-defined]
-    html = env.get_template(template_name).render(context)
+    html = env.get_template(template_name).render(context, _tz=timezone.get_current_timezone())
     return mark_safe(html)  # noqa: S308  # nosec B308 B703 — autoescaped by Jinja2

@@ -45,3 +45,24 @@ def test_dates_are_those_of_the_date_filter_in_the_current_time_zone(lang: str) 
 def test_dates_accept_plain_dates_and_nothing() -> None:
     assert _render("{{ d|ymd }}", d=date(2025, 8, 8)) == "2025-08-08"
     assert _render("[{{ d|ymd }}][{{ d|ymd_hm }}]", d=None) == "[][]"
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/New_York"])
+def test_the_rows_dates_are_those_of_the_date_filter_in_the_current_time_zone(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.template import engines
+
+    from machida_portal.rows import render_rows
+
+    env = engines["rows"].env  # type: ignore[attr-defined]
+    source = "{{ v|ymd }} {{ v|ymd_hm }} {{ d|ymd }} [{{ n|ymd }}]"
+    monkeypatch.setattr(env, "get_template", lambda name: env.from_string(source))
+    moment = datetime(2026, 3, 31, 23, 30, 15, tzinfo=UTC)
+    with timezone.override(zone):
+        ours = render_rows("any.jinja", v=moment, d=date(2025, 8, 8), n=None)
+        alone = env.from_string(source).render(v=moment, d=date(2025, 8, 8), n=None)
+        django = Template('{{ v|date:"Y-m-d" }} {{ v|date:"Y-m-d H:i" }}').render(
+            Context({"v": moment})
+        )
+    assert ours == alone == f"{django} 2025-08-08 []"
