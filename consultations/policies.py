@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts.capabilities import can, roles_with
 from directory.models import Membership, Organization
+from machida_portal.statements import Compiled
 from machida_portal.states import SYSTEM, StateMachine
 
 from . import conf
@@ -64,19 +65,27 @@ def agency_membership_of(user: Any) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_consultation_membership"):
-        user._consultation_membership = (
-            Membership.objects.filter(
-                user=user,
-                is_active=True,
-                role__in=roles_with("cases.handle"),
-                organization__is_active=True,
-                organization__kind__in=CASE_AGENCY_KINDS,
-            )
-            .select_related("organization")
-            .order_by("id")
-            .first()
-        )
+        user._consultation_membership = _CASE_MEMBERSHIP.one(user=user.pk)
     return user._consultation_membership  # type: ignore[no-any-return]
+
+
+def _case_membership(user: int) -> QuerySet[Membership]:
+    """A person's first open membership at an active case agency that gives ``cases.handle``."""
+    return (
+        Membership.objects.filter(
+            user_id=user,
+            is_active=True,
+            role__in=roles_with("cases.handle"),
+            organization__is_active=True,
+            organization__kind__in=CASE_AGENCY_KINDS,
+        )
+        .select_related("organization")
+        .order_by("id")[:1]
+    )
+
+
+# Every case page asks it: compiled once per process (decision 0031).
+_CASE_MEMBERSHIP: Compiled[Membership] = Compiled(_case_membership, "user")
 
 
 def agency_of(user: Any) -> Organization | None:
@@ -318,9 +327,18 @@ def sheet_scope(
     """Sheets the agency sent (any state) or received (once sent). ``base``: the sheets to
     narrow, as a page prepared them (what it selects and annotates); all sheets by default."""
     agency = agency_of(user)
-    sheets = TsunaguSheet.objects.all() if base is None else base
     if agency is None:
-        return sheets.none()
+        return (TsunaguSheet.objects.all() if base is None else base).none()
+    return agency_sheets(agency, base=base)
+
+
+def agency_sheets(
+    agency: Organization | int, *, base: TsunaguSheetQuerySet | None = None
+) -> TsunaguSheetQuerySet:
+    """The rule of ``sheet_scope`` for an agency (or its id): the sheets it sent, in any
+    state, and those it received, once sent. The sheet page compiles it once with the
+    agency's id as a parameter (``machida_portal.statements``)."""
+    sheets = TsunaguSheet.objects.all() if base is None else base
     return sheets.filter(Q(sender=agency) | (Q(receiver=agency) & ~Q(status=SheetStatus.DRAFT)))
 
 

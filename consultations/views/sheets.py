@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models.sql import Query
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,9 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.policy import object_in_scope
+from machida_portal.input_guard import parse_id
 from machida_portal.posting import run_service
+from machida_portal.statements import Compiled
 
 from .. import policies, printing, services
 from ..forms import (
@@ -122,33 +123,45 @@ SHEET_HISTORY_FIELDS = (
 )
 
 
-@lru_cache(maxsize=4)
-def _sheet_page_query(today: date) -> Query:
-    """The sheet page's query before the reader's scope and the sheet's number: the columns it
-    reads and whether the sheet is open to its receiver ``today``. Built once a day in each
-    process (decision 0028: building it cost every view about a millisecond). A ``Query``
-    describes SQL and holds no row; every view narrows its own copy."""
-    return (
+def _sheet_page(agency: int, pk: int, today: date) -> TsunaguSheetQuerySet:
+    """The sheet page's read: the sheet ``pk`` if the agency may see it (``policies.
+    agency_sheets``), with the columns the page shows and whether it is open to its receiver
+    ``today``."""
+    sheets = (
         TsunaguSheet.objects.with_shared_open(today=today)
         .select_related("sender", "receiver", "consultation", "consultation__district")
         .only(*SHEET_PAGE_FIELDS)
-        .query
+    )
+    return policies.agency_sheets(agency, base=sheets).filter(pk=pk)
+
+
+def _sheet_history(sheet: int) -> QuerySet[SheetTransition]:
+    """The sheet's history in one plain query (a prefetch sets up a related manager first)."""
+    return (
+        SheetTransition.objects.filter(sheet_id=sheet)
+        .select_related("by", "agency")
+        .only(*SHEET_HISTORY_FIELDS)
+        .order_by("at", "id")
     )
 
 
-def sheet_page_sheets(today: date) -> TsunaguSheetQuerySet:
-    """Every sheet as the sheet page reads it (a fresh queryset on a copy of the query)."""
-    sheets = TsunaguSheet.objects.all()
-    sheets.query = _sheet_page_query(today).chain()
-    return sheets
+# Read on every view of a sheet: compiled to SQL once per process (and day), decision 0031.
+SHEET_PAGE: Compiled[TsunaguSheet] = Compiled(_sheet_page, "agency", "pk", keyed=("today",))
+SHEET_HISTORY: Compiled[SheetTransition] = Compiled(_sheet_history, "sheet")
 
 
 @login_required
 def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agency = policies.agency_of(request.user)
-    sheet = object_in_scope(
-        policies.sheet_scope(request.user, base=sheet_page_sheets(timezone.localdate())), pk
+    number = parse_id(str(pk))
+    found = (
+        SHEET_PAGE.one(agency=agency.pk, pk=number, today=timezone.localdate())
+        if agency is not None and number is not None
+        else None
     )
+    if found is None:
+        raise Http404
+    sheet = found
     history: list[SheetTransition]
     if sheet.status == SheetStatus.DRAFT:
         # A draft has no history: no move leads back to one (``SHEET_STATES``; a test keeps
@@ -160,13 +173,7 @@ def sheet_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if drafter is not None:
                 sheet.created_by = drafter
     else:
-        # The history in one plain query (a prefetch sets up a related manager for it first).
-        history = list(
-            SheetTransition.objects.filter(sheet=sheet)
-            .select_related("by", "agency")
-            .only(*SHEET_HISTORY_FIELDS)
-            .order_by("at", "id")
-        )
+        history = SHEET_HISTORY.list(sheet=sheet.pk)
     # The household is read only when the sheet shows it (``sheet_shared_data``).
     is_sender = policies.sheet_side(agency, sheet) == "sender"
     shared_open: bool = sheet.shared_open  # type: ignore[attr-defined]

@@ -262,13 +262,13 @@ def test_a_change_to_the_consent_rule_reaches_sending_and_reading_alike(
         return parts
 
     monkeypatch.setattr(consultation_models, "consent_basis_parts", agencies_only)
-    # The condition and the sheet page's query are built once a day per process (decision
-    # 0028): a rule changed in a running process (only a test does that) is read after the
-    # caches are emptied, and the real rule is built again after the test.
+    # The condition is built once a day per process (decision 0028) and the sheet page's read
+    # compiled once (0031): a rule changed in a running process (only a test does that) is
+    # read after the caches are emptied, and the real rule is built again after the test.
     consultation_models.shared_open_q.cache_clear()
-    sheet_views._sheet_page_query.cache_clear()
+    sheet_views.SHEET_PAGE.clear()
     request.addfinalizer(consultation_models.shared_open_q.cache_clear)
-    request.addfinalizer(sheet_views._sheet_page_query.cache_clear)
+    request.addfinalizer(sheet_views.SHEET_PAGE.clear)
     sheet = draft()
     with pytest.raises(ValidationError, match="同意の範囲（分野・機関）に入っていません"):
         services.sheet_transition(

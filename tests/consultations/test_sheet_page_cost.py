@@ -152,47 +152,50 @@ def test_the_call_back_names_the_drafter_of_a_draft_and_the_sender_of_a_sent_she
     assert '"accounts_user"' not in main
 
 
-def test_the_prepared_page_query_holds_no_row_and_each_reader_gets_their_scope(
+def test_the_compiled_page_read_gives_each_reader_their_scope(
     users: dict[str, Any], client: Any
 ) -> None:
-    """The page's query is built once a day per process (decision 0028): it is SQL, not
-    rows; each view narrows a copy to its reader's agency, so another agency still gets a 404
-    and the same reader after it still gets the page."""
+    """The page's read is compiled once per process and day (decision 0031): SQL with the
+    agency and the sheet as parameters. Another agency still gets a 404, the same reader after
+    it still gets the page, and the row is the one the policy's scope reads afresh."""
     from consultations import policies
     from consultations.views import sheets as sheet_views
 
     today = timezone.localdate()
-    sheet_views._sheet_page_query.cache_clear()
+    sheet_views.SHEET_PAGE.clear()
     draft = SheetFactory(status=SheetStatus.DRAFT)
+    sent = SheetFactory(status=SheetStatus.RECEIVED)
     url = reverse("consultations:sheet_detail", kwargs={"pk": draft.pk})
     client.force_login(users["staff_elderly"])
     assert client.get(url).status_code == 200
     client.force_login(users["staff_disability"])  # the receiver: a draft is not theirs yet
     assert client.get(url).status_code == 404
+    assert (
+        client.get(reverse("consultations:sheet_detail", kwargs={"pk": sent.pk})).status_code
+        == 200
+    )
     client.force_login(users["staff_elderly"])
     assert client.get(url).status_code == 200
-    prepared = sheet_views._sheet_page_query(today)
-    assert not prepared.where.children  # no reader's scope, no sheet's number stays in it
-    # A view's copy gives the SQL the page built afresh would.
-    fresh = (
-        policies.sheet_scope(users["staff_elderly"])
-        .with_shared_open(today=today)
-        .select_related("sender", "receiver", "consultation", "consultation__district")
-        .only(*SHEET_PAGE_FIELDS)
-        .filter(pk=draft.pk)
-    )
-    reused = policies.sheet_scope(
-        users["staff_elderly"], base=sheet_views.sheet_page_sheets(today)
-    ).filter(pk=draft.pk)
-    # The same sheet with the same agencies, consultation and annotation (the SQL may name
-    # its joins in another order: the consultation's comes from the annotation, made first).
-    got, want = reused.get(), fresh.get()
-    assert (got.sender.name, got.sender.phone, got.receiver.name) == (
-        want.sender.name,
-        want.sender.phone,
-        want.receiver.name,
-    )
-    assert got.sender_id != got.receiver_id
-    assert got.shared_open == want.shared_open  # type: ignore[attr-defined]
-    assert got.consultation.person_name == want.consultation.person_name
-    assert list(reused) == list(fresh) == [draft]
+    assert len(sheet_views.SHEET_PAGE._entries) == 1  # one compiled form for every reader
+    for who, sheet in (("staff_elderly", draft), ("staff_disability", sent)):
+        agency = policies.agency_of(users[who])
+        assert agency is not None
+        fresh = (
+            policies.sheet_scope(users[who])
+            .with_shared_open(today=today)
+            .select_related("sender", "receiver", "consultation", "consultation__district")
+            .only(*SHEET_PAGE_FIELDS)
+            .get(pk=sheet.pk)
+        )
+        got = sheet_views.SHEET_PAGE.one(agency=agency.pk, pk=sheet.pk, today=today)
+        assert got == fresh
+        assert (got.sender.name, got.sender.phone, got.receiver.name) == (
+            fresh.sender.name,
+            fresh.sender.phone,
+            fresh.receiver.name,
+        )
+        assert got.shared_open == fresh.shared_open  # type: ignore[attr-defined]
+        assert got.consultation.person_name == fresh.consultation.person_name
+    other = policies.agency_of(users["staff_disability"])
+    assert other is not None
+    assert sheet_views.SHEET_PAGE.one(agency=other.pk, pk=draft.pk, today=today) is None

@@ -1,0 +1,144 @@
+"""Reads the portal makes on every request, compiled to SQL once per process (decision 0031).
+
+Django turns a queryset into SQL on every evaluation. For the few reads every staff page makes
+— the reader's agency membership, a tsunagu sheet with its consent rule, the sheet's history —
+that compilation was a quarter of the page's Python time (``bench.inprocess``: 2.7 ms of the
+sheet page's 9.4 ms in four ``SQLCompiler.as_sql`` calls), for SQL text that never changes:
+only the numbers in it do (the sheet, the agency, the user).
+
+``Compiled`` builds such a queryset once with stand-in numbers, compiles it, and keeps the SQL
+and the compiler's description of its columns. Each run puts the real numbers in place of the
+stand-ins and lets Django's own iterables (``ModelIterable``, ``ValuesIterable`` …) read the
+rows, so instances, ``select_related`` objects, annotations and converters are exactly those
+of the queryset::
+
+    MEMBERSHIP = Compiled(
+        lambda user: Membership.objects.filter(user_id=user).select_related("organization"),
+        "user",
+    )
+    MEMBERSHIP.list(user=request.user.pk)
+
+Rules that keep it honest:
+
+* Only whole numbers vary (primary and foreign keys). Anything else the SQL depends on is part
+  of the cache key (``keyed`` arguments, e.g. today's date), and the number of entries kept
+  per statement is bounded.
+* Each stand-in must reach the SQL's parameters as itself, and not its text: a stand-in that
+  disappears (the build ignored it, or it was folded into the SQL as a literal, as slicing
+  is) fails at the first run with ``ValueError``, never silently.
+* A run returns a list, never a queryset: nothing can chain onto SQL compiled for another
+  shape.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import EmptyResultSet, MultipleObjectsReturned
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+T = TypeVar("T")
+
+# Stand-ins for the varying numbers: negative, far outside any key the database hands out.
+_STAND_IN_BASE = -7_318_264_500_000
+
+
+def _shallow(obj: Any) -> Any:
+    """A copy sharing ``obj``'s attributes (``copy.copy`` would pickle-copy a queryset, which
+    evaluates it)."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
+
+
+@dataclass(frozen=True)
+class _Entry:
+    queryset: QuerySet[Any]
+    compiler: Any  # the SQLCompiler that compiled it: columns, converters, klass_info
+    sql: str | None  # None: the queryset can have no rows (``.none()``)
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, str], ...]  # (position in params, name of the number)
+
+
+class Compiled(Generic[T]):
+    """A read whose SQL depends only on the whole numbers ``names`` (and on ``keyed``
+    arguments, which select one compiled form each), compiled once per process."""
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[Any]],
+        *names: str,
+        keyed: tuple[str, ...] = (),
+        maxsize: int = 8,
+    ) -> None:
+        self.build = build
+        self.names = names
+        self.keyed = keyed
+        self.maxsize = maxsize
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+
+    def _compile(self, using: str, keys: dict[str, Any]) -> _Entry:
+        stand_ins = {name: _STAND_IN_BASE - i for i, name in enumerate(self.names)}
+        queryset = self.build(**stand_ins, **keys)
+        compiler = queryset.query.get_compiler(using=using)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return _Entry(queryset, compiler, None, (), ())
+        by_number = {number: name for name, number in stand_ins.items()}
+        slots = tuple(
+            (i, by_number[p]) for i, p in enumerate(params) if type(p) is int and p in by_number
+        )
+        for name, number in stand_ins.items():
+            if name not in {n for _, n in slots}:
+                raise ValueError(f"{name!r} does not reach the SQL's parameters as a number")
+            if str(number) in sql:
+                raise ValueError(f"{name!r} was written into the SQL text itself")
+        return _Entry(queryset, compiler, sql, tuple(params), slots)
+
+    def _entry(self, using: str, keys: dict[str, Any]) -> _Entry:
+        key = (using, *(keys[k] for k in self.keyed))
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = self._entries[key] = self._compile(using, keys)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+        return entry
+
+    def list(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[T]:
+        """The rows, as the built queryset gives them (instances, dicts or tuples)."""
+        unknown = set(values) - set(self.names) - set(self.keyed)
+        if unknown:
+            raise TypeError(f"unknown arguments: {sorted(unknown)}")
+        entry = self._entry(using, {k: values[k] for k in self.keyed})
+        if entry.sql is None:
+            return []
+        params = list(entry.params)
+        for position, name in entry.slots:
+            params[position] = int(values[name])
+        sql = entry.sql
+        compiler = _shallow(entry.compiler)
+        compiler.connection = connections[using]  # this thread's connection
+        compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+        query = _shallow(entry.queryset.query)
+        query.get_compiler = lambda *args, **kwargs: compiler
+        queryset = _shallow(entry.queryset)
+        queryset.query = query
+        queryset._result_cache = None
+        queryset._db = using
+        return list(queryset)
+
+    def clear(self) -> None:
+        """Forget every compiled form (a test that changes a rule the SQL was built from)."""
+        self._entries.clear()
+
+    def one(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> T | None:
+        """The one row, or ``None``; more than one is a programming error."""
+        rows = self.list(using=using, **values)
+        if len(rows) > 1:
+            raise MultipleObjectsReturned(f"{len(rows)} rows where one was expected")
+        return rows[0] if rows else None
