@@ -171,8 +171,7 @@ def test_the_compiled_page_read_gives_each_reader_their_scope(
     client.force_login(users["staff_disability"])  # the receiver: a draft is not theirs yet
     assert client.get(url).status_code == 404
     assert (
-        client.get(reverse("consultations:sheet_detail", kwargs={"pk": sent.pk})).status_code
-        == 200
+        client.get(reverse("consultations:sheet_detail", kwargs={"pk": sent.pk})).status_code == 200
     )
     client.force_login(users["staff_elderly"])
     assert client.get(url).status_code == 200
