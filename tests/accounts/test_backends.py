@@ -33,6 +33,7 @@ def test_get_user_is_djangos_answer(backend: ModelBackend) -> None:
             theirs = None
         assert ours == theirs
         if ours is not None:
+            assert theirs is not None
             assert ours.__dict__.keys() == theirs.__dict__.keys()  # a whole user, no deferral
             assert (ours.email, ours.password, ours.is_active) == (
                 theirs.email,
