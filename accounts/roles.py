@@ -31,6 +31,12 @@ def _roles_key(user_id: Any) -> str:
     return f"roles:v1:{user_id}"
 
 
+def totp_key(user_id: Any) -> str:
+    """The cache key of "this user has an authenticator app" (``accounts.middleware.has_totp``),
+    read together with the roles: one round trip to Redis for both on a staff page."""
+    return f"totp:v1:{user_id}"
+
+
 def roles_of(user: Any) -> frozenset[str]:
     """The user's roles, read once per request and kept in the cache between requests.
 
@@ -42,7 +48,9 @@ def roles_of(user: Any) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
-        stored = cache.get(_roles_key(user.pk))
+        found = cache.get_many([_roles_key(user.pk), totp_key(user.pk)])
+        user._portal_totp_cached = found.get(totp_key(user.pk))
+        stored = found.get(_roles_key(user.pk))
         if stored is not None:
             cached = frozenset(stored)
         else:

@@ -61,6 +61,49 @@ def test_removing_the_authenticator_takes_effect_on_the_next_request(
     assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
 
 
+def test_the_roles_and_the_cached_totp_are_read_in_one_cache_round_trip(
+    mfa_on: None, role_users: dict[str, Any], client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A staff page asks the cache once for both (``roles_of`` reads the TOTP yes with the
+    roles); the yes still ends the moment the authenticator goes."""
+    from django.core.cache import cache
+
+    user = role_users["coordinator"]
+    totp = Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    client.force_login(user)
+    url = reverse("accounts:profile")
+    assert client.get(url).status_code == 200  # caches the roles and the yes
+    asked: list[tuple[str, str]] = []
+    inside_get_many = False
+    real_get, real_get_many = cache.get, cache.get_many
+
+    def get(key: str, *args: Any, **kwargs: Any) -> Any:
+        if not inside_get_many:  # the test cache's get_many calls get for each key
+            asked.append(("get", key))
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys: list[str], *args: Any, **kwargs: Any) -> Any:
+        nonlocal inside_get_many
+        asked.extend(("get_many", key) for key in keys)
+        inside_get_many = True
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many = False
+
+    monkeypatch.setattr(cache, "get", get)
+    monkeypatch.setattr(cache, "get_many", get_many)
+    assert client.get(url).status_code == 200
+    totp_reads = [how for how, key in asked if key == f"totp:v1:{user.pk}"]
+    roles_reads = [how for how, key in asked if key == f"roles:v1:{user.pk}"]
+    assert totp_reads and set(totp_reads) == {"get_many"}  # never a round trip of its own
+    assert len(totp_reads) == len(roles_reads)
+    totp.delete()
+    assert client.get(url).status_code == 302
+
+
 def test_staff_may_still_reach_the_sign_out_and_setup_pages(
     mfa_on: None, role_users: dict[str, Any], client: Any
 ) -> None:
