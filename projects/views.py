@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -61,6 +62,7 @@ from .policies import (
 )
 from .selectors import (
     INBOX_ROW_VALUES,
+    IdeaFilters,
     board_ideas,
     idea_edit_changes,
     idea_visible_to,
@@ -335,8 +337,11 @@ def idea_react(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = InboxFilterForm(request.GET or None)
-    ideas = inbox_ideas(user=request.user, filters=form.filters()).values(*INBOX_ROW_VALUES)
+    # Unfiltered (how the inbox opens), no form is built: its markup is in the fragment cache
+    # and an unbound form filters nothing. The template builds it only to fill that cache.
+    form: Any = InboxFilterForm(request.GET) if request.GET else SimpleLazyObject(InboxFilterForm)
+    filters = form.filters() if request.GET else IdeaFilters()
+    ideas = inbox_ideas(user=request.user, filters=filters).values(*INBOX_ROW_VALUES)
     # The list's total (up to the cap) and the ideas past the acknowledgement time, together.
     counts = counts_together({"ideas": (ideas, count_cap()), "overdue": (overdue_ideas(), None)})
     paginator = known_count(WorkListPaginator(ideas, conf.INBOX_PAGE_SIZE), counts["ideas"])

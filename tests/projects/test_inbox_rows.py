@@ -80,3 +80,23 @@ def test_drawing_the_filter_reads_the_districts_once(
     reads = [q["sql"] for q in ctx.captured_queries if 'FROM "directory_district"' in q["sql"]]
     assert len(reads) == 1, reads
     assert f'<option value="{district.pk}">{district.name}</option>' in response.content.decode()
+
+
+def test_the_unfiltered_inbox_shows_the_filter_form_and_a_filter_still_applies(
+    client: Any, role_users: Any
+) -> None:
+    """Opened without a query the view builds no form (its markup is in the fragment cache);
+    on a cold cache the template builds it, and a query still filters."""
+    from django.core.cache import cache
+
+    cache.clear()
+    received = IdeaFactory(title="受付したばかりのアイデア")
+    working = IdeaFactory(title="調整中のアイデア")
+    Idea.objects.filter(pk=working.pk).update(status=Idea.Status.COORDINATING)
+    client.force_login(role_users["coordinator"])
+    html = client.get(reverse("projects:inbox")).content.decode()
+    assert 'name="q"' in html and 'name="status"' in html and 'name="theme"' in html
+    assert received.title in html and working.title in html
+    filtered = client.get(reverse("projects:inbox"), {"status": "coordinating"}).content.decode()
+    assert working.title in filtered and received.title not in filtered
+    assert '<option value="coordinating" selected>' in filtered
