@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from . import user_cache
 from .capabilities import is_staff_member
 from .roles import totp_key
 
@@ -25,18 +26,14 @@ _OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/favicon.ico"
 
 
 TOTP_CACHE_SECONDS = 300
-_UNREAD = object()
 
 
 def has_totp(user: Any) -> bool:
     """Whether the user has an authenticator app set up. Only a yes is cached (a staff page
     would otherwise ask the database on every request); removing the authenticator drops it
-    at once (``totp_changed``, connected in ``accounts.apps``). ``roles_of`` reads the cached
-    yes with the roles, in the same round trip."""
-    prefetched = getattr(user, "_portal_totp_cached", _UNREAD)
-    if prefetched is _UNREAD:
-        prefetched = cache.get(totp_key(user.pk))
-    if prefetched:
+    at once (``totp_changed``, connected in ``accounts.apps``). The cached yes is read with the
+    roles, in the same round trip (``accounts.user_cache``)."""
+    if user_cache.cached(user, "totp"):
         return True
     found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     if found:

@@ -12,6 +12,8 @@ from django.core.cache import cache
 
 from directory.models import Role
 
+from . import user_cache
+
 # Roles whose membership opens case records (decision 0501): consultation staff read their
 # agency's consultations and sheets, welfare coordinators their organization's outreach
 # cases. Granting one in the admin needs a second administrator (``MembershipGrant``).
@@ -32,9 +34,13 @@ def _roles_key(user_id: Any) -> str:
 
 
 def totp_key(user_id: Any) -> str:
-    """The cache key of "this user has an authenticator app" (``accounts.middleware.has_totp``),
-    read together with the roles: one round trip to Redis for both on a staff page."""
+    """The cache key of "this user has an authenticator app" (``accounts.middleware.has_totp``)."""
     return f"totp:v1:{user_id}"
+
+
+# Read with the other per-person entries in one round trip (``accounts.user_cache``).
+user_cache.register("roles", _roles_key)
+user_cache.register("totp", totp_key)
 
 
 def roles_of(user: Any) -> frozenset[str]:
@@ -48,9 +54,7 @@ def roles_of(user: Any) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
-        found = cache.get_many([_roles_key(user.pk), totp_key(user.pk)])
-        user._portal_totp_cached = found.get(totp_key(user.pk))
-        stored = found.get(_roles_key(user.pk))
+        stored = user_cache.cached(user, "roles")
         if stored is not None:
             cached = frozenset(stored)
         else:

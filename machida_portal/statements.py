@@ -20,9 +20,10 @@ of the queryset::
 
 Rules that keep it honest:
 
-* Only whole numbers vary (primary and foreign keys). Anything else the SQL depends on is part
-  of the cache key (``keyed`` arguments, e.g. today's date), and the number of entries kept
-  per statement is bounded.
+* Only whole numbers (primary and foreign keys) and moments (``moments``: aware datetimes,
+  such as "now" or "received before") vary. Anything else the SQL depends on is part of the
+  cache key (``keyed`` arguments, e.g. today's date or a page's bounds), and the number of
+  entries kept per statement is bounded.
 * Each stand-in must reach the SQL's parameters as itself, and not its text: a stand-in that
   disappears (the build ignored it, or it was folded into the SQL as a literal, as slicing
   is) fails at the first run with ``ValueError``, never silently.
@@ -35,6 +36,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet, MultipleObjectsReturned
@@ -45,6 +47,11 @@ T = TypeVar("T")
 
 # Stand-ins for the varying numbers: negative, far outside any key the database hands out.
 _STAND_IN_BASE = -7_318_264_500_000
+
+
+def _moment_stand_in(i: int) -> datetime:
+    """A moment no row holds (1901, to the microsecond), one per name."""
+    return datetime(1901, 2, 3, 4, 5, 6, 700_000 + i, tzinfo=UTC)
 
 
 def _shallow(obj: Any) -> Any:
@@ -61,7 +68,7 @@ class _Entry:
     compiler: Any  # the SQLCompiler that compiled it: columns, converters, klass_info
     sql: str | None  # None: the queryset can have no rows (``.none()``)
     params: tuple[Any, ...]
-    slots: tuple[tuple[int, str], ...]  # (position in params, name of the number)
+    slots: tuple[tuple[int, str], ...]  # (position in params, name of the number or moment)
 
 
 class Compiled(Generic[T]):
@@ -72,33 +79,75 @@ class Compiled(Generic[T]):
         self,
         build: Callable[..., QuerySet[Any]],
         *names: str,
+        moments: tuple[str, ...] = (),
         keyed: tuple[str, ...] = (),
         maxsize: int = 8,
     ) -> None:
         self.build = build
         self.names = names
+        self.moments = moments
         self.keyed = keyed
         self.maxsize = maxsize
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
 
     def _compile(self, using: str, keys: dict[str, Any]) -> _Entry:
-        stand_ins = {name: _STAND_IN_BASE - i for i, name in enumerate(self.names)}
-        queryset = self.build(**stand_ins, **keys)
+        numbers = {name: _STAND_IN_BASE - i for i, name in enumerate(self.names)}
+        moments = {name: _moment_stand_in(i) for i, name in enumerate(self.moments)}
+        queryset = self.build(**numbers, **moments, **keys)
         compiler = queryset.query.get_compiler(using=using)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             return _Entry(queryset, compiler, None, (), ())
-        by_number = {number: name for name, number in stand_ins.items()}
+        # A moment reaches the parameters as the database's adapter makes it (the datetime on
+        # PostgreSQL, text in UTC on SQLite): look for that form, and put the real moment in
+        # the same form at each run.
+        adapt = connections[using].ops.adapt_datetimefield_value
+        wanted: dict[Any, str] = {number: name for name, number in numbers.items()}
+        wanted.update({adapt(moment): name for name, moment in moments.items()})
         slots = tuple(
-            (i, by_number[p]) for i, p in enumerate(params) if type(p) is int and p in by_number
+            (i, wanted[p])
+            for i, p in enumerate(params)
+            if type(p) in (int, str, datetime) and p in wanted
         )
-        for name, number in stand_ins.items():
-            if name not in {n for _, n in slots}:
-                raise ValueError(f"{name!r} does not reach the SQL's parameters as a number")
-            if str(number) in sql:
+        found = {n for _, n in slots}
+        for name, value in [*numbers.items(), *moments.items()]:
+            if name not in found:
+                raise ValueError(f"{name!r} does not reach the SQL's parameters as itself")
+            text = str(adapt(value) if isinstance(value, datetime) else value)
+            if text in sql:
                 raise ValueError(f"{name!r} was written into the SQL text itself")
         return _Entry(queryset, compiler, sql, tuple(params), slots)
+
+    def _params(self, entry: _Entry, using: str, values: dict[str, Any]) -> tuple[Any, ...]:
+        params = list(entry.params)
+        adapt = connections[using].ops.adapt_datetimefield_value
+        moments = set(self.moments)
+        for position, name in entry.slots:
+            value = values[name]
+            if name in moments:
+                if not isinstance(value, datetime) or value.tzinfo is None:
+                    raise TypeError(f"{name!r} must be an aware datetime")
+                params[position] = adapt(value)
+            else:
+                params[position] = int(value)
+        return tuple(params)
+
+    def _checked(self, values: dict[str, Any]) -> None:
+        unknown = set(values) - set(self.names) - set(self.moments) - set(self.keyed)
+        if unknown:
+            raise TypeError(f"unknown arguments: {sorted(unknown)}")
+
+    def sql_params(
+        self, *, using: str = DEFAULT_DB_ALIAS, **values: Any
+    ) -> tuple[str, tuple[Any, ...]] | None:
+        """The SQL and its parameters for these values (``None``: the query has no rows), to
+        compose into a larger statement (``machida_portal.paging`` counts)."""
+        self._checked(values)
+        entry = self._entry(using, {k: values[k] for k in self.keyed})
+        if entry.sql is None:
+            return None
+        return entry.sql, self._params(entry, using, values)
 
     def _entry(self, using: str, keys: dict[str, Any]) -> _Entry:
         key = (using, *(keys[k] for k in self.keyed))
@@ -111,19 +160,14 @@ class Compiled(Generic[T]):
 
     def list(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[T]:
         """The rows, as the built queryset gives them (instances, dicts or tuples)."""
-        unknown = set(values) - set(self.names) - set(self.keyed)
-        if unknown:
-            raise TypeError(f"unknown arguments: {sorted(unknown)}")
+        self._checked(values)
         entry = self._entry(using, {k: values[k] for k in self.keyed})
         if entry.sql is None:
             return []
-        params = list(entry.params)
-        for position, name in entry.slots:
-            params[position] = int(values[name])
-        sql = entry.sql
+        sql, params = entry.sql, self._params(entry, using, values)
         compiler = _shallow(entry.compiler)
         compiler.connection = connections[using]  # this thread's connection
-        compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
         query = _shallow(entry.queryset.query)
         query.get_compiler = lambda *args, **kwargs: compiler
         queryset = _shallow(entry.queryset)

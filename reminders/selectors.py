@@ -5,6 +5,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from accounts import user_cache
+
 from .models import Notification, Reminder
 
 
@@ -12,11 +14,15 @@ def _unread_key(user_id: Any) -> str:
     return f"unread:v1:{user_id}"
 
 
+# Read with the other per-person entries in one round trip (``accounts.user_cache``).
+user_cache.register("unread", _unread_key)
+
+
 def notification_unread_count(*, user: Any) -> int:
     """Shown on every signed-in page, so kept in the cache; the reminders services (the only
     writers of notifications) drop it whenever it changes."""
     key = _unread_key(user.pk)
-    count = cache.get(key)
+    count = user_cache.cached(user, "unread")
     if count is None:
         count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         cache.set(key, count, 600)

@@ -153,3 +153,35 @@ def test_a_run_gives_a_list_not_a_queryset_to_chain_on(people: dict[str, Any]) -
     # The template queryset it keeps was never evaluated.
     entry = next(iter(compiled._entries.values()))
     assert entry.queryset._result_cache is None
+
+
+def test_moments_vary_like_numbers_in_each_databases_form(people: dict[str, Any]) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    def build(user: int, before: Any) -> QuerySet[Membership]:
+        return Membership.objects.filter(user_id=user, created_at__lt=before).order_by("id")
+
+    compiled: Compiled[Membership] = Compiled(build, "user", moments=("before",))
+    alice = people["alice"].pk
+    now = timezone.now()
+    for before in (now + timedelta(minutes=1), now - timedelta(days=1)):
+        assert compiled.list(user=alice, before=before) == list(build(alice, before))
+    assert len(compiled.list(user=alice, before=now + timedelta(minutes=1))) == 2
+    with pytest.raises(TypeError):
+        compiled.list(user=alice, before=now.replace(tzinfo=None))
+
+
+def test_sql_params_compose_into_a_larger_statement(people: dict[str, Any]) -> None:
+    compiled: Compiled[Any] = Compiled(
+        lambda user: Membership.objects.filter(user_id=user).values("pk"), "user"
+    )
+    found = compiled.sql_params(user=people["alice"].pk)
+    assert found is not None
+    sql, params = found
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) arm", params)  # noqa: S608
+        assert cursor.fetchone()[0] == 2
+    empty: Compiled[Any] = Compiled(lambda user: Membership.objects.none(), "user")
+    assert empty.sql_params(user=1) is None

@@ -61,11 +61,11 @@ def test_removing_the_authenticator_takes_effect_on_the_next_request(
     assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
 
 
-def test_the_roles_and_the_cached_totp_are_read_in_one_cache_round_trip(
+def test_the_roles_the_cached_totp_and_the_unread_count_are_read_in_one_round_trip(
     mfa_on: None, role_users: dict[str, Any], client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A staff page asks the cache once for both (``roles_of`` reads the TOTP yes with the
-    roles); the yes still ends the moment the authenticator goes."""
+    """A staff page asks the cache once for its per-person entries (``accounts.user_cache``);
+    the yes still ends the moment the authenticator goes."""
     from django.core.cache import cache
 
     user = role_users["coordinator"]
@@ -96,10 +96,9 @@ def test_the_roles_and_the_cached_totp_are_read_in_one_cache_round_trip(
     monkeypatch.setattr(cache, "get", get)
     monkeypatch.setattr(cache, "get_many", get_many)
     assert client.get(url).status_code == 200
-    totp_reads = [how for how, key in asked if key == f"totp:v1:{user.pk}"]
-    roles_reads = [how for how, key in asked if key == f"roles:v1:{user.pk}"]
-    assert totp_reads and set(totp_reads) == {"get_many"}  # never a round trip of its own
-    assert len(totp_reads) == len(roles_reads)
+    for entry in ("totp", "roles", "unread"):
+        reads = [how for how, key in asked if key == f"{entry}:v1:{user.pk}"]
+        assert reads == ["get_many"], (entry, asked)  # once, never a round trip of its own
     totp.delete()
     assert client.get(url).status_code == 302
 
