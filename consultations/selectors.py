@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import partial
 from typing import Any, Literal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Resource
 from directory.search import search_filter
-from machida_portal.paging import capped_counts_by
+from machida_portal.paging import capped_counts_by, count_arms
+from machida_portal.statements import Compiled
 
 from . import conf, policies
 from .deadlines import business_days_before, business_days_between
@@ -206,6 +208,64 @@ BOARD_SORTS: dict[str, BoardSort] = {
 BOARD_DEFAULT_SORT = "deadline"
 
 
+def _late(kind: LateKind, moment: datetime) -> QuerySet[TsunaguSheet]:
+    """Overdue sheets as of ``moment`` (now), or stale ones (``moment``: the stale-before
+    time), by ``Lateness`` — the one definition, built here with the board's stand-ins."""
+    reckoning = Lateness(now=moment, today=date.min, stale_before=moment)
+    return TsunaguSheet.objects.filter(reckoning.q(kind))
+
+
+def _late_count_arm(kind: LateKind, *, moment: datetime, limit: int) -> QuerySet[Any]:
+    return _late(kind, moment).order_by().values("pk")[:limit]
+
+
+def _late_page_arm(kind: LateKind, *, moment: datetime, sort: str, top: int) -> QuerySet[Any]:
+    # Each arm needs only its first offset + limit rows in the chosen order: with an index in
+    # that order the database reads just those (an ordered scan and a limit), without one a
+    # bounded top-N sort; never every late sheet sorted for each page.
+    order = BOARD_SORTS[sort]
+    keys = {f"sort{i}": F(key) for i, key in enumerate(order.keys)}
+    inner = [f"-{k}" if order.descending else k for k in keys]
+    return _late(kind, moment).annotate(**keys).order_by(*inner).values("id", *keys)[:top]
+
+
+BOARD_ROW_VALUES = (
+    "id",
+    "status",
+    "urgency",
+    "sent_at",
+    "deadline_at",
+    "updated_at",
+    "sender__name",
+    "receiver__name",
+)
+_ROW_SLOTS = tuple(f"id{i}" for i in range(conf.PAGE_SIZE))
+
+
+def _board_rows(**ids: int) -> QuerySet[Any]:
+    return (
+        TsunaguSheet.objects.filter(pk__in=list(ids.values()))
+        .order_by()
+        .values_list(*BOARD_ROW_VALUES)
+    )
+
+
+# The board's reads, compiled once per process (decision 0031): only "now" and the
+# stale-before time change between requests; the limits, the order and the page's bounds are
+# keys, and a page's ids fill a fixed number of places (unused ones hold 0, which no sheet is).
+_LATE_COUNT: dict[str, Compiled[Any]] = {
+    kind: Compiled(partial(_late_count_arm, kind), moments=("moment",), keyed=("limit",))
+    for kind in ("overdue", "stale")
+}
+_LATE_PAGE: dict[str, Compiled[Any]] = {
+    kind: Compiled(
+        partial(_late_page_arm, kind), moments=("moment",), keyed=("sort", "top"), maxsize=32
+    )
+    for kind in ("overdue", "stale")
+}
+_BOARD_ROWS: Compiled[tuple[Any, ...]] = Compiled(_board_rows, *_ROW_SLOTS)
+
+
 class OverdueBoard:
     """Overdue and stale sheets (``lateness``), in one of ``BOARD_SORTS``. The board shows
     agencies, urgency, dates, state and business-day counts only.
@@ -234,10 +294,16 @@ class OverdueBoard:
         work lists' capped count, ``machida_portal.paging``)."""
         if limit is None:
             return self._overdue().count() + self._stale().count()
-        overdue = self._overdue().order_by().values("pk")[:limit].count()
-        if overdue >= limit:
-            return overdue
-        return overdue + self._stale().order_by().values("pk")[: limit - overdue].count()
+        counted = 0
+        for kind, moment in (("overdue", self.now), ("stale", self.stale_before)):
+            if counted >= limit:
+                break  # the stale sheets are not read when the overdue ones fill the count
+            # Each arm reads up to the whole limit: one compiled form per limit, not one for
+            # every remainder.
+            arm = _LATE_COUNT[kind].sql_params(moment=moment, limit=limit)
+            if arm is not None:
+                counted += count_arms(DEFAULT_DB_ALIAS, [(arm[0], list(arm[1]))])[0]
+        return min(counted, limit)
 
     def __len__(self) -> int:
         return self.count()
@@ -246,22 +312,22 @@ class OverdueBoard:
         if limit <= 0:  # an empty board's one page: the ORM cannot compile a [:0] arm
             return []
         sort = BOARD_SORTS[self.sort]
-        keys = {f"sort{i}": F(key) for i, key in enumerate(sort.keys)}
         direction = "DESC" if sort.descending else "ASC"
-        inner = [f"-{k}" if sort.descending else k for k in keys]
         parts: list[str] = []
         params: list[Any] = []
-        for qs in (self._overdue(), self._stale()):
-            # Each arm needs only its first offset + limit rows in the chosen order: with an
-            # index in that order the database reads just those (an ordered scan and a limit),
-            # without one a bounded top-N sort; never every late sheet sorted for each page.
-            arm = qs.annotate(**keys).order_by(*inner).values("id", *keys)[: offset + limit]
-            sql, part_params = arm.query.sql_with_params()
+        for kind, moment in (("overdue", self.now), ("stale", self.stale_before)):
+            top = offset + limit
+            compiled = _LATE_PAGE[kind].sql_params(moment=moment, sort=self.sort, top=top)
+            if compiled is None:
+                continue
+            sql, part_params = compiled
             # Only the ORM's own SQL is composed here; every value stays a parameter.
             parts.append(f"SELECT * FROM ({sql}) part{len(parts)}")  # noqa: S608  # nosec B608
             params.extend(part_params)
+        if not parts:
+            return []
         # The names are this module's own (sort0, sort1 …), never the request's.
-        order = ", ".join(f"{k} {direction}" for k in keys)
+        order = ", ".join(f"sort{i} {direction}" for i in range(len(sort.keys)))
         query = (
             f"SELECT id FROM ({' UNION ALL '.join(parts)}) late "  # noqa: S608  # nosec B608
             f"ORDER BY {order} LIMIT %s OFFSET %s"
@@ -274,21 +340,12 @@ class OverdueBoard:
         start = index.start or 0
         stop = index.stop if index.stop is not None else start + conf.PAGE_SIZE
         ids = self._page_ids(start, max(stop - start, 0))
-        found = {
-            row[0]: row
-            for row in TsunaguSheet.objects.filter(pk__in=ids)
-            .order_by()
-            .values_list(
-                "id",
-                "status",
-                "urgency",
-                "sent_at",
-                "deadline_at",
-                "updated_at",
-                "sender__name",
-                "receiver__name",
-            )
-        }
+        found: dict[int, tuple[Any, ...]] = {}
+        for at in range(0, len(ids), len(_ROW_SLOTS)):
+            chunk = ids[at : at + len(_ROW_SLOTS)]
+            padded = [*chunk, *[0] * (len(_ROW_SLOTS) - len(chunk))]
+            places: dict[str, Any] = dict(zip(_ROW_SLOTS, padded, strict=True))
+            found.update((row[0], row) for row in _BOARD_ROWS.list(**places))
         statuses = {value: str(label) for value, label in SheetStatus.choices}
         urgencies = {value: str(label) for value, label in Urgency.choices}
         day = self.lateness.local_day

@@ -91,11 +91,11 @@ def capped_counts_by(
         arm_params = list(params)
         arm_params[slot] = value
         arms.append((sql, arm_params))
-    found = _count_arms(qs.db, arms)
+    found = count_arms(qs.db, arms)
     return {value: tally(found[i], cap) for i, value in enumerate(values)}
 
 
-def _count_arms(db: str, arms: list[tuple[str, list[Any]]]) -> list[int]:
+def count_arms(db: str, arms: list[tuple[str, list[Any]]]) -> list[int]:
     """``COUNT(*)`` of each compiled ORM query in ``arms``, in one statement."""
     parts: list[str] = []
     params: list[Any] = []
@@ -124,7 +124,7 @@ def counts_together(arms: dict[str, tuple[Any, int | None]]) -> dict[str, Tally]
             arm = arm[: cap + 1]
         sql, params = arm.query.sql_with_params()
         compiled.append((sql, list(params)))
-    found = _count_arms(db, compiled)
+    found = count_arms(db, compiled)
     return {
         name: tally(n, cap) if cap is not None else Tally(n)
         for (name, (_, cap)), n in zip(arms.items(), found, strict=True)

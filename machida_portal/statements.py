@@ -171,7 +171,9 @@ class Compiled(Generic[T]):
         query = _shallow(entry.queryset.query)
         query.get_compiler = lambda *args, **kwargs: compiler
         queryset = _shallow(entry.queryset)
-        queryset.query = query
+        iterable = queryset._iterable_class
+        queryset.query = query  # the setter makes any values query give dicts: put it back
+        queryset._iterable_class = iterable
         queryset._result_cache = None
         queryset._db = using
         return list(queryset)

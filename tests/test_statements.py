@@ -85,6 +85,16 @@ def test_values_and_annotations_come_through(people: dict[str, Any]) -> None:
     assert compiled.list(user=people["alice"].pk) == list(build(people["alice"].pk))
 
 
+@pytest.mark.parametrize("flat", [False, True])
+def test_values_lists_stay_tuples(people: dict[str, Any], flat: bool) -> None:
+    def build(user: int) -> QuerySet[Any]:
+        rows = Membership.objects.filter(user_id=user).order_by("id")
+        return rows.values_list("id", flat=True) if flat else rows.values_list("id", "role")
+
+    compiled: Compiled[Any] = Compiled(build, "user")
+    assert compiled.list(user=people["alice"].pk) == list(build(people["alice"].pk))
+
+
 def test_keyed_arguments_select_their_own_compiled_form_and_are_bounded(
     people: dict[str, Any],
 ) -> None:

@@ -469,6 +469,8 @@ def test_overdue_board_merges_overdue_and_stale_sheets_by_deadline_across_pages(
         fine.append(SheetFactory(status=SheetStatus.RECEIVED, consultation=consultation).pk)
     board = overdue_board(now=now)
     assert board.count() == 7
+    # The capped count (compiled once per limit, decision 0031) stops at its limit.
+    assert [board.count(limit=n) for n in (1, 3, 4, 5, 7, 8, 1001)] == [1, 3, 4, 5, 7, 7, 7]
     everything = board[0:100]
     assert {s.pk for s in everything} == set(late) | set(stale)
     deadlines = [(s.deadline_at, s.pk) for s in everything]
