@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -117,17 +118,26 @@ def counts_together(arms: dict[str, tuple[Any, int | None]]) -> dict[str, Tally]
         return {}
     compiled = []
     db = "default"
-    for qs, cap in arms.values():
+    for name, (qs, cap) in arms.items():
         db = qs.db
         arm = qs.order_by().values("pk")
         if cap is not None:
             arm = arm[: cap + 1]
-        sql, params = arm.query.sql_with_params()
-        compiled.append((sql, list(params)))
-    found = count_arms(db, compiled)
+        try:
+            sql, params = arm.query.sql_with_params()
+        except EmptyResultSet:  # ``.none()``: nothing to count
+            continue
+        compiled.append((name, sql, list(params)))
+    found = dict(
+        zip(
+            [name for name, _, _ in compiled],
+            count_arms(db, [(sql, params) for _, sql, params in compiled]) if compiled else [],
+            strict=True,
+        )
+    )
     return {
-        name: tally(n, cap) if cap is not None else Tally(n)
-        for (name, (_, cap)), n in zip(arms.items(), found, strict=True)
+        name: tally(found.get(name, 0), cap) if cap is not None else Tally(found.get(name, 0))
+        for name, (_, cap) in arms.items()
     }
 
 

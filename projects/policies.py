@@ -114,10 +114,17 @@ def idea_scope(
     if action == "view":
         return qs.filter(idea_visible_q(user))
     if action == "coordinate":
-        return qs if may_coordinate_ideas(user) else qs.none()
+        return coordinated_ideas(qs) if may_coordinate_ideas(user) else qs.none()
     if action == "react":
         return qs.filter(_on_the_board())
     raise ValueError(f"unknown idea scope action: {action}")
+
+
+def coordinated_ideas(among: QuerySet[Idea] | None = None) -> QuerySet[Idea]:
+    """What ``idea_scope(user, "coordinate")`` gives someone who ``may_coordinate_ideas``:
+    every idea. The coordinator inbox compiles its unfiltered reads from this once per
+    process (decision 0031) and asks ``may_coordinate_ideas`` on each request."""
+    return among if among is not None else Idea.objects.all()
 
 
 def idea_can(user: Any, action: str, idea: Idea) -> bool:

@@ -22,10 +22,11 @@ Indicator definitions (the indicators app calls these through ``projects/kpis.py
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -34,6 +35,8 @@ from django.utils.translation import gettext as _
 from directory.fiscal import fiscal_year_bounds, fiscal_year_datetimes
 from directory.models import District
 from directory.search import bigrams, search_filter
+from machida_portal.paging import Tally, count_arms, counts_together, tally
+from machida_portal.statements import Compiled
 
 from . import conf
 from .models import (
@@ -47,7 +50,7 @@ from .models import (
     ProjectMember,
     unpack_codes,
 )
-from .policies import idea_scope
+from .policies import coordinated_ideas, idea_scope, may_coordinate_ideas
 
 
 @dataclass
@@ -124,7 +127,11 @@ def with_reaction_counts(ideas: list[Idea]) -> list[Idea]:
 
 
 def inbox_ideas(*, user: Any, filters: IdeaFilters) -> QuerySet[Idea]:
-    qs = _apply_filters(idea_scope(user, "coordinate"), filters, user)
+    return _inbox(idea_scope(user, "coordinate"), filters, user)
+
+
+def _inbox(scope: QuerySet[Idea], filters: IdeaFilters, user: Any = None) -> QuerySet[Idea]:
+    qs = _apply_filters(scope, filters, user)
     if not filters.status:
         # Drafts are the author's until sent; a coordinator asks for them explicitly.
         qs = qs.exclude(status=Idea.Status.DRAFT)
@@ -161,18 +168,87 @@ class InboxRow:
     themes: list[str]
 
 
+def _unfiltered_rows(*, start: int, stop: int) -> QuerySet[Any]:
+    return _inbox(coordinated_ideas(), IdeaFilters()).values(*INBOX_ROW_VALUES)[start:stop]
+
+
+def _unfiltered_count(*, limit: int) -> QuerySet[Any]:
+    return _inbox(coordinated_ideas(), IdeaFilters()).order_by().values("pk")[:limit]
+
+
+def _overdue_count(*, since: datetime) -> QuerySet[Any]:
+    return overdue_ideas(since).order_by().values("pk")
+
+
+# The inbox as it opens — no filter, the page staff load most — read with SQL compiled once
+# per process (decision 0031); a filtered inbox goes through the ORM as built.
+_UNFILTERED_ROWS: Compiled[dict[str, Any]] = Compiled(
+    _unfiltered_rows, keyed=("start", "stop"), maxsize=16
+)
+_UNFILTERED_COUNT: Compiled[Any] = Compiled(_unfiltered_count, keyed=("limit",))
+_OVERDUE_COUNT: Compiled[Any] = Compiled(_overdue_count, moments=("since",))
+
+
+class _UnfilteredInbox:
+    """The unfiltered inbox as a sequence for ``WorkListPaginator``: each page one compiled
+    read of ``INBOX_ROW_VALUES``. Its count comes from ``inbox_list`` (``known_count``)."""
+
+    ordered = True
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        start = index.start or 0
+        stop = index.stop if index.stop is not None else start + conf.INBOX_PAGE_SIZE
+        return _UNFILTERED_ROWS.list(start=start, stop=stop) if stop > start else []
+
+    def count(self) -> int:
+        raise TypeError("the unfiltered inbox is counted by inbox_list")
+
+
+def inbox_list(*, user: Any, filters: IdeaFilters, cap: int) -> tuple[Any, dict[str, Tally]]:
+    """The coordinator inbox's list (rows of ``INBOX_ROW_VALUES``, for ``WorkListPaginator``)
+    and, in one statement, its total up to ``cap`` and the ideas past the acknowledgement
+    time (``overdue``, exact)."""
+    if filters == IdeaFilters() and may_coordinate_ideas(user):
+        arms = [
+            _UNFILTERED_COUNT.sql_params(limit=cap + 1),
+            _OVERDUE_COUNT.sql_params(since=overdue_since()),
+        ]
+        total, overdue = count_arms(DEFAULT_DB_ALIAS, [(a[0], list(a[1])) for a in arms if a])
+        return _UnfilteredInbox(), {"ideas": tally(total, cap), "overdue": Tally(overdue)}
+    ideas = inbox_ideas(user=user, filters=filters).values(*INBOX_ROW_VALUES)
+    return ideas, counts_together({"ideas": (ideas, cap), "overdue": (overdue_ideas(), None)})
+
+
+_THEME_SLOTS = tuple(f"idea{i}" for i in range(conf.INBOX_PAGE_SIZE))
+
+
+def _page_themes(**ideas: int) -> QuerySet[Any]:
+    return (
+        Idea.themes.through.objects.filter(idea_id__in=list(ideas.values()))
+        .order_by("idea_id", "theme__order", "theme_id")
+        .values_list("idea_id", "theme__name_ja", "theme__name_en")
+    )
+
+
+# Compiled once per process (decision 0031): a page's ideas fill a fixed number of places
+# (unused ones hold 0, which no idea is).
+_PAGE_THEMES: Compiled[tuple[int, str, str]] = Compiled(_page_themes, *_THEME_SLOTS)
+
+
 def inbox_rows(values: Any) -> list[InboxRow]:
     """The rows of a page of ``inbox_ideas(...).values(*INBOX_ROW_VALUES)``, with their
     themes' names in the current language (one query for the page)."""
     values = list(values)
     english = (get_language() or "ja").startswith("en")
     themes: dict[int, list[str]] = {}
-    if values:
-        links = (
-            Idea.themes.through.objects.filter(idea_id__in=[v["id"] for v in values])
-            .order_by("idea_id", "theme__order", "theme_id")
-            .values_list("idea_id", "theme__name_ja", "theme__name_en")
-        )
+    ids = [v["id"] for v in values]
+    links: list[tuple[int, str, str]] = []
+    for at in range(0, len(ids), len(_THEME_SLOTS)):
+        chunk = ids[at : at + len(_THEME_SLOTS)]
+        padded = [*chunk, *[0] * (len(_THEME_SLOTS) - len(chunk))]
+        places: dict[str, Any] = dict(zip(_THEME_SLOTS, padded, strict=True))
+        links.extend(_PAGE_THEMES.list(**places))
+    if links:
         for idea_id, name_ja, name_en in links:
             themes.setdefault(idea_id, []).append(name_en if english and name_en else name_ja)
     rows = []
@@ -213,9 +289,12 @@ def overdue_since() -> Any:
     return timezone.now() - timedelta(days=conf.ack_days())
 
 
-def overdue_ideas() -> QuerySet[Idea]:
-    """New ideas nobody has answered within the acknowledgement time."""
-    return Idea.objects.filter(unanswered_q(), created_at__lt=overdue_since())
+def overdue_ideas(since: datetime | None = None) -> QuerySet[Idea]:
+    """New ideas nobody has answered within the acknowledgement time (received before
+    ``since``, by default ``overdue_since()``)."""
+    return Idea.objects.filter(
+        unanswered_q(), created_at__lt=since if since is not None else overdue_since()
+    )
 
 
 def unanswered_counts(user: Any) -> dict[str, int]:

@@ -18,7 +18,7 @@ from accounts.policy import capability_required, object_in_scope, require
 from accounts.services import personal_data_viewed_from_request
 from directory.choices import field_labels
 from machida_portal.input_guard import parse_id, parse_ids
-from machida_portal.paging import WorkListPaginator, count_cap, counts_together, known_count
+from machida_portal.paging import WorkListPaginator, count_cap, known_count
 from machida_portal.posting import run_service
 from machida_portal.public_cache import cache_public_page
 from machida_portal.ratelimit import rate_limit
@@ -61,16 +61,14 @@ from .policies import (
     project_scope,
 )
 from .selectors import (
-    INBOX_ROW_VALUES,
     IdeaFilters,
     board_ideas,
     idea_edit_changes,
     idea_visible_to,
-    inbox_ideas,
+    inbox_list,
     inbox_rows,
     my_ideas,
     offer_edits,
-    overdue_ideas,
     similar_ideas,
     with_reaction_counts,
 )
@@ -341,9 +339,8 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     # and an unbound form filters nothing. The template builds it only to fill that cache.
     form: Any = InboxFilterForm(request.GET) if request.GET else SimpleLazyObject(InboxFilterForm)
     filters = form.filters() if request.GET else IdeaFilters()
-    ideas = inbox_ideas(user=request.user, filters=filters).values(*INBOX_ROW_VALUES)
-    # The list's total (up to the cap) and the ideas past the acknowledgement time, together.
-    counts = counts_together({"ideas": (ideas, count_cap()), "overdue": (overdue_ideas(), None)})
+    # The list, its total (up to the cap) and the ideas past the acknowledgement time.
+    ideas, counts = inbox_list(user=request.user, filters=filters, cap=count_cap())
     paginator = known_count(WorkListPaginator(ideas, conf.INBOX_PAGE_SIZE), counts["ideas"])
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = inbox_rows(page.object_list)

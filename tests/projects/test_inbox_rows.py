@@ -100,3 +100,31 @@ def test_the_unfiltered_inbox_shows_the_filter_form_and_a_filter_still_applies(
     filtered = client.get(reverse("projects:inbox"), {"status": "coordinating"}).content.decode()
     assert working.title in filtered and received.title not in filtered
     assert '<option value="coordinating" selected>' in filtered
+
+
+def test_the_unfiltered_inbox_read_compiled_once_is_the_orms(role_users: Any) -> None:
+    """The inbox as it opens is read with SQL compiled once per process (decision 0031): its
+    pages and counts are those of ``inbox_ideas`` through the ORM."""
+    from datetime import timedelta
+
+    from machida_portal.paging import WorkListPaginator, known_count
+    from projects.selectors import INBOX_ROW_VALUES, IdeaFilters, inbox_ideas, inbox_list
+
+    coordinator = role_users["coordinator"]
+    for i in range(7):
+        IdeaFactory(title=f"アイデア{i}")
+    old = IdeaFactory(title="ずっと前のアイデア")
+    Idea.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=60))
+    IdeaFactory(title="下書き", draft=True)
+    rows, counts = inbox_list(user=coordinator, filters=IdeaFilters(), cap=5)
+    orm = inbox_ideas(user=coordinator, filters=IdeaFilters()).values(*INBOX_ROW_VALUES)
+    assert counts["ideas"].more and counts["ideas"].n == 5  # 8 sent ideas, counted up to 5
+    assert counts["overdue"].n == Idea.objects.filter(pk=old.pk).count() == 1
+    assert rows[0:3] == list(orm[0:3]) and rows[3:9] == list(orm[3:9])
+    paginator = known_count(WorkListPaginator(rows, 3), counts["ideas"])
+    pages = [paginator.get_page(n) for n in (1, 2, 3)]
+    assert [r["id"] for p in pages for r in p.object_list] == [r["id"] for r in orm]
+    assert "下書き" not in [r["title"] for r in orm]
+    # Someone who may not coordinate gets nothing, compiled or not.
+    nothing, none_counted = inbox_list(user=role_users["resident"], filters=IdeaFilters(), cap=5)
+    assert list(nothing) == [] and none_counted["ideas"].n == 0
