@@ -346,6 +346,12 @@ def incoming_sheet_scope(user: Any) -> TsunaguSheetQuerySet:
     agency = agency_of(user)
     if agency is None:
         return TsunaguSheet.objects.none()
+    return agency_incoming_sheets(agency)
+
+
+def agency_incoming_sheets(agency: Organization | int) -> TsunaguSheetQuerySet:
+    """The rule of ``incoming_sheet_scope`` for an agency (or its id): the sheets sent to it,
+    never a draft. The inbox compiles it once with the agency's id as a parameter."""
     return TsunaguSheet.objects.filter(receiver=agency).exclude(status=SheetStatus.DRAFT)
 
 

@@ -188,3 +188,24 @@ class Compiled(Generic[T]):
         if len(rows) > 1:
             raise MultipleObjectsReturned(f"{len(rows)} rows where one was expected")
         return rows[0] if rows else None
+
+
+class CompiledPages:
+    """A list read with ``compiled`` — keyed by ``start`` and ``stop`` — as the sequence a
+    paginator slices (``WorkListPaginator`` with ``known_count``: it has no count of its own).
+    ``values`` are the statement's other arguments."""
+
+    ordered = True  # the statement has its ORDER BY; Paginator asks
+
+    def __init__(self, compiled: Compiled[Any], **values: Any) -> None:
+        self.compiled = compiled
+        self.values = values
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        start = index.start or 0
+        if index.stop is None or index.stop <= start:
+            return []
+        return self.compiled.list(start=start, stop=index.stop, **self.values)
+
+    def count(self) -> int:
+        raise TypeError("give the paginator the count the page has taken (known_count)")

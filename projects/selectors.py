@@ -36,7 +36,7 @@ from directory.fiscal import fiscal_year_bounds, fiscal_year_datetimes
 from directory.models import District
 from directory.search import bigrams, search_filter
 from machida_portal.paging import Tally, count_arms, counts_together, tally
-from machida_portal.statements import Compiled
+from machida_portal.statements import Compiled, CompiledPages
 
 from . import conf
 from .models import (
@@ -189,21 +189,6 @@ _UNFILTERED_COUNT: Compiled[Any] = Compiled(_unfiltered_count, keyed=("limit",))
 _OVERDUE_COUNT: Compiled[Any] = Compiled(_overdue_count, moments=("since",))
 
 
-class _UnfilteredInbox:
-    """The unfiltered inbox as a sequence for ``WorkListPaginator``: each page one compiled
-    read of ``INBOX_ROW_VALUES``. Its count comes from ``inbox_list`` (``known_count``)."""
-
-    ordered = True
-
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        start = index.start or 0
-        stop = index.stop if index.stop is not None else start + conf.INBOX_PAGE_SIZE
-        return _UNFILTERED_ROWS.list(start=start, stop=stop) if stop > start else []
-
-    def count(self) -> int:
-        raise TypeError("the unfiltered inbox is counted by inbox_list")
-
-
 def inbox_list(*, user: Any, filters: IdeaFilters, cap: int) -> tuple[Any, dict[str, Tally]]:
     """The coordinator inbox's list (rows of ``INBOX_ROW_VALUES``, for ``WorkListPaginator``)
     and, in one statement, its total up to ``cap`` and the ideas past the acknowledgement
@@ -214,7 +199,8 @@ def inbox_list(*, user: Any, filters: IdeaFilters, cap: int) -> tuple[Any, dict[
             _OVERDUE_COUNT.sql_params(since=overdue_since()),
         ]
         total, overdue = count_arms(DEFAULT_DB_ALIAS, [(a[0], list(a[1])) for a in arms if a])
-        return _UnfilteredInbox(), {"ideas": tally(total, cap), "overdue": Tally(overdue)}
+        counted = {"ideas": tally(total, cap), "overdue": Tally(overdue)}
+        return CompiledPages(_UNFILTERED_ROWS), counted
     ideas = inbox_ideas(user=user, filters=filters).values(*INBOX_ROW_VALUES)
     return ideas, counts_together({"ideas": (ideas, cap), "overdue": (overdue_ideas(), None)})
 

@@ -31,20 +31,6 @@ from ..models import (
     TsunaguSheet,
 )
 
-# What a sheet's row in the inbox shows (and the access log needs): a row is not the whole
-# sheet and both organizations' every column.
-SHEET_ROW_FIELDS = (
-    "id",
-    "status",
-    "urgency",
-    "deadline_at",
-    "created_at",
-    "sender_id",
-    "receiver_id",
-    "sender__name",
-    "receiver__name",
-)
-
 
 def _log_read(request: AuthenticatedHttpRequest, consultation: Consultation) -> None:
     """The owning agency's staff read the record (the case page, its history, the edit form)."""
@@ -75,9 +61,11 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         late = form.cleaned_data["late"]
     qs: Any
     if tab == "incoming":
-        qs = selectors.incoming_sheets(request.user, **filters, late=late).only(*SHEET_ROW_FIELDS)
+        qs = selectors.incoming_list(request.user, **filters, late=late)
     elif tab == "outgoing":
-        qs = selectors.outgoing_sheets(request.user, **filters, late=late).only(*SHEET_ROW_FIELDS)
+        qs = selectors.outgoing_sheets(request.user, **filters, late=late).only(
+            *selectors.SHEET_ROW_FIELDS
+        )
     else:
         status = filters["status"] if filters["status"] in Consultation.Status.values else ""
         qs = selectors.agency_consultations(

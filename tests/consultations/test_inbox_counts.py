@@ -95,3 +95,30 @@ def test_a_lateness_filter_counts_the_list_itself(
     assert response.context["page_obj"].paginator.count == len(
         response.context["page_obj"].object_list
     )
+
+
+def test_the_inbox_as_it_opens_reads_what_the_orm_reads(users: dict[str, Any]) -> None:
+    """The incoming tab without a filter is read with SQL compiled once per process (decision
+    0031): its rows and its counts by state are those of ``incoming_sheet_scope``."""
+    from consultations import policies, selectors
+    from machida_portal.paging import capped_counts_by
+
+    for status in (SheetStatus.SENT, SheetStatus.SENT, SheetStatus.RECEIVED, SheetStatus.DRAFT):
+        SheetFactory(status=status)
+    for who in ("staff_disability", "staff_elderly"):  # the receiver, and the sender
+        user = users[who]
+        rows = selectors.incoming_list(user, status="", urgency="", query="", late="")
+        orm = selectors.incoming_sheets(user).only(*selectors.SHEET_ROW_FIELDS)
+        assert [s.pk for s in rows[0:2]] == [s.pk for s in orm[0:2]]
+        assert [s.pk for s in rows[0:50]] == [s.pk for s in orm]
+        assert [(s.sender.name, s.receiver.name) for s in rows[0:50]] == [
+            (s.sender.name, s.receiver.name) for s in orm
+        ]
+        states = [s for s in SheetStatus.values if s != SheetStatus.DRAFT]
+        expected = capped_counts_by(
+            policies.incoming_sheet_scope(user), "status", states, cap=conf.STATE_COUNT_CAP
+        )
+        counted = {c["status"]: c["n"] for c in selectors.incoming_counts_by_state(user)}
+        assert counted == {s: n for s, n in expected.items() if n}
+    receiver_counts = selectors.incoming_counts_by_state(users["staff_disability"])
+    assert {c["status"]: c["n"].n for c in receiver_counts} == {"sent": 2, "received": 1}
