@@ -22,6 +22,17 @@ def restore_gc() -> Iterator[None]:
     gc.set_threshold(*threshold)
 
 
+@pytest.fixture(autouse=True)
+def without_django_receivers() -> Iterator[None]:
+    """``request_finished`` also closes old database connections, which these tests (without
+    a database) must not touch: only the tuning's own receiver hears the signal here."""
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_finished.connect(close_old_connections)
+
+
 def test_a_tuned_worker_freezes_what_it_has_loaded_and_raises_the_young_threshold() -> None:
     gc.unfreeze()
     gc_tuning.tune_worker(gen0=1500, freeze_after=0)

@@ -47,9 +47,13 @@ def test_sign_in_page_and_language_switch(page: Any, axe_source: str, demo: Any)
     violations = run_axe(page, axe_source, "login")
     assert not violations, describe(violations)
     page.get_by_role("button", name="メニューを開く").click()
-    page.get_by_role("link", name="English").click()
-    # The click starts a navigation; wait for the English page, not for the old one's load.
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    english = page.get_by_role("link", name="English")
+    expect(english).to_be_visible()  # the phone menu has opened
+    english.click()
+    # The click starts a navigation (a redirect, then the page again): wait for the English
+    # page, not for the old one's load, and give a loaded machine time (it failed at 5 s
+    # with two suites sharing two cores).
+    expect(page.locator("html")).to_have_attribute("lang", "en", timeout=20_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "login-en-phone.png"), full_page=True)
 
