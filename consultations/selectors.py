@@ -239,7 +239,9 @@ BOARD_ROW_VALUES = (
     "sender__name",
     "receiver__name",
 )
-_ROW_SLOTS = tuple(f"id{i}" for i in range(conf.PAGE_SIZE))
+# A page's ids, plus the one more a work list reads past its count cap to know whether a next
+# page exists (``WorkListPaginator``): one statement for any page.
+_ROW_SLOTS = tuple(f"id{i}" for i in range(conf.PAGE_SIZE + 1))
 
 
 def _board_rows(**ids: int) -> QuerySet[Any]:

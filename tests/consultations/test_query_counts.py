@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from consultations import conf
 from consultations.models import SheetStatus, TsunaguSheet
 from tests.factories import ConsultationFactory, SheetFactory
 
@@ -111,3 +112,12 @@ def test_conference_outreach_and_log_lists_query_counts_are_flat(
     for who, url in pages:
         client.force_login(users[who])
         assert _count(client, url) == before[url], url
+
+
+def test_a_board_page_past_the_count_cap_reads_its_rows_in_one_statement() -> None:
+    """Past the cap a work list reads one row more than a page (``WorkListPaginator``): the
+    board's compiled rows read (decision 0031) has a place for each of them, so a page is one
+    statement for its ids and one for its rows, never a second chunk."""
+    from consultations import selectors
+
+    assert len(selectors._ROW_SLOTS) == conf.PAGE_SIZE + 1
