@@ -53,7 +53,12 @@ def test_sign_in_page_and_language_switch(page: Any, axe_source: str, demo: Any)
     # The click starts a navigation (a redirect, then the page again): wait for the English
     # page, not for the old one's load, and give a loaded machine time (it failed at 5 s
     # with two suites sharing two cores).
-    expect(page.locator("html")).to_have_attribute("lang", "en", timeout=20_000)
+    try:
+        expect(page.locator("html")).to_have_attribute("lang", "en", timeout=20_000)
+    except AssertionError as exc:
+        # It has failed only late in a whole SQLite run, never alone: say what the browser had.
+        cookies = [(c["name"], c["value"], c["path"], c["secure"]) for c in page.context.cookies()]
+        raise AssertionError(f"{exc}\nurl={page.url}\ncookies={cookies}") from exc
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "login-en-phone.png"), full_page=True)
 
