@@ -19,7 +19,6 @@ from typing import Any
 from django.core.cache import cache
 
 _KEYS: dict[str, Callable[[Any], str]] = {}
-MISSING = object()
 
 
 def register(name: str, key: Callable[[Any], str]) -> None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Resource
 from directory.search import search_filter
 from machida_portal.paging import count_arms, tally
-from machida_portal.statements import Compiled, CompiledPages
+from machida_portal.statements import Compiled, CompiledPages, id_places, rows_for_ids
 
 from . import conf, policies
 from .deadlines import business_days_before, business_days_between
@@ -241,7 +241,7 @@ BOARD_ROW_VALUES = (
 )
 # A page's ids, plus the one more a work list reads past its count cap to know whether a next
 # page exists (``WorkListPaginator``): one statement for any page.
-_ROW_SLOTS = tuple(f"id{i}" for i in range(conf.PAGE_SIZE + 1))
+_ROW_SLOTS = id_places(conf.PAGE_SIZE + 1)
 
 
 def _board_rows(**ids: int) -> QuerySet[Any]:
@@ -285,17 +285,11 @@ class OverdueBoard:
         self.now = self.lateness.now
         self.stale_before = self.lateness.stale_before
 
-    def _overdue(self) -> QuerySet[TsunaguSheet]:
-        return TsunaguSheet.objects.filter(self.lateness.overdue_q)
-
-    def _stale(self) -> QuerySet[TsunaguSheet]:
-        return TsunaguSheet.objects.filter(self.lateness.stale_q)
-
     def count(self, limit: int | None = None) -> int:
         """How many late sheets there are; with ``limit``, reading at most that many (the
         work lists' capped count, ``machida_portal.paging``)."""
         if limit is None:
-            return self._overdue().count() + self._stale().count()
+            return _late("overdue", self.now).count() + _late("stale", self.stale_before).count()
         counted = 0
         for kind, moment in (("overdue", self.now), ("stale", self.stale_before)):
             if counted >= limit:
@@ -303,8 +297,7 @@ class OverdueBoard:
             # Each arm reads up to the whole limit: one compiled form per limit, not one for
             # every remainder.
             arm = _LATE_COUNT[kind].sql_params(moment=moment, limit=limit)
-            if arm is not None:
-                counted += count_arms(DEFAULT_DB_ALIAS, [(arm[0], list(arm[1]))])[0]
+            counted += count_arms(DEFAULT_DB_ALIAS, [arm])[0]
         return min(counted, limit)
 
     def __len__(self) -> int:
@@ -342,12 +335,7 @@ class OverdueBoard:
         start = index.start or 0
         stop = index.stop if index.stop is not None else start + conf.PAGE_SIZE
         ids = self._page_ids(start, max(stop - start, 0))
-        found: dict[int, tuple[Any, ...]] = {}
-        for at in range(0, len(ids), len(_ROW_SLOTS)):
-            chunk = ids[at : at + len(_ROW_SLOTS)]
-            padded = [*chunk, *[0] * (len(_ROW_SLOTS) - len(chunk))]
-            places: dict[str, Any] = dict(zip(_ROW_SLOTS, padded, strict=True))
-            found.update((row[0], row) for row in _BOARD_ROWS.list(**places))
+        found = {row[0]: row for row in rows_for_ids(_BOARD_ROWS, ids)}
         statuses = {value: str(label) for value, label in SheetStatus.choices}
         urgencies = {value: str(label) for value, label in Urgency.choices}
         day = self.lateness.local_day
@@ -443,7 +431,7 @@ def incoming_counts_by_state(user: Any) -> list[dict[str, Any]]:
         _INCOMING_IN_STATE.sql_params(agency=agency.pk, status=state, limit=cap + 1)
         for state in states
     ]
-    found = count_arms(DEFAULT_DB_ALIAS, [(a[0], list(a[1])) for a in arms if a])
+    found = count_arms(DEFAULT_DB_ALIAS, arms)
     tallies = {state: tally(n, cap) for state, n in zip(states, found, strict=True)}
     return [{"status": s, "label": labels[s], "n": tallies[s]} for s in states if tallies[s]]
 

@@ -10,6 +10,7 @@ next page by reading one row more. What a page shows is never estimated.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -66,41 +67,16 @@ def capped_count(qs: Any, cap: int | None = None) -> Tally:
     return tally(qs.count(limit=cap + 1), cap)
 
 
-_KEY = "capped-count-key-6f1d2c"  # a value no column holds: where each arm's key goes
-
-
-def capped_counts_by(
-    qs: QuerySet[Any], field: str, values: list[Any], cap: int | None = None
-) -> dict[Any, Tally]:
-    """How many rows of ``qs`` have each of ``values`` in ``field``, each counted up to ``cap``,
-    in one statement: one arm per value, each reading at most ``cap + 1`` index entries.
-
-    The arm is compiled once by the ORM with a placeholder value and run with each value in
-    its place: the statement is the ORM's own SQL, every value a parameter."""
-    cap = count_cap() if cap is None else cap
-    if not values:
-        return {}
-    arm = qs.filter(**{field: _KEY}).order_by().values("pk")[: cap + 1]
-    sql, compiled_params = arm.query.sql_with_params()
-    params = list(compiled_params)
-    slots = [i for i, p in enumerate(params) if p == _KEY]
-    if len(slots) != 1:  # the scope compiled the field twice: count each value on its own
-        return {v: capped_count(qs.filter(**{field: v}), cap) for v in values}
-    (slot,) = slots
-    arms = []
-    for value in values:
-        arm_params = list(params)
-        arm_params[slot] = value
-        arms.append((sql, arm_params))
-    found = count_arms(qs.db, arms)
-    return {value: tally(found[i], cap) for i, value in enumerate(values)}
-
-
-def count_arms(db: str, arms: list[tuple[str, list[Any]]]) -> list[int]:
-    """``COUNT(*)`` of each compiled ORM query in ``arms``, in one statement."""
+def count_arms(db: str, arms: Sequence[tuple[str, Sequence[Any]] | None]) -> list[int]:
+    """``COUNT(*)`` of each compiled ORM query in ``arms`` (SQL and parameters, as
+    ``Compiled.sql_params`` gives them), in one statement; ``None`` — a query that can have no
+    row — counts 0, in its place."""
+    present = [(i, arm) for i, arm in enumerate(arms) if arm is not None]
+    if not present:
+        return [0] * len(arms)
     parts: list[str] = []
     params: list[Any] = []
-    for i, (sql, arm_params) in enumerate(arms):
+    for i, (sql, arm_params) in present:
         # Only the ORM's own SQL is composed here; every value stays a parameter.
         parts.append(f"SELECT {i} AS k, COUNT(*) AS n FROM ({sql}) arm{i}")  # noqa: S608  # nosec B608
         params.extend(arm_params)
@@ -116,9 +92,9 @@ def counts_together(arms: dict[str, tuple[Any, int | None]]) -> dict[str, Tally]
     the inbox's overdue ideas). One round trip instead of one per count."""
     if not arms:
         return {}
-    compiled = []
+    compiled: list[tuple[str, list[Any]] | None] = []
     db = "default"
-    for name, (qs, cap) in arms.items():
+    for qs, cap in arms.values():
         db = qs.db
         arm = qs.order_by().values("pk")
         if cap is not None:
@@ -126,18 +102,13 @@ def counts_together(arms: dict[str, tuple[Any, int | None]]) -> dict[str, Tally]
         try:
             sql, params = arm.query.sql_with_params()
         except EmptyResultSet:  # ``.none()``: nothing to count
+            compiled.append(None)
             continue
-        compiled.append((name, sql, list(params)))
-    found = dict(
-        zip(
-            [name for name, _, _ in compiled],
-            count_arms(db, [(sql, params) for _, sql, params in compiled]) if compiled else [],
-            strict=True,
-        )
-    )
+        compiled.append((sql, list(params)))
+    found = count_arms(db, compiled)
     return {
-        name: tally(found.get(name, 0), cap) if cap is not None else Tally(found.get(name, 0))
-        for name, (_, cap) in arms.items()
+        name: tally(n, cap) if cap is not None else Tally(n)
+        for (name, (_, cap)), n in zip(arms.items(), found, strict=True)
     }
 
 

@@ -209,3 +209,22 @@ class CompiledPages:
 
     def count(self) -> int:
         raise TypeError("give the paginator the count the page has taken (known_count)")
+
+
+def id_places(count: int) -> tuple[str, ...]:
+    """Names for ``count`` ids of an ``IN`` list, so that a page's ids are one statement whose
+    length never changes: ``Compiled(build, *id_places(26))``, run with ``rows_for_ids``."""
+    return tuple(f"id{i}" for i in range(count))
+
+
+def rows_for_ids(compiled: Compiled[T], ids: list[int]) -> list[T]:
+    """The rows of ``compiled`` (built over ``id_places(n)``) for these ids: ``n`` at a time,
+    the unused places holding 0, which no row's id is."""
+    places = compiled.names
+    rows: list[T] = []
+    for at in range(0, len(ids), len(places)):
+        chunk = ids[at : at + len(places)]
+        padded = [*chunk, *[0] * (len(places) - len(chunk))]
+        values: dict[str, Any] = dict(zip(places, padded, strict=True))
+        rows.extend(compiled.list(**values))
+    return rows

@@ -36,7 +36,7 @@ from directory.fiscal import fiscal_year_bounds, fiscal_year_datetimes
 from directory.models import District
 from directory.search import bigrams, search_filter
 from machida_portal.paging import Tally, count_arms, counts_together, tally
-from machida_portal.statements import Compiled, CompiledPages
+from machida_portal.statements import Compiled, CompiledPages, id_places, rows_for_ids
 
 from . import conf
 from .models import (
@@ -198,19 +198,16 @@ def inbox_list(*, user: Any, filters: IdeaFilters, cap: int) -> tuple[Any, dict[
             _UNFILTERED_COUNT.sql_params(limit=cap + 1),
             _OVERDUE_COUNT.sql_params(since=overdue_since()),
         ]
-        total, overdue = count_arms(DEFAULT_DB_ALIAS, [(a[0], list(a[1])) for a in arms if a])
+        total, overdue = count_arms(DEFAULT_DB_ALIAS, arms)
         counted = {"ideas": tally(total, cap), "overdue": Tally(overdue)}
         return CompiledPages(_UNFILTERED_ROWS), counted
     ideas = inbox_ideas(user=user, filters=filters).values(*INBOX_ROW_VALUES)
     return ideas, counts_together({"ideas": (ideas, cap), "overdue": (overdue_ideas(), None)})
 
 
-_THEME_SLOTS = tuple(f"idea{i}" for i in range(conf.INBOX_PAGE_SIZE))
-
-
-def _page_themes(**ideas: int) -> QuerySet[Any]:
+def _page_themes(**ids: int) -> QuerySet[Any]:
     return (
-        Idea.themes.through.objects.filter(idea_id__in=list(ideas.values()))
+        Idea.themes.through.objects.filter(idea_id__in=list(ids.values()))
         .order_by("idea_id", "theme__order", "theme_id")
         .values_list("idea_id", "theme__name_ja", "theme__name_en")
     )
@@ -218,7 +215,9 @@ def _page_themes(**ideas: int) -> QuerySet[Any]:
 
 # Compiled once per process (decision 0031): a page's ideas fill a fixed number of places
 # (unused ones hold 0, which no idea is).
-_PAGE_THEMES: Compiled[tuple[int, str, str]] = Compiled(_page_themes, *_THEME_SLOTS)
+_PAGE_THEMES: Compiled[tuple[int, str, str]] = Compiled(
+    _page_themes, *id_places(conf.INBOX_PAGE_SIZE)
+)
 
 
 def inbox_rows(values: Any) -> list[InboxRow]:
@@ -228,12 +227,7 @@ def inbox_rows(values: Any) -> list[InboxRow]:
     english = (get_language() or "ja").startswith("en")
     themes: dict[int, list[str]] = {}
     ids = [v["id"] for v in values]
-    links: list[tuple[int, str, str]] = []
-    for at in range(0, len(ids), len(_THEME_SLOTS)):
-        chunk = ids[at : at + len(_THEME_SLOTS)]
-        padded = [*chunk, *[0] * (len(_THEME_SLOTS) - len(chunk))]
-        places: dict[str, Any] = dict(zip(_THEME_SLOTS, padded, strict=True))
-        links.extend(_PAGE_THEMES.list(**places))
+    links = rows_for_ids(_PAGE_THEMES, ids)
     if links:
         for idea_id, name_ja, name_en in links:
             themes.setdefault(idea_id, []).append(name_en if english and name_en else name_ja)

@@ -195,3 +195,23 @@ def test_sql_params_compose_into_a_larger_statement(people: dict[str, Any]) -> N
         assert cursor.fetchone()[0] == 2
     empty: Compiled[Any] = Compiled(lambda user: Membership.objects.none(), "user")
     assert empty.sql_params(user=1) is None
+
+
+def test_rows_for_ids_fill_fixed_places_and_read_more_ids_in_more_statements(
+    people: dict[str, Any],
+) -> None:
+    from machida_portal.statements import id_places, rows_for_ids
+
+    compiled: Compiled[Any] = Compiled(
+        lambda **ids: Membership.objects.filter(pk__in=list(ids.values())).values_list(
+            "pk", flat=True
+        ),
+        *id_places(2),
+    )
+    every = list(Membership.objects.values_list("pk", flat=True))
+    assert len(every) == 3
+    with CaptureQueriesContext(connection) as queries:
+        assert sorted(rows_for_ids(compiled, every)) == sorted(every)
+    assert len(queries) == 2  # two places a statement: 2 + 1 (and a 0 that matches nothing)
+    assert rows_for_ids(compiled, every[:1]) == every[:1]
+    assert rows_for_ids(compiled, []) == []

@@ -101,7 +101,7 @@ def test_the_inbox_as_it_opens_reads_what_the_orm_reads(users: dict[str, Any]) -
     """The incoming tab without a filter is read with SQL compiled once per process (decision
     0031): its rows and its counts by state are those of ``incoming_sheet_scope``."""
     from consultations import policies, selectors
-    from machida_portal.paging import capped_counts_by
+    from machida_portal.paging import capped_count
 
     for status in (SheetStatus.SENT, SheetStatus.SENT, SheetStatus.RECEIVED, SheetStatus.DRAFT):
         SheetFactory(status=status)
@@ -115,9 +115,8 @@ def test_the_inbox_as_it_opens_reads_what_the_orm_reads(users: dict[str, Any]) -
             (s.sender.name, s.receiver.name) for s in orm
         ]
         states = [s for s in SheetStatus.values if s != SheetStatus.DRAFT]
-        expected = capped_counts_by(
-            policies.incoming_sheet_scope(user), "status", states, cap=conf.STATE_COUNT_CAP
-        )
+        scope = policies.incoming_sheet_scope(user)
+        expected = {s: capped_count(scope.filter(status=s), conf.STATE_COUNT_CAP) for s in states}
         counted = {c["status"]: c["n"] for c in selectors.incoming_counts_by_state(user)}
         assert counted == {s: n for s, n in expected.items() if n}
     receiver_counts = selectors.incoming_counts_by_state(users["staff_disability"])
